@@ -1,0 +1,98 @@
+"""Citizen (aktivitetsparat ledig): an activity-ready benefit recipient."""
+
+from __future__ import annotations
+
+import mesa
+
+from ..barriers import category
+from ..states import OffKind, Placement, State
+
+
+class Citizen(mesa.Agent):
+    """A citizen in the target group.
+
+    Attributes mirror the ODD description (docs/ODD.md, 'Entities'): demographics,
+    benefit, barriers (seven sub-ratings folding into the A-G category), motivation
+    and belief in a job (*tro på job*), trust in the job centre, pathway state, job
+    plan progress, placement, ordinary paid hours this month, and the sanction and
+    no-show history.  The rules that change these live in the process modules.
+    """
+
+    def __init__(self, model, *, age: int, female: bool, immigrant: bool, benefit: str,
+                 seniority_weeks: int, ratings: list[int], motivation: float, trust: float,
+                 no_work_experience: bool, job_ready: bool = False):
+        super().__init__(model)
+        self.age = age
+        self.female = female
+        self.immigrant = immigrant
+        self.benefit = benefit
+        self.seniority_weeks = seniority_weeks
+        self.ratings = ratings
+        self.category = category(ratings)
+        self.motivation = motivation
+        self.trust = trust
+        self.no_work_experience = no_work_experience
+        self.job_ready = job_ready
+        # pathway
+        self.state = State.NOT_ENROLLED
+        self.first_week = 0            # week of first observation (intake)
+        self.enrolled_week: int | None = None
+        self.plan_progress = 0.0       # trin 1 job plan progress (1.0 = wish clarified)
+        self.job_wish = False          # trin 1 finished: a direction for the job wish
+        self.placement = Placement.NONE
+        self.placement_company = None
+        self.placement_start = -1
+        self.placement_end = -1        # planned end week (internship, wage subsidy)
+        self.hours_promised = False    # agreement on ordinary hours 'på sigt'
+        self.hours = 0.0               # ordinary paid hours this month
+        self.off_kind: OffKind | None = None
+        # staff relations
+        self.caseworker = None
+        self.caseworker_changes = 0
+        self.change_penalty_until = -1
+        self.belief = 0.5              # the current caseworker's belief in this citizen
+        self.mentor = None
+        self.in_group = False
+        self.consultant = None
+        self.trin2_ready_week = 0
+        # meetings and sanctions
+        self.next_meeting = -1
+        self.noshows = 0
+        self.noshow_weeks: list[int] = []
+        self.cancellations = 0
+        self.meetings_held = 0
+        self.sanctions = 0
+        self.sanctioned_until = -1
+        self.salience_until = -1
+        self.last_contact = -1
+        self.pending_problems = 0
+        # event clocks: kind -> token (a scheduled event is valid only while its token matches)
+        self.clock: dict[str, int] = {}
+        # 'ever' flags for outcomes
+        self.ever_company_activation_week: int | None = None
+        self.ever_hours_week: int | None = None
+        self.ever_internship_week: int | None = None
+        self.ever_off_week: dict[int, int] = {}
+
+    # --- derived characteristics -----------------------------------------------------
+    @property
+    def heavy(self) -> bool:
+        """The heavy part of the group (jobgaranti-midway-2019 L174-178): young people
+        without direction, and immigrant women without labour-market experience."""
+        return self.age < 30 or (self.immigrant and self.female and self.no_work_experience)
+
+    @property
+    def on_benefit(self) -> bool:
+        return self.state <= State.TRIN3
+
+    @property
+    def enrolled(self) -> bool:
+        return State.TRIN1 <= self.state <= State.TRIN3
+
+    def recategorise(self) -> bool:
+        """Update the A-G category; True if it changed."""
+        c = category(self.ratings)
+        if c != self.category:
+            self.category = c
+            return True
+        return False

@@ -1,0 +1,701 @@
+"""The Mesa model: one step is one week.
+
+Each week (see docs/ODD.md, 'Process overview and scheduling'):
+
+1. staff events (a caseworker leaves, a replacement starts);
+2. citizen events due this week from the event calendar (exits, spells off benefit,
+   relapses, barrier drift, problems, placement ends and breakdowns, paid-hours
+   progression);
+3. intake of new referrals and enrolment from the waiting list into case loads;
+4. mandatory meetings due this week are booked into caseworkers' days;
+5. the office week runs in SimPy (meetings, no-shows, open advice);
+6. unsolved problems take effect;
+7. mentors and group courses;
+8. company consultants seek job matches (trin 2);
+9. the week's counts are recorded.
+
+Rules that apply to one citizen at a time are events in a calendar: the time to the
+next event is drawn from the rule's weekly hazard, and redrawn whenever the state that
+sets the hazard changes.  Cost therefore grows with events, not citizens × weeks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import mesa
+
+from . import pathway, problems
+from .agents import Caseworker, Citizen, Company, CompanyConsultant, HousingOrganisation, Mentor
+from .attendance import AttendanceRule, SanctionRule
+from .barriers import CATEGORIES, draw_ratings, improve, is_good
+from .office import Office
+from .parameters import Behaviour, annual_to_weekly
+from .rng import Streams
+from .scenario import Scenario
+from .states import OffKind, Placement, State
+
+
+class OutreachModel(mesa.Model):
+    """Agent-based model of outreach employment (fremskudt beskæftigelsesindsats).
+
+    >>> from sim.scenario import Scenario
+    >>> m = OutreachModel(Scenario(population={"size": 50}, horizon_weeks=4), seed=1)
+    >>> m.run(); sum(m.state_counts) == 50
+    True
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, behaviour: Behaviour | None = None):
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(seed=seed)
+        self.scenario = scenario
+        self.seed_used = seed
+        self.org = scenario.organisation
+        self.pop = scenario.population
+        self.b = behaviour if behaviour is not None else scenario.behaviour
+        self.horizon = scenario.horizon_weeks
+        self.streams = Streams(seed)
+        self.week = 0
+        self.calendar: dict[int, list] = defaultdict(list)
+        self.meetings_due: dict[int, list] = defaultdict(list)
+        self.tally: Counter = Counter()
+        self.events: list[tuple] = []           # per-citizen event history (week, id, event, detail)
+        self.weekly: list[dict] = []
+        self.state_counts = [0] * len(State)
+        self.placement_counts = [0] * len(Placement)
+        self.hours_weeks = 0.0                  # ∫ paid hours/month dt over citizens with paid hours (weeks)
+        self.with_hours_weeks = 0.0             # ∫ 1[paid hours > 0] dt (weeks)
+        self._with_hours = 0
+        self._smajob = 0
+        self.smajob_weeks = 0.0
+        self._hours_sum = 0.0
+        self.waiting: list = []
+        self.pending_visits: list = []
+        self.unsolved: list = []
+        self.attendance = AttendanceRule(self.b, self.org)
+        self.sanction_rule = SanctionRule(self.b, self.org)
+        self.caseworker_day_minutes = self.org.caseworker_hours_per_week * 60.0 / 5.0
+        self._build_staff()
+        self._build_companies()
+        self._build_citizens()
+        self.snapshot0 = {c.unique_id: c.category for c in self.citizens}
+        self.snapshot52: dict | None = None
+        self.running = True
+
+    # ------------------------------------------------------------------ construction
+    def _build_staff(self) -> None:
+        org, b = self.org, self.b
+        rnd = self.streams["staff"]
+        n_cw = max(1, round(org.caseworkers))
+        offices = org.outreach_offices if org.location != "central" else 0
+        self.n_offices = offices
+        days = org.days_in_estate
+        self.caseworkers: list[Caseworker] = []
+        self.all_caseworkers: list[Caseworker] = []   # including those who left (for utilisation)
+        self._estate_days = []
+        for i in range(n_cw):
+            # spread fractional days so the mean matches days_in_estate
+            frac = days - int(days)
+            d = int(days) + int((i + 1) * frac + 1e-9) - int(i * frac + 1e-9)
+            self._estate_days.append(min(5, d))
+        for i in range(n_cw):
+            self._hire(office=(i % offices) if offices else None, estate_days=self._estate_days[i], week=0)
+        # open-advice days by office: the first open_advice_days weekdays that have staff present
+        self.open_days: dict[int, list[int]] = {}
+        for o in range(offices):
+            staffed = sorted({d for cw in self.caseworkers if cw.office == o for d in range(cw.estate_days)})
+            days_open = staffed[: org.open_advice_days]
+            if days_open:
+                self.open_days[o] = days_open
+        self.mentors = [Mentor(self, capacity=org.mentor_caseload) for _ in range(org.mentors)]
+        self.orientation = pathway.hours_orientation(org)
+        self.consultants: list[CompanyConsultant] = []
+        for _ in range(org.company_consultants):
+            self.consultants.append(CompanyConsultant(self, network=[], attempts_per_week=org.consultant_attempts_per_week,
+                                                      hours_orientation=self.orientation))
+
+    def _hire(self, office, estate_days, week) -> Caseworker:
+        org, b = self.org, self.b
+        rnd = self.streams["staff"]
+        cw = Caseworker(self, hours_per_week=org.caseworker_hours_per_week, contact_share=org.contact_share,
+                        estate_days=estate_days, office=office, optimism=rnd.uniform(-0.1, 0.1),
+                        authority=(org.sanctions.authority == "all_caseworkers"), hired_week=week)
+        self.caseworkers.append(cw)
+        self.all_caseworkers.append(cw)
+        self.schedule_staff(cw)
+        return cw
+
+    def schedule_staff(self, cw) -> None:
+        self.schedule(self.streams["turnover"].geometric(annual_to_weekly(self.b.staff_turnover_annual)), "leave", cw)
+
+    def _build_companies(self) -> None:
+        b, comp = self.b, self.scenario.companies
+        rnd = self.streams["companies"]
+        self.companies = []
+        for _ in range(comp.count):
+            # willingness varies between companies (Beta with the behavioural mean, concentration 4; assumed)
+            h = float(rnd.generator.beta(4 * b.company_hours_willingness + 1e-9, 4 * (1 - b.company_hours_willingness) + 1e-9))
+            i = float(rnd.generator.beta(4 * b.company_internship_willingness + 1e-9, 4 * (1 - b.company_internship_willingness) + 1e-9))
+            self.companies.append(Company(self, slots=comp.slots_per_company, hours_willingness=h, internship_willingness=i))
+        h = self.org.housing
+        self.housing = None
+        if h.placements > 0 or h.debt_counselling:
+            self.housing = HousingOrganisation(self, slots=max(0, h.placements), hours_willingness=h.hours_willingness,
+                                               debt_counselling=h.debt_counselling)
+        # each consultant's network: an equal share of the pool, plus the housing organisation
+        k = len(self.consultants)
+        for j, cons in enumerate(self.consultants):
+            cons.network = [c for i, c in enumerate(self.companies) if i % k == j]
+            if self.housing is not None and self.housing.slots > 0:
+                cons.network.append(self.housing)
+        self.fallback_network = list(self.companies) + ([self.housing] if self.housing is not None and self.housing.slots > 0 else [])
+
+    def _build_citizens(self) -> None:
+        self.citizens: list[Citizen] = []
+        for _ in range(self.pop.size):
+            self._new_citizen(initial=True)
+
+    def _new_citizen(self, initial: bool) -> Citizen:
+        pop, b = self.pop, self.b
+        r = self.streams["population"]
+        rnd = r.random
+        cats = CATEGORIES
+        u, acc, cat = rnd(), 0.0, "G"
+        for k in cats:
+            acc += pop.ag_distribution[k]
+            if u < acc:
+                cat = k
+                break
+        job_ready = rnd() < pop.job_ready_share
+        if job_ready:
+            cat = "A" if rnd() < 0.5 else "B"
+        immigrant = rnd() < pop.immigrant_share
+        female = rnd() < pop.female_share
+        benefit = "kontanthjaelp"
+        u, acc = rnd(), 0.0
+        for k, v in pop.benefit_shares.items():
+            acc += v
+            if u < acc:
+                benefit = k
+                break
+        c = Citizen(self, age=r.integers(pop.age_min, pop.age_max + 1), female=female, immigrant=immigrant, benefit=benefit,
+                    seniority_weeks=int(r.exponential(pop.seniority_weeks_mean)) if initial else 0,
+                    ratings=draw_ratings(cat, immigrant, rnd),
+                    motivation=min(1.0, max(0.0, pop.motivation_mean + r.uniform(-0.25, 0.25))),
+                    trust=min(1.0, max(0.0, pop.trust_mean + r.uniform(-0.25, 0.25))),
+                    no_work_experience=rnd() < pop.no_work_experience_share, job_ready=job_ready)
+        c.first_week = self.week
+        c.area = (c.unique_id % self.n_offices) if self.n_offices else None
+        self.citizens.append(c)
+        self.state_counts[State.NOT_ENROLLED] += 1
+        self.log(c, "intake", 0)
+        self._start_clocks(c)
+        self.waiting.append(c)
+        return c
+
+    def _start_clocks(self, c) -> None:
+        self._schedule_exits(c)
+        problems.schedule_problem(self, c)
+        problems.schedule_drift(self, c)
+
+    def _schedule_exits(self, c) -> None:
+        b, s = self.b, self.streams
+        g = c.category == "G"
+        p_other = annual_to_weekly(min(0.99, b.exit_other_annual * (b.exit_other_g_multiplier if g else 1.0)))
+        self.schedule(s["exit_other"].geometric(p_other), "exit_other", c)
+        p_job = annual_to_weekly(b.job_exit_annual_good if is_good(c.category) else b.job_exit_annual_poor)
+        p_job *= pathway.progress_multiplier(self, c) / (b.wish_based_plan_multiplier if self.org.trin_model else 1.0)
+        self.schedule(s["job_exit"].geometric(min(1.0, p_job)), "job_exit", c)
+        self.schedule(s["restgroup"].geometric(annual_to_weekly(b.restgroup_annual)), "restgroup", c)
+
+    # ------------------------------------------------------------------ bookkeeping
+    def schedule(self, delay: int, kind: str, agent) -> None:
+        """Schedule event ``kind`` for ``agent`` ``delay`` weeks from now, replacing any earlier one."""
+        tok = agent.clock.get(kind, 0) + 1
+        agent.clock[kind] = tok
+        w = self.week + max(1, int(delay))
+        if w < self.horizon:
+            self.calendar[w].append((kind, agent, tok))
+
+    def cancel(self, kind: str, agent) -> None:
+        agent.clock[kind] = agent.clock.get(kind, 0) + 1
+
+    def log(self, c, event: str, detail) -> None:
+        self.events.append((self.week, c.unique_id, event, detail))
+
+    def set_state(self, c, new: State) -> None:
+        if c.state != new:
+            self.state_counts[c.state] -= 1
+            self.state_counts[new] += 1
+            c.state = new
+            self.log(c, "state", int(new))
+
+    def set_hours(self, c, hours: float) -> None:
+        """Change the citizen's ordinary paid hours this month (never negative)."""
+        hours = max(0.0, float(hours))
+        if c.hours > 0:
+            self._with_hours -= 1
+            self._hours_sum -= c.hours
+            self._smajob -= c.hours >= pathway.SMAJOB_HOURS
+        c.hours = hours
+        if hours > 0:
+            self._with_hours += 1
+            self._hours_sum += hours
+            self._smajob += hours >= pathway.SMAJOB_HOURS
+            if c.ever_hours_week is None:
+                c.ever_hours_week = self.week
+            self.log(c, "hours", round(hours, 1))
+
+    def category_changed(self, c) -> None:
+        if c.recategorise():
+            self.log(c, "category", c.category)
+            self._schedule_exits(c)
+            problems.schedule_problem(self, c)
+
+    # ------------------------------------------------------------------ caseloads
+    def _assign(self, c, cw) -> None:
+        c.caseworker = cw
+        cw.cases.add(c)
+        c.belief = cw.belief_in(c, self.b.belief_team_boost if self.org.team_structure == "team" else 0.0)
+
+    def _pick_caseworker(self, c):
+        active = [cw for cw in self.caseworkers if cw.active]
+        if not active:
+            return None
+        cap = self.org.caseload_cap
+        same = [cw for cw in active if cw.office == c.area] if c.area is not None else []
+        pool = [cw for cw in (same or active) if cap is None or cw.caseload < cap] or \
+               [cw for cw in active if cap is None or cw.caseload < cap]
+        if not pool:
+            return None
+        return min(pool, key=lambda cw: (cw.caseload, cw.unique_id))
+
+    def enrol_waiting(self) -> None:
+        """Visitation: referrals enter a case load while there is room (process 1)."""
+        if not self.waiting:
+            return
+        still = []
+        for c in self.waiting:
+            if c.state != State.NOT_ENROLLED:
+                continue
+            cw = self._pick_caseworker(c)
+            if cw is None:
+                still.append(c)
+                continue
+            self._assign(c, cw)
+            if c.enrolled_week is None:
+                c.enrolled_week = self.week
+                self.log(c, "enrol", 0)
+            self.set_state(c, State.TRIN2 if c.job_wish else State.TRIN1)
+            if c.state == State.TRIN2:
+                self.set_state(c, State.TRIN1)
+                c.plan_progress = 1.0
+                pathway.add_progress(self, c, 0.0)
+                pathway.enter_trin2(self, c)
+            interval = self.interval_for(c)
+            first = 1 + self.streams["meetings"].integers(0, interval) if self.week == 0 else 1
+            self.book_meeting(c, first)
+            self._schedule_exits(c)
+        self.waiting = still
+
+    def release(self, c) -> None:
+        """Close the case: off benefit or exited."""
+        cw = c.caseworker
+        if cw is not None:
+            cw.cases.discard(c)
+        c.caseworker = None
+        if c.mentor is not None:
+            c.mentor.mentees.discard(c)
+            c.mentor = None
+        c.in_group = False
+        if c.consultant is not None and c in c.consultant.queue:
+            c.consultant.queue.remove(c)
+        c.consultant = None
+        c.next_meeting = -1
+
+    def interval_for(self, c) -> int:
+        it = self.org.intensive
+        if it is not None and c.enrolled_week is not None and self.week - c.enrolled_week < it.duration_weeks:
+            return it.interval_weeks
+        return self.org.meeting_interval_weeks
+
+    def book_meeting(self, c, delay: int) -> None:
+        w = self.week + max(1, delay)
+        c.next_meeting = w
+        if w < self.horizon:
+            self.meetings_due[w].append(c)
+
+    # ------------------------------------------------------------------ meetings
+    def meeting_postponed(self, c) -> None:
+        self.tally["meetings_postponed"] += 1
+        self.book_meeting(c, 1)
+
+    def standard_minutes(self, c) -> float:
+        it = self.org.intensive
+        if it is not None and self.interval_for(c) == it.interval_weeks and self.org.meeting_interval_weeks != it.interval_weeks:
+            return it.meeting_minutes
+        return self.org.meeting_minutes
+
+    def meeting_at_appointment(self, c, cw, day: int, length: float, standard: float) -> float:
+        """Process 3 at the appointment. Returns the caseworker minutes used."""
+        outreach = cw.in_estate(day)
+        loc = "outreach" if outreach else "central"
+        interval = self.interval_for(c)
+        p_cancel, p_noshow = self.attendance.probabilities(c, outreach, interval, self.week)
+        rnd = self.streams["attendance"].random
+        self.tally[f"summoned_{loc}"] += 1
+        u = rnd()
+        if u < p_cancel:
+            self.tally[f"cancel_{loc}"] += 1
+            c.cancellations += 1
+            self.book_meeting(c, self.b.rebook_weeks)
+            return 0.0
+        if rnd() < p_noshow:
+            self.tally[f"noshow_{loc}"] += 1
+            c.noshows += 1
+            self.log(c, "noshow", 0)
+            if self.sanction_rule.sanctionable(c, self.week):
+                srnd = self.streams["sanction"].random
+                if self.sanction_rule.decide(c, cw.authority or not outreach, srnd):
+                    self.sanction_rule.apply(c, self.week)
+                    self.tally["sanctions"] += 1
+                    self.log(c, "sanction", 0)
+            self.book_meeting(c, self.b.rebook_weeks)
+            return length / 2.0      # time spent waiting for the citizen
+        self.tally[f"held_{loc}"] += 1
+        self.hold_meeting(c, outreach, quality=length / standard)
+        return length
+
+    def meeting_via_open_advice(self, c) -> None:
+        """A citizen holds the due follow-up meeting in open advice (copenhagen-outreach-2015 L1220-1235)."""
+        self.tally["summoned_outreach"] += 1
+        self.tally["held_outreach"] += 1
+        self.tally["held_via_open_advice"] += 1
+        self.hold_meeting(c, True, quality=1.0)
+
+    def hold_meeting(self, c, outreach: bool, quality: float) -> None:
+        """Effects of a held meeting (processes 2, 6, 7, 9)."""
+        b = self.b
+        q = min(1.0, quality) ** 0.5
+        c.meetings_held += 1
+        c.last_contact = self.week
+        c.trust = min(1.0, c.trust + (b.trust_gain_outreach if outreach else b.trust_gain_central))
+        if self.streams["improve"].random() < b.improve_per_meeting * q:
+            if improve(c.ratings, self.streams["improve"].random):
+                self.category_changed(c)
+        pathway.add_progress(self, c, b.trin1_progress_per_meeting * q)
+        if c.state == State.TRIN2 and not self.consultants and self.week >= c.trin2_ready_week:
+            pathway.attempt_match(self, c, self.fallback_network, self.orientation)
+        self.book_meeting(c, self.interval_for(c))
+
+    def _agendas(self) -> dict:
+        """Book this week's due meetings into caseworkers' days."""
+        agendas: dict = defaultdict(list)
+        rnd = self.streams["booking"].random
+        summon_local = self.org.summon_vulnerable_locally
+        for c in self.meetings_due.pop(self.week, ()):
+            if c.next_meeting != self.week or not c.enrolled:
+                continue
+            cw = c.caseworker
+            ed = cw.estate_days
+            if ed <= 0:
+                local = False
+            elif ed >= 5:
+                local = True
+            elif summon_local:
+                local = not is_good(c.category)
+            else:
+                local = rnd() < ed / 5.0
+            day = int(rnd() * ed) if local else ed + int(rnd() * (5 - ed))
+            agendas[(cw, day)].append(c)
+        return agendas
+
+    # ------------------------------------------------------------------ events
+    def _handle(self, kind: str, a) -> None:
+        if kind == "leave":
+            self._caseworker_leaves(a)
+        elif kind == "hire":
+            self._replacement_starts(a)
+        elif kind == "problem":
+            problems.problem_arises(self, a)
+        elif kind == "drift":
+            problems.drift(self, a)
+        elif kind == "exit_other":
+            if a.on_benefit:
+                self._exit(a)
+        elif kind == "job_exit":
+            if a.on_benefit:
+                kind_off = OffKind.EDUCATION if self.streams["job_exit"].random() < self.b.education_share else OffKind.JOB
+                self._leave_placement(a)
+                self.go_off_benefit(a, kind_off)
+        elif kind == "restgroup":
+            if a.on_benefit:
+                self._leave_placement(a)
+                self.go_off_benefit(a, OffKind.REST)
+        elif kind == "return":
+            if a.state == State.SELF_SUFFICIENT:
+                self._return_to_benefit(a)
+        elif kind == "placement_end":
+            if a.state == State.TRIN3 and a.placement in (Placement.INTERNSHIP, Placement.WAGE_SUBSIDY, Placement.HOUSING):
+                pathway.placement_end(self, a)
+        elif kind == "breakdown":
+            if a.state == State.TRIN3 and a.placement != Placement.NONE:
+                pathway.end_placement(self, a, broke_down=True)
+        elif kind == "hours":
+            if a.state == State.TRIN3 and a.placement == Placement.ORDINARY:
+                pathway.hours_progression(self, a)
+
+    def _leave_placement(self, c) -> None:
+        if c.placement != Placement.NONE:
+            comp = c.placement_company
+            if comp is not None:
+                comp.placed.discard(c)
+            c.placement = Placement.NONE
+            c.placement_company = None
+            for k in ("breakdown", "hours", "placement_end"):
+                self.cancel(k, c)
+
+    def go_off_benefit(self, c, kind: OffKind, keep_hours: bool = False) -> None:
+        """Self-sufficiency (selvforsørgelse) as the register counts it: job, education or 'restgruppe'."""
+        b = self.b
+        if c.state == State.NOT_ENROLLED and c in self.waiting:
+            pass  # removed lazily from the waiting list
+        self.release(c)
+        if not keep_hours:
+            if kind == OffKind.JOB:
+                self.set_hours(c, self.streams["hours"].uniform(b.self_sufficiency_hours, 160.0))
+            elif c.hours > 0:
+                self.set_hours(c, 0.0)
+        self.set_state(c, State.SELF_SUFFICIENT)
+        c.off_kind = kind
+        c.ever_off_week.setdefault(int(kind), self.week)
+        self.log(c, "off", int(kind))
+        if kind == OffKind.REST:
+            delay = self.streams["return"].geometric(1.0 / b.restgroup_mean_weeks)
+        else:
+            delay = self.streams["return"].geometric(annual_to_weekly(b.relapse_annual))
+        self.schedule(delay, "return", c)
+
+    def _return_to_benefit(self, c) -> None:
+        if c.hours > 0:
+            self.set_hours(c, 0.0)
+        c.off_kind = None
+        self.set_state(c, State.NOT_ENROLLED)
+        self.log(c, "return", 0)
+        self.waiting.append(c)
+        self._schedule_exits(c)
+
+    def _exit(self, c) -> None:
+        self._leave_placement(c)
+        self.release(c)
+        if c.hours > 0:
+            self.set_hours(c, 0.0)
+        self.set_state(c, State.EXITED)
+        self.log(c, "exit", 0)
+
+    # ------------------------------------------------------------------ staff turnover (process 10)
+    def _change_caseworker(self, c, new) -> None:
+        old = c.caseworker
+        if old is not None:
+            old.cases.discard(c)
+        self._assign(c, new)
+        c.caseworker_changes += 1
+        c.change_penalty_until = self.week + self.b.caseworker_change_weeks
+        c.trust = max(0.0, c.trust - self.b.trust_drop_change)
+        self.tally["caseworker_changes"] += 1
+        self.log(c, "cw_change", new.unique_id)
+
+    def _caseworker_leaves(self, cw) -> None:
+        if not cw.active:
+            return
+        cw.active = False
+        self.tally["caseworkers_left"] += 1
+        for c in sorted(cw.cases, key=lambda x: x.unique_id):
+            new = self._pick_caseworker_any(c)
+            if new is None:
+                cw.cases.discard(c)
+                c.caseworker = None
+                self.set_state(c, State.NOT_ENROLLED)
+                self.waiting.append(c)
+                continue
+            self._change_caseworker(c, new)
+        cw.cases.clear()
+        self.schedule(max(1, self.b.vacancy_weeks), "hire", cw)
+
+    def _pick_caseworker_any(self, c):
+        active = [k for k in self.caseworkers if k.active]
+        if not active:
+            return None
+        same = [k for k in active if k.office == c.area] if c.area is not None else []
+        return min(same or active, key=lambda k: (k.caseload, k.unique_id))
+
+    def _replacement_starts(self, old) -> None:
+        new = self._hire(office=old.office, estate_days=old.estate_days, week=self.week)
+        active = [k for k in self.caseworkers if k.active]
+        target = sum(k.caseload for k in active) // len(active)
+        # take cases from the most loaded colleagues until balanced
+        donors = sorted((k for k in active if k is not new), key=lambda k: -k.caseload)
+        for d in donors:
+            while d.caseload > target + 1 and new.caseload < target:
+                c = max(d.cases, key=lambda x: x.unique_id)
+                self._change_caseworker(c, new)
+        self.remove_inactive_agent(old)
+
+    def remove_inactive_agent(self, cw) -> None:
+        if cw in self.caseworkers:
+            self.caseworkers.remove(cw)
+        cw.remove()
+
+    # ------------------------------------------------------------------ mentors and consultants
+    def _mentoring(self) -> None:
+        if not self.mentors:
+            return
+        b = self.b
+        # assign free mentor places to enrolled citizens with heavy barriers (E-G) in trin 1-2
+        if any(mt.has_room for mt in self.mentors):
+            for c in self.citizens:
+                if c.mentor is None and c.state in (State.TRIN1, State.TRIN2) and (not is_good(c.category) or c.heavy):
+                    mt = next((x for x in self.mentors if x.has_room), None)
+                    if mt is None:
+                        break
+                    mt.mentees.add(c)
+                    c.mentor = mt
+                    self.tally["mentor_assignments"] += 1
+        rnd = self.streams["mentor"].random
+        for mt in self.mentors:
+            for c in sorted(mt.mentees, key=lambda x: x.unique_id):
+                if not c.on_benefit:
+                    continue
+                n = int(b.mentor_sessions_per_week) + (1 if rnd() < b.mentor_sessions_per_week % 1 else 0)
+                for _ in range(n):
+                    self.tally["mentor_sessions"] += 1
+                    pathway.add_progress(self, c, b.trin1_progress_per_mentor_session)
+                    if rnd() < b.improve_per_mentor_session and improve(c.ratings, rnd):
+                        self.category_changed(c)
+            if self.org.group_courses:
+                group = [c for c in sorted(mt.mentees, key=lambda x: x.unique_id) if c.state == State.TRIN1][: self.org.group_size]
+                for c in group:
+                    c.in_group = True
+                    if rnd() < b.group_attendance:
+                        self.tally["group_sessions"] += 1
+                        pathway.add_progress(self, c, b.trin1_progress_per_group_session)
+                        if rnd() < b.improve_per_group_session and improve(c.ratings, rnd):
+                            self.category_changed(c)
+
+    def _matching(self) -> None:
+        """Trin 2: each consultant works through the queue, up to capacity."""
+        for cons in self.consultants:
+            attempts = cons.attempts_per_week
+            for c in list(cons.queue):
+                if attempts <= 0:
+                    break
+                if c.state != State.TRIN2:
+                    cons.queue.remove(c)
+                    continue
+                if self.week < c.trin2_ready_week:
+                    continue
+                attempts -= 1
+                self.tally["match_attempts"] += 1
+                pathway.attempt_match(self, c, cons.network, cons.hours_orientation)
+
+    # ------------------------------------------------------------------ the week
+    def step(self) -> None:
+        w = self.week
+        if w == 52:
+            self.snapshot52 = {c.unique_id: self._status_for_progression(c) for c in self.citizens}
+        # 1-2. events due this week (staff first, in the order scheduled)
+        for kind, a, tok in self.calendar.pop(w, ()):
+            if a.clock.get(kind) == tok:
+                self._handle(kind, a)
+        # 3. intake and enrolment
+        inflow = self.pop.inflow_per_week
+        if inflow > 0:
+            for _ in range(self.streams["intake"].poisson(inflow)):
+                self._new_citizen(initial=False)
+        self.enrol_waiting()
+        # 4-5. meetings and open advice in the office
+        agendas = self._agendas()
+        office_days = problems.build_office_days(self, w)
+        for cw in self.caseworkers:
+            if cw.active:
+                cw.minutes_available += cw.contact_minutes_per_day * 5
+        self.office.run_week(w, agendas, office_days)
+        problems.settle_visits(self, office_days)
+        # 6. unsolved problems
+        problems.settle_unsolved(self)
+        # 7-8. mentors, group courses and job matching
+        self._mentoring()
+        self._matching()
+        # 9. record
+        self._record()
+        self.week += 1
+
+    @property
+    def office(self) -> Office:
+        if not hasattr(self, "_office"):
+            self._office = Office(self)
+        return self._office
+
+    def _status_for_progression(self, c) -> str:
+        """Status used for the 12-month A-G transition tables (copenhagen-outreach-2015 §3.3)."""
+        if c.state == State.SELF_SUFFICIENT and c.off_kind in (OffKind.JOB, OffKind.EDUCATION):
+            return "job_education"
+        if c.state in (State.EXITED, State.SELF_SUFFICIENT):
+            return "other"
+        return "good" if is_good(c.category) else "poor"
+
+    def _record(self) -> None:
+        on_benefit = sum(self.state_counts[:4])
+        enrolled = self.state_counts[State.TRIN1] + self.state_counts[State.TRIN2] + self.state_counts[State.TRIN3]
+        self.tally["case_weeks"] += enrolled
+        self.tally["benefit_weeks"] += on_benefit
+        in_group = sum(1 for mt in self.mentors for c in mt.mentees if c.in_group) if self.org.group_courses else 0
+        self.tally["group_weeks"] += in_group
+        placed = self.state_counts[State.TRIN3]
+        self.tally["placement_weeks"] += placed
+        self.hours_weeks += self._hours_sum
+        self.with_hours_weeks += self._with_hours
+        self.smajob_weeks += self._smajob
+        row = {"week": self.week}
+        for s in State:
+            row[s.name.lower()] = self.state_counts[s]
+        row["with_paid_hours"] = self._with_hours
+        row["caseworkers"] = sum(1 for cw in self.caseworkers if cw.active)
+        row["waiting"] = self.state_counts[State.NOT_ENROLLED]
+        self.weekly.append(row)
+
+    def run(self) -> "OutreachModel":
+        while self.week < self.horizon:
+            self.step()
+        if self.snapshot52 is None and self.horizon == 52:
+            self.snapshot52 = {c.unique_id: self._status_for_progression(c) for c in self.citizens}
+        self.running = False
+        return self
+
+    # ------------------------------------------------------------------ invariants
+    def check_invariants(self) -> None:
+        """Raise AssertionError if a model invariant is broken (used by the tests)."""
+        counts = [0] * len(State)
+        for c in self.citizens:
+            counts[c.state] += 1
+            assert c.hours >= 0, f"negative hours for citizen {c.unique_id}"
+            if c.enrolled:
+                assert c.caseworker is not None and c.caseworker.active, f"citizen {c.unique_id} has no active caseworker"
+                assert c in c.caseworker.cases
+            else:
+                assert c.caseworker is None, f"citizen {c.unique_id} in state {c.state.name} still has a caseworker"
+            if c.state == State.TRIN3:
+                assert c.placement != Placement.NONE
+            else:
+                assert c.placement == Placement.NONE, f"citizen {c.unique_id} in {c.state.name} has a placement"
+            if c.hours > 0:
+                assert c.state in (State.TRIN3, State.SELF_SUFFICIENT)
+        assert counts == self.state_counts, (counts, self.state_counts)
+        for cw in self.caseworkers:
+            assert cw.active
+            for c in cw.cases:
+                assert c.caseworker is cw and c.enrolled
+            if self.org.caseload_cap is not None:
+                pass  # reassignment after turnover may exceed the cap for a while
+        for comp in self.companies:
+            assert len(comp.placed) <= comp.slots

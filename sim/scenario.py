@@ -1,0 +1,310 @@
+"""Scenario schema: the population, the organisation (policy levers), the company pool,
+the horizon and seed, and optional overrides of behavioural parameters.
+
+Policy levers (:class:`Organisation`) are kept apart from uncertain behavioural
+parameters (:class:`sim.parameters.Behaviour`).  A scenario file is YAML, read with
+``yaml.safe_load`` (a file can never run code), may ``extends:`` another file and then
+states only what differs.  Any problem raises :class:`ScenarioError` naming the file,
+the key path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .parameters import Behaviour
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+CATEGORIES = ("A", "B", "C", "D", "E", "F", "G")
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _ag_default() -> dict[str, float]:
+    # copenhagen-outreach-2015 §3.3(c): UB distribution January 2014 (n = 1,021)
+    return {"A": 0.05, "B": 0.17, "C": 0.10, "D": 0.11, "E": 0.21, "F": 0.07, "G": 0.29}
+
+
+class Population(_Closed):
+    """Who is in the target group (aktivitetsparate ledige)."""
+
+    size: int = Field(1750, ge=1, le=2_000_000, description="Citizens in the target group at week 0 (copenhagen-outreach-2015 L605: 1,750 active cases)")
+    inflow_per_week: float = Field(0.0, ge=0.0, le=10_000, description="New referrals per week (visitation)")
+    age_min: int = Field(30, ge=18, le=64, description="Youngest age in the group (copenhagen-outreach-2015 L14: over 30)")
+    age_max: int = Field(64, ge=18, le=67, description="Oldest age in the group")
+    female_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of women (assumed)")
+    immigrant_share: float = Field(0.64, ge=0.0, le=1.0, description="Share with immigrant background (copenhagen-outreach-2015 L659-663: 64 % in the six areas)")
+    no_work_experience_share: float = Field(0.4, ge=0.0, le=1.0, description="Share of immigrant women without work experience (assumed)")
+    ag_distribution: dict[str, float] = Field(default_factory=_ag_default, description="Share in each A-G category at week 0 (copenhagen-outreach-2015 §3.3c)")
+    seniority_weeks_mean: float = Field(150.0, ge=0.0, le=2000.0, description="Mean weeks on benefit at week 0 (assumed; 'many years in the system', activation-practice-2012 L3745)")
+    benefit_shares: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], float] = Field(
+        default_factory=lambda: {"kontanthjaelp": 1.0, "uddannelseshjaelp": 0.0, "integrationsydelse": 0.0},
+        description="Share on each benefit type")
+    trust_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean trust in the job centre at week 0 (assumed)")
+    motivation_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean motivation and belief in a job (tro på job) at week 0 (assumed)")
+    job_ready_share: float = Field(0.0, ge=0.0, le=1.0, description="Share of job-ready residents included in the case loads (jobgaranti-midway-2019 L235, L490)")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Population":
+        if set(self.ag_distribution) != set(CATEGORIES):
+            missing = sorted(set(CATEGORIES) - set(self.ag_distribution))
+            extra = sorted(set(self.ag_distribution) - set(CATEGORIES))
+            raise ValueError(f"ag_distribution needs exactly the keys A-G (missing {missing}, unknown {extra})")
+        for k, v in self.ag_distribution.items():
+            if v < 0:
+                raise ValueError(f"ag_distribution.{k} = {v} must be >= 0")
+        if abs(sum(self.ag_distribution.values()) - 1.0) > 0.02:
+            raise ValueError(f"ag_distribution must sum to 1 (sums to {sum(self.ag_distribution.values()):.3f})")
+        if abs(sum(self.benefit_shares.values()) - 1.0) > 0.02:
+            raise ValueError(f"benefit_shares must sum to 1 (sums to {sum(self.benefit_shares.values()):.3f})")
+        if self.age_max < self.age_min:
+            raise ValueError(f"age_max ({self.age_max}) must be >= age_min ({self.age_min})")
+        return self
+
+
+class Sanctions(_Closed):
+    """Sanction policy (sanktioner)."""
+
+    policy: Literal["never", "after_k", "strict"] = Field("after_k", description="never / after k unexcused no-shows / every unexcused no-show")
+    k: int = Field(2, ge=1, le=20, description="Unexcused no-shows (within a year) before a sanction under 'after_k'")
+    authority: Literal["all_caseworkers", "central_only"] = Field("all_caseworkers", description="Who may sanction: every caseworker, or only central caseworkers, so that staff in the estate office must report a no-show first (two-step path, alle-i-gang-2009 §6.1; jobgaranti-midway-2019 L454)")
+    announced: bool = Field(False, description="Citizens are told explicitly that absence leads to deductions (alle-i-gang-2009 L879)")
+
+
+class Intensive(_Closed):
+    """An intensive contact period at the start (e.g. Alle i gang: weekly meetings for 26 weeks)."""
+
+    interval_weeks: int = Field(1, ge=1, le=26)
+    duration_weeks: int = Field(26, ge=1, le=520)
+    meeting_minutes: float = Field(30.0, ge=5.0, le=120.0)
+
+
+class Housing(_Closed):
+    """Housing organisation and local actors (boligorganisation, helhedsplan)."""
+
+    placements: int = Field(0, ge=0, le=10_000, description="Placement slots in estate operations (jobgaranti-midway-2019 T8: 15 in 5 areas, 14 unpaid)")
+    hours_willingness: float = Field(0.05, ge=0.0, le=1.0, description="Probability a housing placement has ordinary hours (jobgaranti-midway-2019 T8: 1 hybrid of 15)")
+    debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019 L247)")
+
+
+class Organisation(_Closed):
+    """Policy levers: staff, where they sit, meetings, sanctions, the trin model."""
+
+    caseworkers: float = Field(15.5, ge=0.5, le=100_000, description="Caseworker FTE (sagsbehandlere/jobkonsulenter); copenhagen-outreach-2015 L603")
+    caseworker_hours_per_week: float = Field(37.0, ge=5.0, le=45.0, description="Contract hours a week")
+    contact_share: float = Field(0.45, ge=0.05, le=1.0, description="Share of hours available for citizen contact, the rest is administration (assumed; activation-practice-2012 L3100-3109)")
+    caseload_cap: int | None = Field(None, ge=1, le=10_000, description="Most active cases per caseworker; referrals beyond it wait (None: no cap)")
+    location: Literal["central", "outreach", "split"] = Field("central", description="Where caseworkers sit: central job centre, outreach office in the estate, or days split")
+    days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015 L569-573: 1-4)")
+    outreach_offices: int = Field(0, ge=0, le=10_000, description="Outreach offices in the estates")
+    open_advice_days: int = Field(0, ge=0, le=5, description="Open-advice (åben rådgivning) days a week per office")
+    open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015 L1073)")
+    summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015 L1258-1261)")
+    meeting_interval_weeks: int = Field(13, ge=1, le=52, description="Weeks between mandatory meetings (activation-practice-2012 L1249: every 3 months)")
+    meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012 L3838)")
+    min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012 L3669: 5-10 minutes)")
+    intensive: Intensive | None = Field(None, description="Optional intensive contact period at the start")
+    team_structure: Literal["team", "order_and_deliver"] = Field("order_and_deliver", description="Interdisciplinary team, or the classic order (bestilling) and deliver split")
+    sanctions: Sanctions = Field(default_factory=Sanctions)
+    trin_model: bool = Field(False, description="The STAR step model (trin 1-3) with wish-based job plans and ordinary-hours focus")
+    mentors: int = Field(0, ge=0, le=100_000, description="Mentors (copenhagen-outreach-2015 L604: 4)")
+    mentor_caseload: int = Field(20, ge=1, le=200, description="Mentees per mentor (assumed)")
+    group_courses: bool = Field(False, description="Weekly peer-to-peer group courses run by mentors for the heavy part of the group")
+    group_size: int = Field(10, ge=2, le=40, description="Participants per group course (assumed)")
+    company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015 L604: 2")
+    consultant_attempts_per_week: int = Field(10, ge=1, le=500, description="Match attempts a consultant makes per week (assumed)")
+    consultant_stance: Literal["accept_internships", "balanced", "demand_hours"] = Field("accept_internships", description="Stance towards companies")
+    drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019 L478)")
+    retention_support: bool = Field(False, description="Retention support (fastholdelse) in trin 3")
+    include_job_ready: bool = Field(False, description="Job-ready residents are part of the offer to companies (jobgaranti-midway-2019 L128-134)")
+    payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019 L540)")
+    housing: Housing = Field(default_factory=Housing)
+
+    @model_validator(mode="after")
+    def _check(self) -> "Organisation":
+        if self.location != "central" and self.outreach_offices < 1:
+            raise ValueError(f"location '{self.location}' needs outreach_offices >= 1")
+        if self.location == "outreach" and self.days_in_estate == 0:
+            raise ValueError("location 'outreach' needs days_in_estate > 0")
+        if self.location == "central" and (self.days_in_estate > 0 or self.open_advice_days > 0):
+            raise ValueError("location 'central' cannot have days_in_estate or open_advice_days above 0")
+        if self.min_meeting_minutes > self.meeting_minutes:
+            raise ValueError("min_meeting_minutes must not exceed meeting_minutes")
+        if self.group_courses and self.mentors == 0:
+            raise ValueError("group_courses needs mentors >= 1 to run them")
+        return self
+
+
+class Companies(_Closed):
+    """The pool of companies the consultants can approach."""
+
+    count: int = Field(80, ge=0, le=1_000_000, description="Companies in the consultants' networks (assumed)")
+    slots_per_company: int = Field(2, ge=1, le=1000, description="Supported hires a company can hold at once (assumed)")
+
+
+class Reported(_Closed):
+    value: float
+    source: str = ""
+    n: int | None = None
+
+
+class Scenario(_Closed):
+    """A complete, validated scenario."""
+
+    name: str = "unnamed"
+    description: str = ""
+    seed: int = Field(20140101, ge=0, le=2**32 - 1)
+    replications: int = Field(10, ge=1, le=10_000)
+    horizon_weeks: int = Field(52, ge=1, le=1040)
+    population: Population = Field(default_factory=Population)
+    organisation: Organisation = Field(default_factory=Organisation)
+    companies: Companies = Field(default_factory=Companies)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
+
+    def resolved(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        """SHA-256 of the fully resolved scenario (what actually runs)."""
+        blob = json.dumps(self.resolved(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+class ScenarioError(Exception):
+    """A scenario file is unreadable or invalid. ``str(err)`` is a complete user message."""
+
+    def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
+        self.file, self.key, self.value, self.allowed = (str(file) if file else "<scenario>"), key, value, allowed
+        super().__init__(f"{self.file}: {key or '(top level)'}: bad value {value!r}; {allowed}")
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(path, "", str(path), "the file does not exist") from None
+    except OSError as e:
+        raise ScenarioError(path, "", str(path), f"the file cannot be read ({e.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise ScenarioError(path, "", f"<YAML syntax error at {where}>",
+                            f"the file must be valid YAML ({getattr(e, 'problem', e)})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", type(data).__name__, "a scenario file must be a mapping of keys to values")
+    return data
+
+
+def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict:
+    """Read a scenario file and its ``extends:`` chain into one merged mapping."""
+    path = Path(path)
+    if not path.exists() and not path.suffix and (SCENARIO_DIR / f"{path}.yaml").exists():
+        path = SCENARIO_DIR / f"{path}.yaml"
+    path = path.resolve()
+    if path in _seen:
+        raise ScenarioError(path, "extends", path.name, "extends must not form a cycle")
+    data = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ScenarioError(path, "extends", parent, "extends must be a file name such as 'central-jobcentre.yaml'")
+        ppath = (path.parent / parent)
+        if not ppath.exists():
+            raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name}")
+        data = _deep_merge(resolve_file(ppath, _seen + (path,)), data)
+    data.setdefault("name", path.stem)
+    return data
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            return None
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        nxt = None
+        for cand in (ann, *getattr(ann, "__args__", ())):
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                nxt = cand
+        model = nxt
+    return model
+
+
+def _describe_allowed(model: type[BaseModel] | None, name: str, err: dict) -> str:
+    msg = err.get("msg", "")
+    if model is not None and name in model.model_fields:
+        f = model.model_fields[name]
+        bounds = []
+        for m in f.metadata:
+            for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+                if getattr(m, attr, None) is not None:
+                    bounds.append(f"{sym} {getattr(m, attr)}")
+        extra = f.json_schema_extra or {}
+        unit = f" ({extra['unit']})" if isinstance(extra, dict) and extra.get("unit") else ""
+        if bounds:
+            return f"allowed: {' and '.join(bounds)}{unit} [{msg}]"
+    return f"allowed: {msg}"
+
+
+def validate_mapping(data: dict, file: str | Path | None = None) -> Scenario:
+    """Validate a merged mapping; the first problem becomes a :class:`ScenarioError`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            valid = sorted(parent.model_fields) if parent else []
+            guess = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise ScenarioError(file, key, err.get("input"), f"unknown key; {hint}valid keys here: {', '.join(valid)}") from None
+        if err["type"] in ("value_error", "assertion_error"):
+            ctx = err.get("ctx", {}).get("error")
+            raise ScenarioError(file, key, err.get("input") if not isinstance(err.get("input"), dict) else "…",
+                                f"{ctx or err['msg']}") from None
+        parent = _model_at(loc[:-1])
+        raise ScenarioError(file, key, err.get("input"), _describe_allowed(parent, str(loc[-1]), err)) from None
+
+
+def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """Load, merge (``extends``), override and validate a scenario file.
+
+    >>> s = load_scenario(SCENARIO_DIR / "default.yaml")  # doctest: +SKIP
+    """
+    data = resolve_file(path)
+    if overrides:
+        data = _deep_merge(data, overrides)
+    return validate_mapping(data, path)
