@@ -184,6 +184,11 @@ class OutreachModel(mesa.Model):
                     motivation=min(1.0, max(0.0, pop.motivation_mean + r.uniform(-0.25, 0.25))),
                     trust=min(1.0, max(0.0, pop.trust_mean + r.uniform(-0.25, 0.25))),
                     no_work_experience=rnd() < pop.no_work_experience_share, job_ready=job_ready)
+        if initial:
+            # the stock at week 0 is part-way through clarification (assumed: uniform progress;
+            # values above 1 start with a clarified job wish)
+            c.plan_progress = r.uniform(0.0, 1.2)
+            c.job_wish = c.plan_progress >= 1.0
         c.first_week = self.week
         c.area = (c.unique_id % self.n_offices) if self.n_offices else None
         self.citizens.append(c)
@@ -286,12 +291,10 @@ class OutreachModel(mesa.Model):
             if c.enrolled_week is None:
                 c.enrolled_week = self.week
                 self.log(c, "enrol", 0)
-            self.set_state(c, State.TRIN2 if c.job_wish else State.TRIN1)
-            if c.state == State.TRIN2:
-                self.set_state(c, State.TRIN1)
-                c.plan_progress = 1.0
-                pathway.add_progress(self, c, 0.0)
+            if c.job_wish:
                 pathway.enter_trin2(self, c)
+            else:
+                self.set_state(c, State.TRIN1)
             interval = self.interval_for(c)
             first = 1 + self.streams["meetings"].integers(0, interval) if self.week == 0 else 1
             self.book_meeting(c, first)
@@ -384,7 +387,9 @@ class OutreachModel(mesa.Model):
             if improve(c.ratings, self.streams["improve"].random):
                 self.category_changed(c)
         pathway.add_progress(self, c, b.trin1_progress_per_meeting * q)
-        if c.state == State.TRIN2 and not self.consultants and self.week >= c.trin2_ready_week:
+        if c.state == State.TRIN2 and self.week >= c.trin2_ready_week:
+            # the caseworker orders a company-directed offer at the meeting (bestilling)
+            self.tally["match_attempts_meeting"] += 1
             pathway.attempt_match(self, c, self.fallback_network, self.orientation)
         self.book_meeting(c, self.interval_for(c))
 

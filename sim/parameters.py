@@ -93,7 +93,7 @@ class Behaviour(BaseModel):
         doc="Fall in motivation after a sanction", ge=0.0, le=1.0)
 
     # --- problems and open advice (process 5) ----------------------------------------
-    problem_rate: float = P(0.06, unit="problems per citizen-week", plausible=(0.02, 0.15),
+    problem_rate: float = P(0.08, unit="problems per citizen-week", plausible=(0.02, 0.15),
         source=f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month ({CPH} §2.5 DERIVED)",
         doc="Rate at which an average citizen meets a problem (letters, debt, health, conflict at a placement)", ge=0.0, le=1.0)
     problem_barrier_effect: float = P(0.25, unit="relative increase per factor rated 1-2", plausible=(0.0, 0.6), source="assumed",
@@ -108,7 +108,7 @@ class Behaviour(BaseModel):
     other_visitors_per_open_day: float = P(1.0, unit="visitors per office per opening day", plausible=(0.0, 3.0),
         source=f"{CPH} T7 (1 of 14 daily visitors has no UB case)",
         doc="Visitors without a case who also take staff time at open advice", ge=0.0, le=50.0)
-    problem_escalation_probability: float = P(0.35, unit="probability per unsolved problem", plausible=(0.1, 0.7),
+    problem_escalation_probability: float = P(0.2, unit="probability per unsolved problem", plausible=(0.1, 0.7),
         source=f"assumed; calibrate to {CPH} T8 (ABCD→EFG 11.8 % outreach vs 15.9 % ordinary)",
         doc="Probability that an unsolved problem worsens one Udviklingsmål rating by one step", **PROB)
     problem_breakdown_probability: float = P(0.25, unit="probability per unsolved problem", plausible=(0.05, 0.5),
@@ -126,26 +126,26 @@ class Behaviour(BaseModel):
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),
         source=f"assumed; {JG} L115-117 (peer-to-peer group courses)",
         doc="Probability that a group-course session improves the weakest rating by one", **PROB)
-    improve_spontaneous: float = P(0.10, unit="probability per year", plausible=(0.0, 0.3), source="assumed",
+    improve_spontaneous: float = P(0.45, unit="probability per year", plausible=(0.0, 0.3), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
         doc="Annual probability that a rating improves by one without any contact", **PROB)
-    deteriorate_spontaneous: float = P(0.08, unit="probability per year", plausible=(0.0, 0.3),
+    deteriorate_spontaneous: float = P(0.5, unit="probability per year", plausible=(0.0, 0.3),
         source=f"assumed; calibrate to {CPH} T8",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
     # --- exits (process 1) ----------------------------------------------------------
-    exit_other_annual: float = P(0.17, unit="probability per year", plausible=(0.08, 0.25),
+    exit_other_annual: float = P(0.15, unit="probability per year", plausible=(0.08, 0.25),
         source=f"{CPH} T8/T9 ('andet' 15-21 % a year)",
         doc="Annual probability of leaving for another benefit, sickness exemption, pension or moving away", **PROB)
-    exit_other_g_multiplier: float = P(1.3, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
+    exit_other_g_multiplier: float = P(1.2, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
         doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1)", ge=0.0, le=5.0)
-    job_exit_annual_good: float = P(0.035, unit="probability per year", plausible=(0.01, 0.08),
+    job_exit_annual_good: float = P(0.05, unit="probability per year", plausible=(0.01, 0.08),
         source=f"{CPH} T10 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
         doc="Annual probability of a direct exit to job or education from categories A-D outside a placement", **PROB)
-    job_exit_annual_poor: float = P(0.015, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
+    job_exit_annual_poor: float = P(0.025, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
     education_share: float = P(0.3, unit="share", plausible=(0.1, 0.5), source="assumed",
         doc="Share of direct job-or-education exits that are to education (SU)", **PROB)
-    restgroup_annual: float = P(0.14, unit="probability per year", plausible=(0.05, 0.2),
+    restgroup_annual: float = P(0.15, unit="probability per year", plausible=(0.05, 0.2),
         source=f"{CPH} T1-T2 (17.8 % ever self-sufficient of which 4.3 % job/education: the rest is the 'restgruppe')",
         doc="Annual probability of a spell off benefit without registered income (counts as self-sufficient in DREAM)", **PROB)
     restgroup_mean_weeks: float = P(6.0, unit="weeks", plausible=(1.0, 26.0), source="assumed",
@@ -155,7 +155,7 @@ class Behaviour(BaseModel):
         doc="Annual probability that a citizen self-sufficient through a job returns to benefit", **PROB)
 
     # --- trin 1: clarification and job plan (process 6) -----------------------------
-    trin1_progress_per_meeting: float = P(0.10, unit="job-plan progress per full held meeting", plausible=(0.03, 0.25),
+    trin1_progress_per_meeting: float = P(0.2, unit="job-plan progress per full held meeting", plausible=(0.03, 0.25),
         source="assumed; calibrate to company-directed activation 10-12 % a year (" + CPH + " T3)",
         doc="Progress towards a clarified job wish from one full-length held meeting (1.0 completes trin 1)", ge=0.0, le=1.0)
     trin1_progress_per_mentor_session: float = P(0.06, unit="progress per session", plausible=(0.0, 0.15), source="assumed",
@@ -183,7 +183,7 @@ class Behaviour(BaseModel):
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
     # --- trin 2: job match (process 7) -----------------------------------------------
-    match_probability: float = P(0.35, unit="probability per attempt", plausible=(0.1, 0.7), source="assumed",
+    match_probability: float = P(0.3, unit="probability per attempt", plausible=(0.1, 0.7), source="assumed",
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
         doc="Lower match probability for citizens in categories E-G", ge=0.0, le=1.0)

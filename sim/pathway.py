@@ -67,7 +67,7 @@ def attempt_match(m, c, network: list, orientation: float) -> bool:
     """One match attempt for a citizen in trin 2. Returns True if a placement starts."""
     b, rnd = m.b, m.streams["match"].random
     p = b.match_probability * (1.0 if is_good(c.category) else b.match_poor_multiplier)
-    p *= min(1.5, progress_multiplier(m, c) / (b.wish_based_plan_multiplier if m.org.trin_model else 1.0))
+    p *= min(1.5, progress_multiplier(m, c) / (b.wish_based_plan_multiplier if m.org.trin_model else 1.0)) ** 0.5
     if not network or rnd() >= min(1.0, p):
         return False
     company = network[int(rnd() * len(network))]

@@ -121,7 +121,7 @@ class Organisation(_Closed):
     group_courses: bool = Field(False, description="Weekly peer-to-peer group courses run by mentors for the heavy part of the group")
     group_size: int = Field(10, ge=2, le=40, description="Participants per group course (assumed)")
     company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015 L604: 2")
-    consultant_attempts_per_week: int = Field(10, ge=1, le=500, description="Match attempts a consultant makes per week (assumed)")
+    consultant_attempts_per_week: int = Field(25, ge=1, le=500, description="Match attempts a consultant makes per week (assumed)")
     consultant_stance: Literal["accept_internships", "balanced", "demand_hours"] = Field("accept_internships", description="Stance towards companies")
     drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019 L478)")
     retention_support: bool = Field(False, description="Retention support (fastholdelse) in trin 3")
