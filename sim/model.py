@@ -366,6 +366,7 @@ class OutreachModel(mesa.Model):
             self.book_meeting(c, self.b.rebook_weeks)
             return length / 2.0      # time spent waiting for the citizen
         self.tally[f"held_{loc}"] += 1
+        self.tally["held_minutes"] += length
         self.hold_meeting(c, outreach, quality=length / standard)
         return length
 
@@ -515,6 +516,7 @@ class OutreachModel(mesa.Model):
             return
         cw.active = False
         self.tally["caseworkers_left"] += 1
+        self.caseworkers.remove(cw)
         for c in sorted(cw.cases, key=lambda x: x.unique_id):
             new = self._pick_caseworker_any(c)
             if new is None:
@@ -544,12 +546,7 @@ class OutreachModel(mesa.Model):
             while d.caseload > target + 1 and new.caseload < target:
                 c = max(d.cases, key=lambda x: x.unique_id)
                 self._change_caseworker(c, new)
-        self.remove_inactive_agent(old)
-
-    def remove_inactive_agent(self, cw) -> None:
-        if cw in self.caseworkers:
-            self.caseworkers.remove(cw)
-        cw.remove()
+        old.remove()   # deregister the departed caseworker from the Mesa model
 
     # ------------------------------------------------------------------ mentors and consultants
     def _mentoring(self) -> None:

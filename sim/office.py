@@ -70,7 +70,7 @@ class Office:
         busy = {cw for (cw, _d) in agendas} | {cw for cw in self.model.caseworkers
                                                 if cw.active and cw.office is not None and cw.estate_days
                                                 and any((cw.office, d) in office_days for d in range(cw.estate_days))}
-        for cw in busy:
+        for cw in sorted(busy, key=lambda k: k.unique_id):   # a fixed order keeps runs reproducible
             env.process(self._workweek(cw, start, agendas, office_days))
         env.run(until=start + WEEK)
 
