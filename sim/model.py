@@ -79,6 +79,13 @@ class OutreachModel(mesa.Model):
         self._build_companies()
         self._build_citizens()
         self.snapshot0 = {c.unique_id: c.category for c in self.citizens}
+        reporters = {s.name.lower(): (lambda m, s=s: m.state_counts[s]) for s in State}
+        reporters.update(with_paid_hours=lambda m: m._with_hours,
+                         caseworkers=lambda m: len(m.caseworkers),
+                         waiting=lambda m: m.state_counts[State.NOT_ENROLLED],
+                         sanctions=lambda m: m.tally["sanctions"],
+                         open_advice_visits=lambda m: m.tally["visits_case"])
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.snapshot52: dict | None = None
         self.running = True
 
@@ -464,8 +471,6 @@ class OutreachModel(mesa.Model):
     def go_off_benefit(self, c, kind: OffKind, keep_hours: bool = False) -> None:
         """Self-sufficiency (selvforsørgelse) as the register counts it: job, education or 'restgruppe'."""
         b = self.b
-        if c.state == State.NOT_ENROLLED and c in self.waiting:
-            pass  # removed lazily from the waiting list
         self.release(c)
         if not keep_hours:
             if kind == OffKind.JOB:
@@ -658,12 +663,8 @@ class OutreachModel(mesa.Model):
         self.hours_weeks += self._hours_sum
         self.with_hours_weeks += self._with_hours
         self.smajob_weeks += self._smajob
-        row = {"week": self.week}
-        for s in State:
-            row[s.name.lower()] = self.state_counts[s]
-        row["with_paid_hours"] = self._with_hours
-        row["caseworkers"] = sum(1 for cw in self.caseworkers if cw.active)
-        row["waiting"] = self.state_counts[State.NOT_ENROLLED]
+        self.datacollector.collect(self)
+        row = {"week": self.week, **{k: v[-1] for k, v in self.datacollector.model_vars.items()}}
         self.weekly.append(row)
 
     def run(self) -> "OutreachModel":

@@ -186,4 +186,7 @@ def compute(m) -> dict[str, float]:
 
 
 def weekly_table(m) -> pd.DataFrame:
-    return pd.DataFrame(m.weekly)
+    """Weekly population counts by pathway state (Mesa DataCollector), one row per week."""
+    df = m.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    df.insert(0, "week", range(len(df)))
+    return df
