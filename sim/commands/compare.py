@@ -1,0 +1,25 @@
+"""``fremskudt compare A.yaml B.yaml [...]``: run scenarios with the same replication seeds
+(common random numbers) and report each outcome's difference against the first."""
+
+from __future__ import annotations
+
+from .run import add_run_options, execute_command
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "compare", help="compare scenarios with common random numbers",
+        description="Run two or more scenarios with the same replication seeds and report, for every outcome, "
+                    "the difference against the first scenario: median and 90 %% interval (5-95 %%) over "
+                    "replications, paired by seed.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="two or more scenario files (or names in scenarios/); the first is the reference")
+    add_run_options(p)
+    p.set_defaults(func=_compare)
+
+
+def _compare(args) -> int:
+    from ..cli import UsageError
+    if len(args.scenarios) < 2:
+        raise UsageError("compare needs at least two scenarios, e.g. fremskudt compare central-jobcentre default")
+    return execute_command(args, list(args.scenarios), kind="compare")

@@ -1,0 +1,201 @@
+"""``fremskudt run [SCENARIO]``: run a scenario's replications and write a report folder.
+
+The shared machinery (options, executing, writing the folder, the closing summary)
+is also used by ``fremskudt compare``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import report, runner
+from ..cli import UsageError
+from ..outcomes import DEFINITIONS
+from ..scenario import Scenario, load_scenario
+
+DEFAULT_SCENARIO = "default"
+#: Outcomes shown on screen at the end of a run (all of them are in the report).
+KEY_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
+                "active_effort_share", "share_ordinary_hours", "noshow_share", "cancel_share",
+                "attendance_share", "staff_utilisation")
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= v <= 10_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 10000, got {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= v <= 2**32 - 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {2**32 - 1}, got {v}")
+    return v
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replications", "-n", type=_positive, metavar="N",
+                   help="replications per scenario (default: the scenario's own; for compare, the first scenario's)")
+    p.add_argument("--seed", type=_seed, metavar="S",
+                   help="base seed from which the replication seeds are derived (default: the (first) scenario's seed)")
+    p.add_argument("--workers", "-w", type=_positive, default=1, metavar="W",
+                   help="local worker processes (default 1: run in this process)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-<YYYYmmdd-HHMMSS>)")
+    p.add_argument("--force", action="store_true", help="replace the output folder if it exists")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--posterior", metavar="DIR",
+                   help="folder with posterior.parquet: each replication draws one row (probability ∝ weight)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run the replications on a Dask scheduler, e.g. tcp://host:8786")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("run", help="run a scenario and write a report",
+                              description="Run a scenario's replications and write a report folder "
+                                          "(tables, figures, report.html, manifest.json).")
+    p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                   help="scenario file, or the name of one in scenarios/ (default: default)")
+    add_run_options(p)
+    p.set_defaults(func=lambda args: execute_command(args, [args.scenario], kind="run"))
+
+
+def _command_line(args, paths: list[str], kind: str) -> str:
+    parts = ["fremskudt", kind, *paths]
+    for opt in ("replications", "seed", "workers", "out", "posterior", "scheduler"):
+        v = getattr(args, opt, None)
+        if v is not None and not (opt == "workers" and v == 1):
+            parts += [f"--{opt}", str(v)]
+    for flag in ("force", "quiet"):
+        if getattr(args, flag, False):
+            parts.append(f"--{flag}")
+    return " ".join(parts)
+
+
+def execute_command(args, paths: list[str], kind: str) -> int:
+    started = datetime.now().astimezone()
+    loaded: list[Scenario] = [load_scenario(p) for p in paths]  # ScenarioError -> one line, exit 2
+    names = [s.name for s in loaded]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UsageError(f"scenario name {dupes[0]!r} appears more than once; give each compared file its own 'name:'")
+    seed = args.seed if args.seed is not None else loaded[0].seed
+    n = args.replications if args.replications is not None else loaded[0].replications
+    scenarios = [s.model_copy(update={"seed": seed, "replications": n}) for s in loaded]
+
+    try:
+        posterior = runner.load_posterior(args.posterior) if args.posterior else None
+    except runner.RunError as e:
+        raise UsageError(str(e)) from None
+    out = Path(args.out) if args.out else report.default_out(names)
+    try:
+        report.check_out(out, args.force)
+    except report.OutputExists as e:
+        raise UsageError(str(e)) from None
+
+    seeds, tasks = runner.plan(scenarios, seed, n, posterior)
+    from tqdm import tqdm
+    where = f"Dask at {args.scheduler}" if args.scheduler else (f"{args.workers} processes" if args.workers > 1 else "1 process")
+    with tqdm(total=len(tasks), desc=f"{' vs '.join(names)} ({where})", unit="rep", file=sys.stderr,
+              disable=args.quiet, dynamic_ncols=True) as bar:
+        try:
+            results = runner.execute(tasks, workers=args.workers, scheduler=args.scheduler, progress=bar.update)
+        except runner.RunError as e:
+            raise UsageError(str(e)) from None
+
+    reps = runner.replications_table(results)
+    weekly = runner.weekly_table(results)
+    citizens = runner.citizens_table(results)
+    draws = runner.draws_table(results)
+    summary = pd.concat([report.summary_frame(sc, reps, report.reported_origin(p)) for sc, p in zip(scenarios, paths)],
+                        ignore_index=True)
+    comparison = report.comparison_frame(reps, names) if kind == "compare" else None
+
+    manifest = {
+        "kind": kind,
+        "command": _command_line(args, paths, kind),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "scenarios": [report.scenario_record(p, sc) for p, sc in zip(paths, scenarios)],
+        "base_seed": seed,
+        "replications": n,
+        "seeds": seeds,
+        "common_random_numbers": kind == "compare",
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "posterior": None,
+        "packages": report.package_versions(),
+        "git": report.git_state(),
+    }
+    if posterior is not None:
+        ppath = Path(args.posterior) / runner.POSTERIOR_FILE
+        manifest["posterior"] = {
+            "path": str(ppath.resolve()), "sha256": report._sha256(ppath), "rows": len(posterior),
+            "draws": [{"replication": i, "seed": s, "row": t.posterior_row, "parameters": t.parameters}
+                      for i, (s, t) in enumerate(zip(seeds, tasks))],
+        }
+
+    def build(tmp: Path) -> None:
+        weekly.to_parquet(tmp / "weekly.parquet", index=False)
+        citizens.to_parquet(tmp / "citizens.parquet", index=False)
+        reps.to_parquet(tmp / "summary_replications.parquet", index=False)
+        if draws is not None:
+            draws.to_parquet(tmp / "posterior_draws.parquet", index=False)
+        summary.to_csv(tmp / "summary.csv", index=False)
+        (tmp / "summary.md").write_text(report.summary_markdown(summary, scenarios), encoding="utf-8")
+        if comparison is not None:
+            comparison.to_csv(tmp / "comparison.csv", index=False)
+            (tmp / "comparison.md").write_text(report.comparison_markdown(comparison), encoding="utf-8")
+        report.write_figures(tmp, summary, weekly, citizens, names)
+        manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        manifest["files"] = sorted(p.name for p in tmp.iterdir()) + ["manifest.json", "report.html"]
+        report.write_html(tmp, manifest, summary, scenarios, comparison)
+        report.write_json(tmp / "manifest.json", manifest)
+
+    try:
+        final = report.write_atomically(out, args.force, build)
+    except report.OutputExists as e:
+        raise UsageError(str(e)) from None
+    print_summary(final, scenarios, summary, comparison, n, seed)
+    return 0
+
+
+def print_summary(out: Path, scenarios: list[Scenario], summary: pd.DataFrame, comparison: pd.DataFrame | None,
+                  n: int, seed: int) -> None:
+    f = report.fmt
+    lines = []
+    if comparison is None:
+        sc = scenarios[0]
+        lines.append(f"{sc.name}: {sc.population.size:,} citizens, {sc.horizon_weeks} weeks, "
+                     f"{n} replications (base seed {seed})")
+        s = summary[summary["scenario"] == sc.name].set_index("outcome")
+        shown = [o for o in DEFINITIONS if o in KEY_OUTCOMES or s.loc[o, "reported_source"]]
+        lines.append(f"  {'outcome':<36} {'median':>8} {'10-90 %':>15}  {'evaluation':>10}")
+        for o in shown:
+            r = s.loc[o]
+            rng = f"{f(r['p10'])}-{f(r['p90'])}" if not pd.isna(r["p10"]) else "–"
+            ev = f(r["reported"]) if r["reported_source"] else ""
+            lines.append(f"  {o:<36} {f(r['median']):>8} {rng:>15}  {ev:>10}")
+    else:
+        ref = scenarios[0].name
+        lines.append(f"Compared with {ref}: {n} paired replications (base seed {seed}); "
+                     "median difference [5 %, 95 %]")
+        for name, sub in comparison.groupby("scenario", sort=False):
+            lines.append(f"  {name} minus {ref}")
+            for r in sub[sub["outcome"].isin(KEY_OUTCOMES)].itertuples():
+                if pd.isna(r.difference_median):
+                    continue
+                lines.append(f"    {r.outcome:<34} {f(r.difference_median):>8} "
+                             f"[{f(r.difference_p5)}, {f(r.difference_p95)}]")
+    lines.append(f"All outcomes, evaluation figures and figures: {out / 'report.html'}")
+    print("\n".join(lines))
