@@ -126,9 +126,9 @@ class Behaviour(BaseModel):
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),
         source=f"assumed; {JG} L115-117 (peer-to-peer group courses)",
         doc="Probability that a group-course session improves the weakest rating by one", **PROB)
-    improve_spontaneous: float = P(0.45, unit="probability per year", plausible=(0.0, 0.3), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
+    improve_spontaneous: float = P(0.45, unit="probability per year", plausible=(0.1, 0.8), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
         doc="Annual probability that a rating improves by one without any contact", **PROB)
-    deteriorate_spontaneous: float = P(0.5, unit="probability per year", plausible=(0.0, 0.3),
+    deteriorate_spontaneous: float = P(0.5, unit="probability per year", plausible=(0.1, 0.8),
         source=f"assumed; calibrate to {CPH} T8",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
