@@ -1,0 +1,772 @@
+"""Calibration against reported outcomes with ABC-SMC (pyabc).
+
+One parameter set must reproduce all targets at once: the model function runs every
+scenario named by a target once, with the same behavioural parameters and the same
+seed, and returns every target statistic.  The distance is the sum of squared
+z-scores, where each target's standard deviation combines
+
+* the sampling error of the reported figure: binomial ``sqrt(p(1-p)/n)`` when the
+  source gives its denominator ``n``, otherwise the stated ``sd`` of the target, and
+* the model's own Monte-Carlo error at the simulated population size, estimated once
+  before the first generation from replications at the centre of the prior and stored
+  with the run, so a resumed run uses exactly the same distance.
+
+A target given as a range contributes zero inside the range and is scored against the
+nearer bound outside it.
+
+**Seeds.**  Every model evaluation is seeded deterministically from its parameter
+values and the run seed (:func:`parameter_seed`): the same parameter vector always gives
+the same simulated statistics, whichever worker evaluates it and in whatever order.
+Posterior-predictive runs use seeds from :func:`sim.rng.replication_seeds` of the run
+seed.  pyabc's own proposal draws are not part of this guarantee.
+
+**Store.**  pyabc's SQLite history ``calibration/runs/NAME.db`` (git-ignored) holds every
+finished generation; ``NAME.json`` next to it records the settings, the Monte-Carlo
+sd and the wall time of every session.  ``resume=True`` loads the history and runs only
+the generations still missing, so no finished generation is lost or recomputed.
+
+**Output.**  ``calibration/fitted/NAME/``: ``posterior.parquet`` (one column per
+parameter plus ``weight``; read by ``fremskudt run --posterior``), ``report.md``,
+``targets.png``, ``parameters.png``, ``predictive.csv``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import math
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .outcomes import DEFINITIONS
+from .parameters import Behaviour
+from .rng import replication_seeds
+from .scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CALIBRATION_DIR = ROOT / "calibration"
+TARGETS_DEFAULT = CALIBRATION_DIR / "targets.yaml"
+PRIORS_DEFAULT = CALIBRATION_DIR / "priors.yaml"
+RUNS_DIR = CALIBRATION_DIR / "runs"
+FITTED_DIR = CALIBRATION_DIR / "fitted"
+
+#: z-score given to a statistic the model could not compute (NaN), so that such a
+#: parameter set is strongly penalised but the adaptive epsilon stays finite.
+NAN_Z = 10.0
+#: Floor on the Monte-Carlo sd, so that a statistic that happened not to vary in the
+#: pilot replications does not get an infinite weight.
+MC_SD_FLOOR = 0.002
+
+log = logging.getLogger(__name__)
+
+
+class CalibrationError(ScenarioError):
+    """A targets or priors file is invalid (file, key path, value, what is allowed)."""
+
+
+# --------------------------------------------------------------------------------------
+# Targets and priors
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One reported figure and where the model reproduces it."""
+
+    id: str
+    statistic: str
+    scenario: str
+    value: float
+    n: int | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+    note: str = ""
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+    @property
+    def sampling_sd(self) -> float:
+        """Standard deviation of the reported figure itself."""
+        if self.sd is not None:
+            return float(self.sd)
+        p = min(max(self.value, 1e-6), 1 - 1e-6)
+        return math.sqrt(p * (1 - p) / self.n)
+
+    def describe_value(self) -> str:
+        if self.is_range:
+            return f"{self.low:.3g}–{self.high:.3g}"
+        return f"{self.value:.3g}"
+
+    def deviation(self, simulated: float) -> float:
+        """Simulated minus reported (0 inside a range, distance to the nearer bound outside)."""
+        if self.is_range:
+            if simulated < self.low:
+                return simulated - self.low
+            if simulated > self.high:
+                return simulated - self.high
+            return 0.0
+        return simulated - self.value
+
+    def covers(self, lo: float, hi: float) -> bool:
+        """Does the interval [lo, hi] contain the reported value (or touch the range)?"""
+        if self.is_range:
+            return hi >= self.low and lo <= self.high
+        return lo <= self.value <= hi
+
+
+_TARGET_KEYS = ("id", "statistic", "scenario", "value", "range", "n", "sd", "source", "note")
+
+
+def _num(file, key, v, allowed, *, positive=False, integer=False) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
+        raise CalibrationError(file, key, v, allowed)
+    if not math.isfinite(float(v)) or (positive and v <= 0):
+        raise CalibrationError(file, key, v, allowed)
+    return float(v)
+
+
+def _read_mapping(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CalibrationError(path, "", str(path), "the file does not exist") from None
+    except yaml.YAMLError as e:
+        raise CalibrationError(path, "", "<YAML syntax error>", f"the file must be valid YAML ({e})") from None
+    if not isinstance(data, dict):
+        raise CalibrationError(path, "", type(data).__name__, "the file must be a mapping")
+    return data
+
+
+def _scenario_exists(name: str, scenario_dir: Path, scenarios: Mapping[str, Any] | None) -> bool:
+    if scenarios and name in scenarios:
+        return True
+    p = scenario_dir / name
+    return p.is_file() or (not p.suffix and (scenario_dir / f"{name}.yaml").is_file())
+
+
+def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path = SCENARIO_DIR,
+                 scenarios: Mapping[str, Any] | None = None) -> list[Target]:
+    """Read and validate a targets file.
+
+    ``scenarios`` may supply scenarios by name (used instead of files in
+    ``scenario_dir``).  Any problem raises :class:`CalibrationError` naming the file, the
+    key path (``targets[3].statistic``), the value and what is allowed.
+    """
+    path, scenario_dir = Path(path), Path(scenario_dir)
+    data = _read_mapping(path)
+    items = data.get("targets")
+    if not isinstance(items, list) or not items:
+        raise CalibrationError(path, "targets", items, "a non-empty list of targets is required")
+    out: list[Target] = []
+    seen: set[str] = set()
+    for i, t in enumerate(items):
+        k = f"targets[{i}]"
+        if not isinstance(t, dict):
+            raise CalibrationError(path, k, t, "each target must be a mapping")
+        for key in t:
+            if key not in _TARGET_KEYS:
+                guess = difflib.get_close_matches(str(key), _TARGET_KEYS, n=1)
+                hint = f"did you mean '{guess[0]}'? " if guess else ""
+                raise CalibrationError(path, f"{k}.{key}", key, f"unknown key; {hint}valid keys: {', '.join(_TARGET_KEYS)}")
+        tid = t.get("id")
+        if not isinstance(tid, str) or not tid:
+            raise CalibrationError(path, f"{k}.id", tid, "a non-empty string is required")
+        if tid in seen:
+            raise CalibrationError(path, f"{k}.id", tid, "ids must be unique")
+        seen.add(tid)
+        stat = t.get("statistic")
+        if stat not in DEFINITIONS:
+            guess = difflib.get_close_matches(str(stat), list(DEFINITIONS), n=3)
+            hint = f"did you mean {', '.join(repr(g) for g in guess)}? " if guess else ""
+            raise CalibrationError(path, f"{k}.statistic", stat,
+                                   f"unknown outcome; {hint}allowed: {', '.join(sorted(DEFINITIONS))}")
+        sc = t.get("scenario")
+        if not isinstance(sc, str) or not _scenario_exists(sc, scenario_dir, scenarios):
+            known = sorted(p.name for p in scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
+            known += sorted(scenarios or ())
+            raise CalibrationError(path, f"{k}.scenario", sc,
+                                   f"unknown scenario; allowed: a file in {scenario_dir}"
+                                   + (f" ({', '.join(known)})" if known else " (none found)"))
+        low = high = None
+        if ("value" in t) == ("range" in t):
+            raise CalibrationError(path, k, tid, "give exactly one of 'value' or 'range: [low, high]'")
+        if "range" in t:
+            r = t["range"]
+            if not (isinstance(r, list) and len(r) == 2):
+                raise CalibrationError(path, f"{k}.range", r, "a list [low, high] is required")
+            low = _num(path, f"{k}.range", r[0], "numbers with low < high are required")
+            high = _num(path, f"{k}.range", r[1], "numbers with low < high are required")
+            if not low < high:
+                raise CalibrationError(path, f"{k}.range", r, "numbers with low < high are required")
+            value = (low + high) / 2
+        else:
+            value = _num(path, f"{k}.value", t["value"], "a finite number (a share as a fraction, e.g. 0.178)")
+        n = sd = None
+        if t.get("n") is not None:
+            n = int(_num(path, f"{k}.n", t["n"], "a positive whole number", positive=True, integer=True))
+        if t.get("sd") is not None:
+            sd = _num(path, f"{k}.sd", t["sd"], "a positive number", positive=True)
+        if n is None and sd is None:
+            raise CalibrationError(path, k, tid, "give 'n' (denominator of the reported share) or an explicit 'sd'")
+        if sd is None and not 0.0 < value < 1.0:
+            raise CalibrationError(path, f"{k}.value", value, "a share strictly between 0 and 1 when only 'n' is given")
+        src = t.get("source")
+        if not isinstance(src, str) or not src.strip():
+            raise CalibrationError(path, f"{k}.source", src, "a non-empty source (digest and table/line) is required")
+        out.append(Target(id=tid, statistic=stat, scenario=sc, value=value, n=n, sd=sd, low=low, high=high,
+                          source=src.strip(), note=str(t.get("note") or "").strip()))
+    return out
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A uniform prior on one behavioural parameter."""
+
+    name: str
+    low: float
+    high: float
+    reason: str = ""
+
+    @property
+    def sd(self) -> float:
+        return (self.high - self.low) / math.sqrt(12.0)
+
+
+def _field_bounds(name: str) -> tuple[float, float]:
+    lo, hi = -math.inf, math.inf
+    for m in Behaviour.model_fields[name].metadata:
+        if getattr(m, "ge", None) is not None:
+            lo = m.ge
+        if getattr(m, "le", None) is not None:
+            hi = m.le
+    return lo, hi
+
+
+def integer_parameters() -> set[str]:
+    return {n for n, f in Behaviour.model_fields.items() if f.annotation is int}
+
+
+def load_priors(path: str | Path = PRIORS_DEFAULT) -> list[Prior]:
+    """Read and validate a priors file (``parameters: {name: {low, high, reason}}``)."""
+    path = Path(path)
+    data = _read_mapping(path)
+    pars = data.get("parameters")
+    if not isinstance(pars, dict) or not pars:
+        raise CalibrationError(path, "parameters", pars, "a non-empty mapping of parameter name to {low, high, reason}")
+    valid = list(Behaviour.model_fields)
+    out = []
+    for name, spec in pars.items():
+        k = f"parameters.{name}"
+        if name not in Behaviour.model_fields:
+            guess = difflib.get_close_matches(str(name), valid, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise CalibrationError(path, k, name, f"unknown behavioural parameter; {hint}allowed: {', '.join(valid)}")
+        if not isinstance(spec, dict):
+            raise CalibrationError(path, k, spec, "a mapping with low, high and reason")
+        extra = set(spec) - {"low", "high", "reason"}
+        if extra:
+            raise CalibrationError(path, f"{k}.{sorted(extra)[0]}", sorted(extra)[0], "allowed keys: low, high, reason")
+        flo, fhi = _field_bounds(name)
+        allowed = f"a number within the parameter's bounds [{flo}, {fhi}] with low < high"
+        low = _num(path, f"{k}.low", spec.get("low"), allowed)
+        high = _num(path, f"{k}.high", spec.get("high"), allowed)
+        if not (flo <= low < high <= fhi):
+            raise CalibrationError(path, k, [low, high], allowed)
+        out.append(Prior(name, low, high, str(spec.get("reason") or "").strip()))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios, model and distance
+# --------------------------------------------------------------------------------------
+
+def scale_scenario(sc: Scenario, size: int | None) -> Scenario:
+    """Scale the population (and inflow) down to at most ``size`` citizens, with staff,
+    offices, mentors, consultants, companies and housing placements scaled by the same
+    factor, so case loads and capacity per citizen stay as in the full scenario."""
+    if size is None or sc.population.size <= size:
+        return sc
+    f = size / sc.population.size
+
+    def count(v: int) -> int:
+        return 0 if v == 0 else max(1, int(round(v * f)))
+
+    d = sc.model_dump()
+    d["population"]["size"] = int(size)
+    d["population"]["inflow_per_week"] = sc.population.inflow_per_week * f
+    o = d["organisation"]
+    o["caseworkers"] = max(0.5, sc.organisation.caseworkers * f)
+    for key in ("outreach_offices", "mentors", "company_consultants"):
+        o[key] = count(getattr(sc.organisation, key))
+    o["housing"]["placements"] = count(sc.organisation.housing.placements)
+    d["companies"]["count"] = count(sc.companies.count)
+    return Scenario.model_validate(d)
+
+
+def resolve_scenarios(targets: Sequence[Target], *, population: int | None = None,
+                      scenario_dir: str | Path = SCENARIO_DIR,
+                      scenarios: Mapping[str, Scenario] | None = None) -> dict[str, Scenario]:
+    """The scenario of every target, loaded once and scaled to ``population``."""
+    out: dict[str, Scenario] = {}
+    for t in targets:
+        if t.scenario in out:
+            continue
+        if scenarios and t.scenario in scenarios:
+            sc = scenarios[t.scenario]
+        else:
+            sc = load_scenario(Path(scenario_dir) / t.scenario)
+        out[t.scenario] = scale_scenario(sc, population)
+    return out
+
+
+def parameter_seed(params: Mapping[str, float], run_seed: int) -> int:
+    """Deterministic 32-bit seed from the parameter values (rounded to 12 significant
+    digits, sorted by name) and the run seed."""
+    blob = json.dumps([int(run_seed), sorted((k, float(f"{float(v):.12g}")) for k, v in params.items())])
+    return int.from_bytes(hashlib.sha256(blob.encode()).digest()[:4], "little")
+
+
+class MultiScenarioModel:
+    """pyabc model: runs each needed scenario once with the same parameters and returns
+    ``{target id: simulated statistic}`` for all targets."""
+
+    def __init__(self, targets: Sequence[Target], scenarios: Mapping[str, Scenario], run_seed: int = 20140101):
+        self.targets = list(targets)
+        self.scenarios = dict(scenarios)
+        self.run_seed = int(run_seed)
+        self.int_params = integer_parameters()
+
+    def clean(self, params: Mapping[str, float]) -> dict[str, float]:
+        return {k: (int(round(float(v))) if k in self.int_params else float(v)) for k, v in dict(params).items()}
+
+    def simulate(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
+        from .simulate import simulate
+        p = self.clean(params)
+        results = {name: simulate(sc, seed=seed, parameters=p, detail=False) for name, sc in self.scenarios.items()}
+        return {t.id: float(results[t.scenario][t.statistic]) for t in self.targets}
+
+    def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
+        p = dict(params)
+        return self.simulate(p, parameter_seed(p, self.run_seed))
+
+
+class ZScoreDistance:
+    """Sum of squared z-scores: (simulated - reported) / sqrt(sampling sd^2 + MC sd^2)."""
+
+    def __init__(self, targets: Sequence[Target], mc_sd: Mapping[str, float] | None = None):
+        self.targets = list(targets)
+        self.mc_sd = {t.id: float((mc_sd or {}).get(t.id, 0.0)) for t in self.targets}
+        self.sd = {t.id: math.sqrt(t.sampling_sd ** 2 + self.mc_sd[t.id] ** 2) for t in self.targets}
+
+    def z(self, x: Mapping[str, float]) -> dict[str, float]:
+        out = {}
+        for t in self.targets:
+            v = x.get(t.id, math.nan)
+            v = float(v) if v is not None else math.nan
+            out[t.id] = NAN_Z if not math.isfinite(v) else t.deviation(v) / self.sd[t.id]
+        return out
+
+    def __call__(self, x: Mapping[str, float], x0: Mapping[str, float] | None = None) -> float:
+        return float(sum(z * z for z in self.z(x).values()))
+
+
+def estimate_mc_sd(model: MultiScenarioModel, params: Mapping[str, float], reps: int, seed: int) -> dict[str, float]:
+    """Monte-Carlo sd of every target statistic at ``params`` from ``reps`` replications."""
+    rows = [model.simulate(params, s) for s in replication_seeds(seed, reps)]
+    df = pd.DataFrame(rows)
+    sd = df.std(ddof=1) if reps > 1 else pd.Series(0.0, index=df.columns)
+    return {k: float(max(MC_SD_FLOOR, v if math.isfinite(v) else MC_SD_FLOOR)) for k, v in sd.items()}
+
+
+def prior_centre(priors: Sequence[Prior]) -> dict[str, float]:
+    return {p.name: (p.low + p.high) / 2 for p in priors}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------
+
+def make_sampler(workers: int, scheduler: str | None):
+    import pyabc
+    if scheduler:
+        from distributed import Client
+        return pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler), batch_size=1)
+    if workers <= 1:
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+
+
+@dataclass
+class CalibrationResult:
+    name: str
+    db: Path
+    out_dir: Path | None
+    generations: int
+    simulations: int
+    seconds: float
+    posterior: pd.DataFrame
+    meta: dict = field(repr=False, default_factory=dict)
+
+
+def _usage(msg: str) -> Exception:
+    from .cli import UsageError
+    return UsageError(msg)
+
+
+def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS_DEFAULT,
+                    priors_path: str | Path = PRIORS_DEFAULT, population: int | None = 700,
+                    generations: int = 6, particles: int = 200, workers: int | None = None,
+                    scheduler: str | None = None, resume: bool = False, max_minutes: float | None = None,
+                    runs_dir: str | Path = RUNS_DIR, fitted_dir: str | Path | None = FITTED_DIR,
+                    scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
+                    run_seed: int = 20140101, mc_reps: int = 6, predictive_draws: int = 60,
+                    force: bool = False, progress: bool = True) -> CalibrationResult:
+    """Run (or resume) an ABC-SMC calibration and write the fitted output.
+
+    ``generations`` is the total number of generations wanted in the history; a resumed
+    run only adds the missing ones.  ``max_minutes`` bounds the wall time of this call
+    (pyabc stops after the generation in which the limit is passed).
+    """
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
+    logging.getLogger("pyabc").setLevel(logging.WARNING)
+    runs_dir = Path(runs_dir)
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    db = runs_dir / f"{name}.db"
+    meta_path = runs_dir / f"{name}.json"
+    workers = workers or os.cpu_count() or 1
+    targets_path, priors_path = Path(targets_path), Path(priors_path)
+
+    targets = load_targets(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
+    priors = load_priors(priors_path)
+
+    if resume:
+        if not db.exists() or not meta_path.exists():
+            raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name})")
+        meta = json.loads(meta_path.read_text())
+        for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
+            if meta[key] != file_hash(p):
+                raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
+                             "start a new calibration with another --name")
+        population, run_seed = meta["population"], meta["run_seed"]
+        particles = meta["particles"]
+    else:
+        if db.exists() and not force:
+            raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it or another --name")
+        for p in (db, meta_path):
+            if p.exists():
+                p.unlink()
+        meta = {"name": name, "targets": str(targets_path), "priors": str(priors_path),
+                "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
+                "population": population, "run_seed": run_seed, "particles": particles,
+                "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation",
+                "sessions": []}
+
+    sc = resolve_scenarios(targets, population=population, scenario_dir=scenario_dir, scenarios=scenarios)
+    model = MultiScenarioModel(targets, sc, run_seed)
+    if not resume:
+        t0 = time.time()
+        meta["mc_sd"] = estimate_mc_sd(model, prior_centre(priors), mc_reps, run_seed + 1)
+        meta["mc_seconds"] = time.time() - t0
+        meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
+    distance = ZScoreDistance(targets, meta["mc_sd"])
+    prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
+    sampler = make_sampler(workers, scheduler)
+    np.random.seed(run_seed % (2**32))
+    abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler)
+    url = f"sqlite:///{db}"
+    if resume:
+        history = abc.load(url, meta["run_id"])
+    else:
+        observed = {t.id: t.value for t in targets}
+        history = abc.new(url, observed)
+        meta["run_id"] = int(history.id)
+        meta_path.write_text(json.dumps(meta, indent=2))
+
+    done = history.max_t + 1
+    remaining = generations - done
+    start = time.time()
+    sims_before = int(history.total_nr_simulations)
+    if remaining > 0:
+        kwargs: dict[str, Any] = {"max_nr_populations": remaining}
+        if max_minutes:
+            kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
+        abc.run(**kwargs)
+    elif progress:
+        print(f"calibration '{name}' already has {done} generation(s); nothing to run")
+    seconds = time.time() - start
+    history = pyabc.History(url)
+    history.id = meta["run_id"]
+    meta["sessions"].append({"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             "seconds": round(seconds, 1), "workers": workers, "scheduler": scheduler,
+                             "generations_after": int(history.max_t + 1),
+                             "simulations": int(history.total_nr_simulations) - sims_before})
+    meta_path.write_text(json.dumps(meta, indent=2))
+    _close_sampler(sampler)
+
+    post = posterior_frame(history, order=[p.name for p in priors])
+    out_dir = None
+    if fitted_dir is not None:
+        out_dir = Path(fitted_dir) / name
+        write_fit(out_dir, history, targets, priors, model, distance, meta, workers=workers,
+                  draws=predictive_draws, run_seed=run_seed)
+    total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
+    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), int(history.total_nr_simulations),
+                             total_seconds, post, meta)
+
+
+def _close_sampler(sampler) -> None:
+    client = getattr(sampler, "my_client", None)
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # pragma: no cover - best effort
+            pass
+
+
+def posterior_frame(history, t: int | None = None, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """The population at generation ``t`` (default: last) as parameter columns (in
+    ``order``, e.g. the priors file's) + ``weight``."""
+    df, w = history.get_distribution(m=0, t=history.max_t if t is None else t)
+    out = df.reset_index(drop=True).copy()
+    out.columns = [str(c) for c in out.columns]
+    if order:
+        out = out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
+    out["weight"] = np.asarray(w, dtype=float) / np.sum(w)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Posterior predictive, report and figures
+# --------------------------------------------------------------------------------------
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    v, w = np.asarray(values, float), np.asarray(weights, float)
+    order = np.argsort(v)
+    v, w = v[order], w[order]
+    cw = np.cumsum(w) - 0.5 * w
+    cw /= w.sum()
+    return np.interp(q, cw, v)
+
+
+def _predict_one(args):
+    model, params, seed = args
+    return model.simulate(params, seed)
+
+
+def posterior_predictive(model: MultiScenarioModel, posterior: pd.DataFrame, draws: int, run_seed: int,
+                         workers: int = 1) -> pd.DataFrame:
+    """Simulate ``draws`` weighted draws from the posterior with fresh seeds."""
+    rng = np.random.default_rng(run_seed + 2)
+    pars = [c for c in posterior.columns if c != "weight"]
+    idx = rng.choice(len(posterior), size=draws, replace=True, p=posterior["weight"].to_numpy())
+    seeds = replication_seeds(run_seed + 3, draws)
+    jobs = [(model, {p: float(posterior.iloc[i][p]) for p in pars}, s) for i, s in zip(idx, seeds)]
+    if workers > 1 and draws > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as ex:
+            rows = list(ex.map(_predict_one, jobs))
+    else:
+        rows = [_predict_one(j) for j in jobs]
+    return pd.DataFrame(rows)
+
+
+def fit_table(targets: Sequence[Target], predictive: pd.DataFrame, distance: ZScoreDistance) -> pd.DataFrame:
+    rows = []
+    for t in targets:
+        col = predictive[t.id].astype(float)
+        fin = col[np.isfinite(col)]
+        if len(fin):
+            lo, med, hi = np.quantile(fin, [0.05, 0.5, 0.95])
+        else:
+            lo = med = hi = math.nan
+        rows.append({"id": t.id, "statistic": t.statistic, "scenario": t.scenario, "reported": t.describe_value(),
+                     "reported_value": t.value, "range_low": t.low, "range_high": t.high,
+                     "sd_reported": t.sampling_sd, "sd_mc": distance.mc_sd[t.id], "median": med, "q05": lo, "q95": hi,
+                     "z_median": t.deviation(med) / distance.sd[t.id] if math.isfinite(med) else math.nan,
+                     "inside_90": bool(math.isfinite(med) and t.covers(lo, hi)), "source": t.source})
+    return pd.DataFrame(rows)
+
+
+def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    w = posterior["weight"].to_numpy()
+    for p in priors:
+        v = posterior[p.name].to_numpy(float)
+        mean = float(np.sum(w * v))
+        sd = float(math.sqrt(max(0.0, np.sum(w * (v - mean) ** 2))))
+        q05, q50, q95 = weighted_quantile(v, w, [0.05, 0.5, 0.95])
+        ratio = sd / p.sd
+        verdict = ("identified" if ratio < 0.5 else "partly identified" if ratio < 0.8 else "not identified (prior ≈ posterior)")
+        rows.append({"parameter": p.name, "prior_low": p.low, "prior_high": p.high, "default": Behaviour.model_fields[p.name].default,
+                     "post_mean": mean, "post_median": q50, "post_q05": q05, "post_q95": q95,
+                     "prior_sd": p.sd, "post_sd": sd, "sd_ratio": ratio, "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def generation_table(history) -> pd.DataFrame:
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0].copy()
+    pops["acceptance"] = pops["particles"] / pops["samples"]
+    return pops[["t", "epsilon", "samples", "particles", "acceptance"]].reset_index(drop=True)
+
+
+def plot_targets(fit: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    n = len(fit)
+    fig, ax = plt.subplots(figsize=(8.5, 0.38 * n + 1.4))
+    for i, r in enumerate(fit.itertuples()):
+        y = n - 1 - i
+        colour = "tab:green" if r.inside_90 else "tab:red"
+        ax.plot([r.q05, r.q95], [y, y], color=colour, lw=4, alpha=0.6, solid_capstyle="butt")
+        ax.plot(r.median, y, "o", color=colour, ms=5)
+        if r.range_low is not None and not pd.isna(r.range_low):
+            ax.plot([r.range_low, r.range_high], [y, y], color="black", lw=1.5, marker="|", ms=12)
+        else:
+            ax.plot(r.reported_value, y, "kx", ms=8, mew=2)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([r.id for r in fit.itertuples()][::-1], fontsize=8)
+    ax.set_xlabel("share (or visits per case per month)")
+    ax.set_title("Reported (x / black range) vs posterior predictive median and 90 % interval\n"
+                 "green: reported value inside the interval, red: outside", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_parameters(priors: Sequence[Prior], posterior: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    k = len(priors)
+    cols = 3 if k > 4 else k
+    rows = math.ceil(k / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.4 * rows), squeeze=False)
+    for ax, p in zip(axes.flat, priors):
+        ax.hist(posterior[p.name], bins=20, range=(p.low, p.high), weights=posterior["weight"], density=True,
+                color="tab:blue", alpha=0.7, label="posterior")
+        ax.plot([p.low, p.high], [1 / (p.high - p.low)] * 2, color="tab:orange", lw=2, label="prior")
+        ax.axvline(Behaviour.model_fields[p.name].default, color="grey", ls=":", lw=1, label="default")
+        ax.set_title(p.name, fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[k:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=6)
+    fig.suptitle("Prior (uniform) vs posterior marginals", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _fmt(v: Any, nd: int = 3) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.{nd}f}"
+    return str(v)
+
+
+def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequence[Prior], model: MultiScenarioModel,
+              distance: ZScoreDistance, meta: dict, *, workers: int = 1, draws: int = 60, run_seed: int = 20140101) -> None:
+    """posterior.parquet, predictive.csv, fit/parameter tables, figures and report.md."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    post = posterior_frame(history, order=[p.name for p in priors])
+    post.to_parquet(out_dir / "posterior.parquet", index=False)
+    t0 = time.time()
+    pred = posterior_predictive(model, post, draws, run_seed, workers)
+    pred_seconds = time.time() - t0
+    pred.to_csv(out_dir / "predictive.csv", index=False)
+    fit = fit_table(targets, pred, distance)
+    par = parameter_table(priors, post)
+    gens = generation_table(history)
+    fit.to_csv(out_dir / "fit.csv", index=False)
+    par.to_csv(out_dir / "parameters.csv", index=False)
+    plot_targets(fit, out_dir / "targets.png")
+    plot_parameters(priors, post, out_dir / "parameters.png")
+
+    seconds = sum(s["seconds"] for s in meta["sessions"])
+    evals = int(history.total_nr_simulations)
+    n_sc = len(model.scenarios)
+    inside = int(fit["inside_90"].sum())
+    L: list[str] = [f"# Calibration '{meta['name']}'", ""]
+    L += [f"ABC-SMC (pyabc) of {len(priors)} behavioural parameters against {len(targets)} reported figures "
+          f"in {n_sc} scenarios at once. Generated by `fremskudt calibrate`; do not edit by hand.", ""]
+    L += ["## Run", "",
+          f"- Wall time of the ABC-SMC: **{seconds / 60:.1f} min** over {len(meta['sessions'])} session(s) "
+          f"(plus {meta.get('mc_seconds', 0):.0f} s estimating the Monte-Carlo sd and {pred_seconds:.0f} s for the "
+          f"posterior predictive); workers: {', '.join(str(s['workers']) for s in meta['sessions'])}.",
+          f"- Model evaluations: **{evals}** (each runs all {n_sc} scenarios, i.e. {evals * n_sc} simulations), "
+          f"plus {meta.get('mc_reps', 0)} for the Monte-Carlo sd and {draws} for the posterior predictive.",
+          f"- Generations: {int(history.max_t + 1)}; particles per generation: {meta['particles']}; "
+          f"final epsilon (sum of squared z): {_fmt(float(gens['epsilon'].iloc[-1]), 1)}.",
+          f"- Simulated population: "
+          + (f"at most {meta['population']} citizens per scenario, staff, offices and companies scaled by the same "
+             "factor" if meta['population'] else "scenarios at full size") + f" ({', '.join(f'{k}: {v}' for k, v in meta['scenario_sizes'].items())}).",
+          f"- Seeds: {meta['seed_rule']} (run seed {meta['run_seed']}); posterior-predictive draws use "
+          "`replication_seeds(run seed + 3, draws)`.",
+          f"- Targets: `{meta['targets']}`; priors: `{meta['priors']}`.", "",
+          "| generation | epsilon | evaluations | accepted | acceptance |", "|---|---|---|---|---|"]
+    for g in gens.itertuples():
+        L.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} |")
+    L += ["", "## Fit to the targets", "",
+          f"Posterior predictive from {draws} weighted posterior draws, each simulated with a fresh seed at the "
+          "simulated population size (so the interval includes the model's Monte-Carlo noise at that size). "
+          f"**{inside} of {len(fit)}** reported values lie inside the 90 % interval. "
+          "z = (median − reported) / sqrt(sd_reported² + sd_MC²); for a range the distance to the nearer bound.", "",
+          "![targets](targets.png)", "",
+          "| target | statistic | scenario | reported | sd rep. | sd MC | median | 90 % interval | z | inside |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in fit.itertuples():
+        L.append(f"| {r.id} | `{r.statistic}` | {r.scenario} | {r.reported} | {_fmt(r.sd_reported)} | {_fmt(r.sd_mc)} | "
+                 f"{_fmt(r.median)} | {_fmt(r.q05)}–{_fmt(r.q95)} | {_fmt(r.z_median, 1)} | {'yes' if r.inside_90 else '**no**'} |")
+    bad = fit[~fit["inside_90"]]
+    if len(bad):
+        L += ["", "Outside the interval: " + "; ".join(
+            f"{r.id} (reported {r.reported}, simulated {_fmt(r.median)})" for r in bad.itertuples()) + "."]
+    L += ["", "## Parameters: prior vs posterior", "",
+          "sd ratio = posterior sd / prior sd (uniform prior sd = width/√12). Below 0.5: the targets identify the "
+          "parameter; 0.5–0.8: partly; above 0.8: the data leave it open.", "",
+          "![parameters](parameters.png)", "",
+          "| parameter | prior | default | posterior median | 90 % interval | sd ratio | verdict |",
+          "|---|---|---|---|---|---|---|"]
+    for r in par.itertuples():
+        L.append(f"| `{r.parameter}` | U({r.prior_low:g}, {r.prior_high:g}) | {r.default:g} | {_fmt(r.post_median)} | "
+                 f"{_fmt(r.post_q05)}–{_fmt(r.post_q95)} | {r.sd_ratio:.2f} | {r.verdict} |")
+    ident = par[par["sd_ratio"] < 0.5]["parameter"].tolist()
+    open_ = par[par["sd_ratio"] >= 0.8]["parameter"].tolist()
+    L += ["", f"Identified: {', '.join(ident) or 'none'}. Left open by the data: {', '.join(open_) or 'none'}.", "",
+          "Priors and reasons:", ""]
+    for p in priors:
+        L.append(f"- `{p.name}` U({p.low:g}, {p.high:g}): {p.reason}")
+    L += ["", "## Files", "",
+          "- `posterior.parquet`: final generation, one column per parameter plus `weight` (normalised); "
+          "`fremskudt run --posterior` draws from it.",
+          "- `predictive.csv`: the posterior-predictive simulations; `fit.csv`, `parameters.csv`: the tables above.",
+          f"- pyabc history: `calibration/runs/{meta['name']}.db` (run id {meta['run_id']}), not versioned.", ""]
+    notes = out_dir / "notes.md"
+    if notes.exists():
+        L += ["## Notes", "", notes.read_text(encoding="utf-8").strip(), ""]
+    (out_dir / "report.md").write_text("\n".join(L), encoding="utf-8")

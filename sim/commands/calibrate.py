@@ -1,0 +1,62 @@
+"""``fremskudt calibrate``: ABC-SMC calibration against the reported outcomes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
+        if v <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
+        return v
+    return parse
+
+
+def register(subparsers) -> None:
+    from ..calibration import PRIORS_DEFAULT, TARGETS_DEFAULT
+    p = subparsers.add_parser(
+        "calibrate", help="calibrate behavioural parameters to the reported outcomes (ABC-SMC)",
+        description="ABC-SMC (pyabc) calibration: one parameter set must reproduce every target in its scenario. "
+                    "The pyabc history is stored in calibration/runs/NAME.db; the fitted posterior and report "
+                    "in calibration/fitted/NAME/.")
+    p.add_argument("--targets", type=Path, default=TARGETS_DEFAULT, help="targets file (default: %(default)s)")
+    p.add_argument("--priors", type=Path, default=PRIORS_DEFAULT, help="priors file (default: %(default)s)")
+    p.add_argument("--name", default="default", help="name of the calibration (default: %(default)s)")
+    p.add_argument("--population", type=_positive(int), default=700,
+                   help="simulate at most N citizens per scenario; staff scaled alike (default: %(default)s)")
+    p.add_argument("--generations", type=_positive(int), default=6,
+                   help="total number of generations in the history (default: %(default)s)")
+    p.add_argument("--particles", type=_positive(int), default=200, help="particles per generation (default: %(default)s)")
+    p.add_argument("--workers", type=_positive(int), default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: local cores)")
+    p.add_argument("--resume", action="store_true", help="continue calibration NAME from its stored history")
+    p.add_argument("--force", action="store_true", help="start NAME afresh, discarding its stored history")
+    p.add_argument("--max-minutes", type=_positive(float), default=None,
+                   help="stop after the generation in which this wall time is passed")
+    p.add_argument("--seed", type=int, default=20140101, help="run seed (default: %(default)s)")
+    p.add_argument("--predictive-draws", type=_positive(int), default=60,
+                   help="posterior draws simulated for the fit report (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None, help="fitted output root (default: calibration/fitted)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..calibration import FITTED_DIR, run_calibration
+    if args.resume and args.force:
+        from ..cli import UsageError
+        raise UsageError("--resume and --force cannot be combined")
+    res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors, population=args.population,
+                          generations=args.generations, particles=args.particles, workers=args.workers,
+                          scheduler=args.scheduler, resume=args.resume, max_minutes=args.max_minutes,
+                          fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
+                          predictive_draws=args.predictive_draws, force=args.force)
+    print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations, "
+          f"{res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
+    return 0
