@@ -1,0 +1,75 @@
+"""``fremskudt sensitivity``: Morris screening or Sobol indices of outcomes to
+behavioural parameters and policy levers (SALib)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_OUTCOMES = "ever_self_sufficient_52w,noshow_share,ag_good_kept_12m"
+
+
+def _csv(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return v
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "sensitivity", help="global sensitivity (Morris / Sobol) of outcomes to parameters and levers",
+        description="Global sensitivity analysis with SALib. Factors: behavioural parameters (range: their plausible "
+                    "range, or name=low:high) and numeric organisation levers (organisation.x, default ranges in "
+                    "sim.sensitivity.LEVER_RANGES, or organisation.x=low:high).")
+    p.add_argument("--scenario", default="copenhagen-outreach.yaml", help="scenario file or name (default: %(default)s)")
+    p.add_argument("--method", choices=("morris", "sobol"), default="morris", help="default: %(default)s")
+    p.add_argument("--outcomes", type=_csv, default=_csv(DEFAULT_OUTCOMES), help="comma-separated outcome names "
+                   "(default: %(default)s)")
+    p.add_argument("--parameters", type=_csv, default=None,
+                   help="comma-separated behavioural parameters, optionally name=low:high (default: those in "
+                        "calibration/priors.yaml)")
+    p.add_argument("--levers", type=_csv, default=[], help="comma-separated organisation levers, e.g. "
+                   "organisation.caseworkers,organisation.meeting_interval_weeks=4:13")
+    p.add_argument("--n", type=_positive_int, default=None,
+                   help="Morris trajectories (default 10) or Sobol base sample N (default 64, a power of 2)")
+    p.add_argument("--replications", type=_positive_int, default=1, help="seeds averaged per design point")
+    p.add_argument("--population", type=_positive_int, default=500,
+                   help="simulate at most N citizens, staff scaled alike (default: %(default)s)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=int, default=20140101, help="default: %(default)s")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: results/sensitivity/<scenario>-<method>)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import os
+
+    from ..calibration import load_priors, scale_scenario
+    from ..scenario import load_scenario
+    from ..sensitivity import parse_factors, run_sensitivity
+
+    from ..scenario import SCENARIO_DIR
+    path = Path(args.scenario)
+    if not path.exists() and (SCENARIO_DIR / path).exists():
+        path = SCENARIO_DIR / path
+    sc = scale_scenario(load_scenario(path), args.population)
+    params = args.parameters if args.parameters is not None else [p.name for p in load_priors()]
+    factors = parse_factors(sc, params, args.levers)
+    out = args.out or Path("results") / "sensitivity" / f"{Path(sc.name).stem}-{args.method}"
+    table = run_sensitivity(sc, outcomes=args.outcomes, factors=factors, method=args.method, n=args.n,
+                            workers=args.workers or os.cpu_count() or 1, seed=args.seed,
+                            replications=args.replications, out_dir=out)
+    key = table.attrs["key"]
+    for o in args.outcomes:
+        top = table[table["outcome"] == o].head(3)
+        print(f"{o}: " + ", ".join(f"{r.factor} ({key} {getattr(r, key):.3g})" for r in top.itertuples()))
+    print(f"{table.attrs['runs']} simulations; tables and plots in {out}")
+    return 0
