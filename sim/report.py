@@ -267,9 +267,10 @@ def _colours(n: int) -> list:
 
 def fig_states(weekly: pd.DataFrame, names: list[str], path: Path) -> None:
     n = len(names)
+    handles, labels = [], []
     cols = min(n, 2)
     rows = math.ceil(n / cols)
-    fig = _figure(6.5 * cols, 3.8 * rows)
+    fig = _figure(6.5 * cols, 3.8 * rows + 0.6)
     for i, name in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
         w = weekly[weekly["scenario"] == name]
@@ -281,8 +282,10 @@ def fig_states(weekly: pd.DataFrame, names: list[str], path: Path) -> None:
         ax.set_ylabel("Citizens")
         ax.margins(x=0)
         if i == 0:
-            ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
-    _save(fig, path)
+            handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles[::-1], labels[::-1], loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.6 / (3.8 * rows + 0.6), 1, 1))
+    fig.savefig(path, format="png")
 
 
 def fig_outcomes(summary: pd.DataFrame, names: list[str], path: Path) -> None:
@@ -330,7 +333,7 @@ def _bar_with_range(ax, x, vals, colour, label):
 
 
 def fig_noshows(summary: pd.DataFrame, names: list[str], path: Path) -> None:
-    fig = _figure(max(6.0, 2.2 * len(names) + 2), 3.8)
+    fig = _figure(max(9.0, 2.4 * len(names) + 3), 4.0)
     axes = [fig.add_subplot(1, 2, k + 1) for k in range(2)]
     x = np.arange(len(names), dtype=float)
     for ax, kind, title in ((axes[0], "noshow", "No-shows"), (axes[1], "cancel", "Cancellations")):
@@ -342,7 +345,8 @@ def fig_noshows(summary: pd.DataFrame, names: list[str], path: Path) -> None:
             _bar_with_range(ax, x + off, vals, colour, f"{loc} office")
         ax.set_xticks(x)
         ax.set_xticklabels(names, rotation=20, ha="right", fontsize=8)
-        ax.set_title(f"{title} (share of summoned meetings)")
+        ax.set_title(title)
+        ax.set_ylabel("Share of summoned meetings")
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=7)
     _save(fig, path)

@@ -31,6 +31,7 @@ from .rng import replication_seeds
 from .scenario import Scenario
 
 POSTERIOR_FILE = "posterior.parquet"
+DASK_CONNECT_TIMEOUT = "15s"
 WEIGHT_COLUMN = "weight"
 
 
@@ -179,7 +180,7 @@ def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> 
     from distributed import as_completed as dask_completed
 
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as e:
         raise RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({e})") from None
     try:

@@ -1,0 +1,253 @@
+"""The command line end to end: run, compare, validate, list, and the report folder."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import report
+from sim.cli import main
+from sim.outcomes import DEFINITIONS
+from sim.rng import replication_seeds
+from sim.scenario import SCENARIO_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = {  # file text, pieces the message must contain (see also test_scenarios.py)
+    "unknown_key": ("organisation:\n  casworkers: 3\n", ["organisation.casworkers", "did you mean 'caseworkers'"]),
+    "out_of_range": ("organisation:\n  caseworkers: -1\n", ["organisation.caseworkers", "-1", ">= 0.5"]),
+    "wrong_type": ("horizon_weeks: many\n", ["horizon_weeks", "'many'"]),
+    "bad_yaml": ("organisation: {caseworkers: 3\nseed: 1\n", ["YAML syntax error at line 2"]),
+    "missing_extends": ("extends: nothere.yaml\n", ["extends", "'nothere.yaml'", "no such scenario file"]),
+    "python_tag": ("seed: !!python/object/apply:os.system ['touch {marker}']\n", ["python/object/apply:os.system"]),
+}
+SMALL = "population:\n  size: 150\nhorizon_weeks: 20\nreplications: 2\n"
+
+
+def small(tmp_path: Path, base: str = "copenhagen-outreach", name: str | None = None, extra: str = "") -> Path:
+    """A small scenario file that extends a shipped one."""
+    name = name or f"small-{base}"
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\ndescription: small test copy of {base}\n"
+                    f"extends: {SCENARIO_DIR / (base + '.yaml')}\n{SMALL}{extra}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("run")
+    out = tmp / "out"
+    assert main(["run", str(small(tmp)), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+EXPECTED_FILES = ["manifest.json", "weekly.parquet", "citizens.parquet", "summary_replications.parquet",
+                  "summary.csv", "summary.md", "report.html", *report.FIGURES]
+
+
+def test_run_writes_every_file(run_dir):
+    for name in EXPECTED_FILES:
+        p = run_dir / name
+        assert p.is_file() and p.stat().st_size > 0, name
+    assert not list(run_dir.parent.glob(".*partial*"))
+
+
+def test_summary_has_every_outcome_with_evaluation_figures(run_dir):
+    s = pd.read_csv(run_dir / "summary.csv")
+    assert list(s.columns) == report.SUMMARY_COLUMNS
+    assert list(s["outcome"]) == list(DEFINITIONS)
+    assert list(s["definition"]) == list(DEFINITIONS.values())
+    row = s.set_index("outcome").loc["noshow_share"]
+    assert row["reported"] == 0.07 and "T4" in row["reported_source"] and row["reported_n"] == 9672
+    assert row["reported_from"] == "copenhagen-outreach"  # inherited by the small copy: named as such
+    assert row["p10"] <= row["median"] <= row["p90"]
+    # a 52-week measure in a 20-week run is not covered
+    assert math.isnan(s.set_index("outcome").loc["ever_self_sufficient_52w", "median"])
+    md = (run_dir / "summary.md").read_text()
+    assert "noshow_share" in md and "figure of base scenario 'copenhagen-outreach'" in md
+
+
+def test_long_tables_carry_scenario_replication_seed(run_dir):
+    seeds = replication_seeds(20140101, 2)
+    reps = pd.read_parquet(run_dir / "summary_replications.parquet")
+    assert list(reps.columns) == ["scenario", "replication", "seed", "outcome", "value"]
+    assert len(reps) == 2 * len(DEFINITIONS)
+    assert sorted(reps["seed"].unique()) == sorted(seeds)
+    weekly = pd.read_parquet(run_dir / "weekly.parquet")
+    assert {"scenario", "replication", "seed", "week", "trin1", "trin2", "trin3", "self_sufficient",
+            "caseworkers", "waiting"} <= set(weekly.columns)
+    assert len(weekly) == 2 * 20
+    cit = pd.read_parquet(run_dir / "citizens.parquet")
+    assert {"scenario", "replication", "seed", "citizen", "state_end", "hours_end"} <= set(cit.columns)
+    assert cit.groupby("replication").size().tolist() == [150, 150]
+    for df in (reps, weekly, cit):
+        assert df[["scenario", "replication", "seed"]].notna().all().all()
+
+
+def test_manifest(run_dir):
+    m = json.loads((run_dir / "manifest.json").read_text())
+    assert m["kind"] == "run" and m["replications"] == 2 and m["base_seed"] == 20140101
+    assert m["seeds"] == replication_seeds(20140101, 2)
+    sc = m["scenarios"][0]
+    assert sc["name"] == "small-copenhagen-outreach" and len(sc["digest"]) == 64
+    files = [Path(f["path"]).name for f in sc["files"]]
+    assert files == ["small-copenhagen-outreach.yaml", "copenhagen-outreach.yaml", "central-jobcentre.yaml"]
+    assert all(len(f["sha256"]) == 64 for f in sc["files"])
+    assert sc["resolved"]["population"]["size"] == 150
+    assert sc["resolved"]["organisation"]["caseworkers"] == 15.5
+    for pkg in ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib"):
+        assert m["packages"][pkg]
+    assert "commit" in m["git"] and "dirty" in m["git"]
+    assert m["started"] <= m["finished"]
+    assert m["command"].startswith("fremskudt run ")
+
+
+def test_report_html_is_self_contained(run_dir):
+    html = (run_dir / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(report.FIGURES)
+    assert "http://" not in html and "https://" not in html
+    assert "noshow_share" in html and "Evaluation" in html
+
+
+def test_summary_on_screen_names_the_report(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["run", str(small(tmp_path)), "--out", str(out), "--replications", "1"]) == 0
+    cap = capsys.readouterr()
+    assert str(out / "report.html") in cap.out
+    assert "noshow_share" in cap.out and len(cap.out.splitlines()) <= 25
+    assert "rep" in cap.err  # progress bar on stderr
+
+
+def test_quiet_has_no_progress_bar(tmp_path, capsys):
+    assert main(["run", str(small(tmp_path)), "--out", str(tmp_path / "o"), "--quiet", "-n", "1"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_refuses_to_overwrite_without_force(tmp_path, capsys):
+    path, out = small(tmp_path), tmp_path / "o"
+    assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1"]) == 0
+    stamp = (out / "manifest.json").read_text()
+    (out / "keep.txt").write_text("mine")
+    assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--force" in err and "Traceback" not in err
+    assert (out / "keep.txt").exists() and (out / "manifest.json").read_text() == stamp
+    assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1", "--force", "--seed", "7"]) == 0
+    assert not (out / "keep.txt").exists()
+    assert json.loads((out / "manifest.json").read_text())["base_seed"] == 7
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_failed_run_leaves_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "o"
+
+    def boom(*a, **k):
+        raise RuntimeError("figure failed")
+
+    monkeypatch.setattr(report, "write_figures", boom)
+    with pytest.raises(RuntimeError):
+        main(["run", str(small(tmp_path)), "--out", str(out), "--quiet", "-n", "1"])
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["small-copenhagen-outreach.yaml"]
+
+
+def test_default_output_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(small(tmp_path)), "--quiet", "-n", "1"]) == 0
+    made = list((tmp_path / "results").iterdir())
+    assert len(made) == 1 and made[0].name.startswith("small-copenhagen-outreach-")
+    stamp = made[0].name.removeprefix("small-copenhagen-outreach-")
+    assert len(stamp) == len("YYYYmmdd-HHMMSS") and stamp[8] == "-"
+
+
+@pytest.mark.parametrize("case", ["unknown_key", "out_of_range", "wrong_type", "bad_yaml", "missing_extends",
+                                  "python_tag", "cycle"])
+def test_broken_scenario_writes_nothing(case, tmp_path, capsys):
+    if case == "cycle":
+        (tmp_path / "b.yaml").write_text("extends: cycle.yaml\n")
+        path = tmp_path / "cycle.yaml"
+        path.write_text("extends: b.yaml\n")
+        expected = ["extends", "cycle"]
+    else:
+        text, expected = BROKEN[case]
+        path = tmp_path / f"{case}.yaml"
+        path.write_text(text.replace("{marker}", str(tmp_path / "code-was-run")))
+    out = tmp_path / "out"
+    for argv in (["run", str(path)], ["compare", "default", str(path)]):
+        assert main([*argv, "--out", str(out), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and path.name in err and "Traceback" not in err
+        assert all(piece in err for piece in expected), err
+        assert not out.exists()
+    assert not (tmp_path / "code-was-run").exists()
+
+
+def test_bad_option_values_exit_2(tmp_path, capsys):
+    for argv in (["run", "default", "--replications", "0"], ["run", "default", "--seed", "-3"],
+                 ["run", "default", "--workers", "many"]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_compare_with_common_random_numbers(tmp_path, capsys):
+    a = small(tmp_path, "central-jobcentre")
+    b = small(tmp_path, "copenhagen-outreach")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(a), str(b), "--out", str(out), "--quiet", "--seed", "11"]) == 0
+    screen = capsys.readouterr().out
+    assert "small-copenhagen-outreach minus small-central-jobcentre" in screen and str(out) in screen
+    for name in [*EXPECTED_FILES, "comparison.csv", "comparison.md"]:
+        assert (out / name).stat().st_size > 0, name
+    reps = pd.read_parquet(out / "summary_replications.parquet")
+    seeds = replication_seeds(11, 2)
+    for name in ("small-central-jobcentre", "small-copenhagen-outreach"):
+        assert sorted(reps.loc[reps["scenario"] == name, "seed"].unique()) == sorted(seeds)
+    comp = pd.read_csv(out / "comparison.csv")
+    assert list(comp.columns) == report.COMPARISON_COLUMNS
+    assert set(comp["scenario"]) == {"small-copenhagen-outreach"}
+    assert set(comp["reference"]) == {"small-central-jobcentre"}
+    assert list(comp["outcome"]) == list(DEFINITIONS)
+    # the difference is paired by seed
+    w = reps[reps["outcome"] == "noshow_share"].pivot(index="seed", columns="scenario", values="value")
+    d = (w["small-copenhagen-outreach"] - w["small-central-jobcentre"]).median()
+    row = comp.set_index("outcome").loc["noshow_share"]
+    assert row["difference_median"] == pytest.approx(d)
+    assert row["difference_p5"] <= row["difference_median"] <= row["difference_p95"]
+    assert row["difference_median"] < 0  # the outreach arm has fewer no-shows
+    summ = pd.read_csv(out / "summary.csv")
+    assert set(summ["scenario"]) == {"small-central-jobcentre", "small-copenhagen-outreach"}
+    assert "minus" in (out / "comparison.md").read_text()
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["kind"] == "compare" and m["common_random_numbers"] and len(m["scenarios"]) == 2
+
+
+def test_compare_needs_two_distinct_scenarios(tmp_path, capsys):
+    a = small(tmp_path)
+    assert main(["compare", str(a), "--out", str(tmp_path / "o")]) == 2
+    assert main(["compare", str(a), str(a), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "at least two" in err and "more than once" in err
+
+
+def test_python_dash_m_sim(tmp_path):
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    out = tmp_path / "o"
+    ok = subprocess.run([sys.executable, "-m", "sim", "run", str(small(tmp_path)), "--out", str(out), "--quiet",
+                         "-n", "1"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert (out / "report.html").is_file() and "report.html" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("organisation:\n  mentros: 2\n")
+    res = subprocess.run([sys.executable, "-m", "sim", "run", str(bad), "--out", str(tmp_path / "x")],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "did you mean 'mentors'" in res.stderr and "bad.yaml" in res.stderr
+    assert not (tmp_path / "x").exists()
