@@ -69,6 +69,13 @@ LEVERS: dict[str, tuple[str, str, str]] = {
                 "come from your decisions."),
 }
 
+#: Short slider labels (the full explanation is in LEVERS and on the page).
+SHORT = {"caseload": "Case load (sagsstamme)", "days_in_estate": "Days in estate", "open_advice_days": "Open-advice days",
+         "open_advice_hours": "Open-advice hours", "meeting_interval_weeks": "Meeting interval (weeks)",
+         "sanctions": "Sanctions (sanktioner)", "consultant_stance": "Consultant stance", "mentors": "Mentors",
+         "company_consultants": "Company consultants", "trin_model": "Step model (trin 1-3)",
+         "population_scale": "Population scale"}
+
 #: Outcomes always shown in the table (plus every outcome the scenario reports).
 KEY_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
                 "share_ordinary_hours", "noshow_share", "cancel_share", "not_held_share",
@@ -221,7 +228,8 @@ class WorkshopModel(mesa.Model):
         self.design = OutreachModel(self.design_scenario, seed=seed_val)
         self.baseline = OutreachModel(self.baseline_scenario, seed=seed_val) if compare else None
         self.horizon = self.design.horizon
-        self.history: dict[str, list[dict]] = {"design": [], "baseline": []}
+        self.history: dict[str, list[dict]] = {arm: [_snapshot(m)] for arm, m in self.arms.items()}
+        self.history.setdefault("baseline", [])
         self.running = True
 
     @property
@@ -291,7 +299,8 @@ STATE_COLOURS = {"not_enrolled": "#9e9e9e", "trin1": "#1f77b4", "trin2": "#ff7f0
 def _figure(title: str, ylabel: str):
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.0, 3.6), layout="constrained")
+    fig = Figure(figsize=(6.0, 3.6), dpi=80)   # no automatic layout: drawing speed matters here
+    fig.subplots_adjust(left=0.11, right=0.88, bottom=0.14, top=0.9)
     ax = fig.add_subplot()
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("week")
@@ -311,7 +320,8 @@ def _lines(ax, model: WorkshopModel, key: str, label: str, colour: str, per=None
         if arm == "baseline" and model.baseline is None:
             continue
         x, y = _series(model, arm, key, per)
-        ax.plot(x, y, style, color=colour, label=f"{label} ({arm})" if model.baseline is not None else label)
+        ax.plot(x, y, style, color=colour, marker=".", markersize=2,
+                label=f"{label} ({arm})" if model.baseline is not None else label)
     ax.set_xlim(0, model.horizon)
 
 
@@ -351,7 +361,8 @@ def plot_staff(model: WorkshopModel):
         if arm == "baseline" and model.baseline is None:
             continue
         h = model.history[arm]
-        ax.plot([r["week"] for r in h], weekly_util(h), style, color="#2ca02c", label=f"staff utilisation, week ({arm})")
+        ax.plot([r["week"] for r in h], weekly_util(h), style, color="#2ca02c", marker=".", markersize=2,
+                label=f"staff utilisation, week ({arm})")
     _lines(ax, model, "open_advice_unserved_share", "open advice unserved", "#9467bd")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=6)
@@ -389,6 +400,7 @@ def headline_markdown(model: WorkshopModel) -> str:
         lines.append("Your changes: " + "; ".join(f"{LEVERS[k][0]} {a} → {b}" for k, (a, b) in changed.items()) + ".")
     else:
         lines.append("No lever differs from the scenario yet.")
+    lines.append("Design: " + ", ".join(f"{SHORT[k].split(' (')[0].lower()} **{v}**" for k, v in model.levers.items()) + ".")
     h = {arm: (model.history[arm][-1] if model.history[arm] else None) for arm in model.arms}
     rows = ["| so far | design | baseline |", "|---|---|---|"] if model.baseline is not None else \
         ["| so far | design |", "|---|---|"]
@@ -405,8 +417,12 @@ def headline_markdown(model: WorkshopModel) -> str:
 
 
 def outcomes_markdown(model: WorkshopModel) -> str:
-    head = "| outcome | design | baseline | evaluation | source |\n|---|---|---|---|---|"
-    body = "\n".join(f"| {k} | {d} | {b} | {r} | {s} |" for k, d, b, r, s in outcome_rows(model))
+    if model.baseline is not None:
+        head = "| outcome | design | baseline | evaluation | source |\n|---|---|---|---|---|"
+        body = "\n".join(f"| {k} | {d} | {b} | {r} | {s} |" for k, d, b, r, s in outcome_rows(model))
+    else:
+        head = "| outcome | design | evaluation | source |\n|---|---|---|---|"
+        body = "\n".join(f"| {k} | {d} | {r} | {s} |" for k, d, _, r, s in outcome_rows(model))
     note = ("Outcomes 'within 52 weeks' appear when the run reaches week 52. The evaluation column is the figure "
             "reported for this scenario's real setting.")
     return f"**Cumulative outcomes**\n\n{head}\n{body}\n\n{note}"
@@ -417,7 +433,7 @@ def model_params(name: str) -> dict:
     lv = lever_values(base_scenario(name))
 
     def lab(k):
-        return f"{LEVERS[k][0]} ({LEVERS[k][1]})"
+        return SHORT[k]
 
     return {
         "scenario": name,
@@ -447,55 +463,75 @@ def model_params(name: str) -> dict:
     }
 
 
-def components() -> list:
-    """The page's components (functions of the model, redrawn after every step)."""
+def initial_values(name: str) -> dict:
+    """Keyword arguments for :class:`WorkshopModel` from the slider defaults of ``name``."""
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in model_params(name).items()}
+
+
+def _solara_parts():
+    """Solara components of the page (built on first use: solara is imported lazily)."""
     import solara
+    from mesa.visualization import SolaraViz
+    from mesa.visualization.utils import force_update, update_counter
 
-    def Headline(model):
-        with solara.Column() as col:
-            solara.Markdown(headline_markdown(model))
+    @solara.component
+    def Plot(fn, model, week):
+        # ``week`` is passed so that the plot is redrawn when the (mutable) model advances
+        fig = solara.use_memo(lambda: fn(model), [id(model), week])
+        return solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), week])
 
-            def run_all():
-                from mesa.visualization.utils import force_update
+    @solara.component
+    def Dashboard(model: WorkshopModel):
+        """Headline numbers, outcome table and live plots; redrawn after every step."""
+        update_counter.get()
 
-                model.run_to_end()
-                force_update()
+        def run_all():
+            model.run_to_end()
+            force_update()
 
-            solara.Button("Run to week %d" % model.horizon, on_click=run_all, color="primary", outlined=True,
-                          disabled=not model.running)
+        with solara.Column(style={"padding": "8px"}) as col:
+            with solara.Columns([1, 1]):
+                with solara.Card("This run", classes=["workshop-headline"]):
+                    solara.Markdown(headline_markdown(model))
+                    solara.Button(f"Run to week {model.horizon}", on_click=run_all, color="primary",
+                                  outlined=True, disabled=not model.running)
+                Plot(plot_states, model, model.week)
+            with solara.Columns([1, 1]):
+                Plot(plot_attendance, model, model.week)
+                Plot(plot_staff, model, model.week)
+            with solara.Columns([1, 1]):
+                Plot(plot_hours, model, model.week)
+                with solara.Card("Cumulative outcomes", classes=["workshop-outcomes"]):
+                    solara.Markdown(outcomes_markdown(model))
         return col
 
-    def Outcomes(model):
-        return solara.Markdown(outcomes_markdown(model))
+    def make_page(choices: list[str]):
+        @solara.component
+        def Page():
+            name, set_name = solara.use_state(choices[0])
+            first = solara.use_memo(lambda: WorkshopModel(**initial_values(choices[0])), [])
+            model = solara.use_reactive(first)
 
-    def figure(fn):
-        def Plot(model):
-            return solara.FigureMatplotlib(fn(model), format="png", dependencies=[model.week, id(model)])
-        Plot.__name__ = fn.__name__
-        return Plot
+            def choose(new_name):
+                model.value = WorkshopModel(**initial_values(new_name))
+                set_name(new_name)
 
-    return [Headline, figure(plot_states), Outcomes, figure(plot_attendance), figure(plot_staff), figure(plot_hours)]
+            with solara.Column():
+                # Mesa's controls and sliders (the sidebar); the plots are drawn by Dashboard
+                SolaraViz(model, components=[], model_params=model_params(name),
+                          name="Fremskudt: outreach employment workshop", play_interval=50).key(f"viz-{name}")
+                with solara.Card("Scenario and levers"):
+                    solara.Select("Scenario", value=name, values=choices, on_value=choose)
+                    solara.Markdown(lever_guide_markdown())
+                Dashboard(model.value)
+
+        return Page
+
+    return Dashboard, make_page
 
 
 def _page():
-    import solara
-    from mesa.visualization import SolaraViz
-
-    choices = scenario_names()
-
-    @solara.component
-    def Page():
-        name, set_name = solara.use_state(choices[0])
-        model = solara.use_memo(lambda: WorkshopModel(**{k: (v["value"] if isinstance(v, dict) else v)
-                                                         for k, v in model_params(name).items()}), [name])
-        with solara.Column():
-            with solara.Card("Scenario and levers"):
-                solara.Select("Scenario", value=name, values=choices, on_value=set_name)
-                solara.Markdown(lever_guide_markdown())
-            SolaraViz(model, components=components(), model_params=model_params(name),
-                      name="Fremskudt: outreach employment workshop", play_interval=50).key(f"viz-{name}")
-
-    return Page
+    return _solara_parts()[1](scenario_names())
 
 
 def __getattr__(attr):
