@@ -34,6 +34,10 @@ STATES = ("not_enrolled", "trin1", "trin2", "trin3", "self_sufficient", "exited"
 STATE_LABELS = {"not_enrolled": "Waiting (not enrolled)", "trin1": "Trin 1: clarification", "trin2": "Trin 2: towards a job",
                 "trin3": "Trin 3: company placement", "self_sufficient": "Self-sufficient", "exited": "Left (other reasons)"}
 STATE_COLOURS = ("#bdbdbd", "#9ecae1", "#4292c6", "#08519c", "#41ab5d", "#fdae6b")
+#: Outcomes shown first (on screen and at the top of the report); all are in the tables.
+KEY_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
+                "active_effort_share", "share_ordinary_hours", "noshow_share", "cancel_share",
+                "attendance_share", "staff_utilisation")
 SUMMARY_COLUMNS = ["scenario", "outcome", "median", "p10", "p90", "replications", "reported", "reported_n",
                    "reported_source", "reported_from", "definition"]
 COMPARISON_COLUMNS = ["scenario", "reference", "outcome", "reference_median", "scenario_median",
@@ -366,6 +370,7 @@ def fig_staff(summary: pd.DataFrame, weekly: pd.DataFrame, names: list[str], pat
     ax1.set_ylabel("Share of contact time used")
     ax1.set_title("Caseworker time on meetings and open advice")
     ax1.set_ylim(bottom=0)
+    ax1.set_xlim(-0.8, len(names) - 0.2)
     ax2 = fig.add_subplot(1, 2, 2)
     for colour, name in zip(_colours(len(names)), names):
         w = weekly[weekly["scenario"] == name].groupby("week")[["caseworkers", "waiting"]].median()
@@ -473,6 +478,17 @@ def write_html(out: Path, manifest: dict, summary: pd.DataFrame, scenarios: list
                              f"<td class='n'>{fmt(r.scenario_median)}</td><td class='n'><b>{fmt(r.difference_median)}</b></td>"
                              f"<td class='n'>{fmt(r.difference_p5)}</td><td class='n'>{fmt(r.difference_p95)}</td>"
                              f"<td class='def'>{e(r.definition)}</td></tr>")
+            parts.append("</table>")
+    if comparison is None or comparison.empty:
+        for sc in scenarios:
+            parts.append(f"<h2>Main results: {e(sc.name)}</h2><table><tr><th>Outcome</th><th>Simulated (median)</th>"
+                         "<th>10 % to 90 %</th><th>Evaluation</th></tr>")
+            for r in summary[summary["scenario"] == sc.name].itertuples():
+                if r.outcome not in KEY_OUTCOMES and not r.reported_source:
+                    continue
+                rng = f"{fmt(r.p10)} to {fmt(r.p90)}" if not pd.isna(r.p10) else "–"
+                parts.append(f"<tr><td>{e(r.outcome)}</td><td class='n'><b>{fmt(r.median)}</b></td>"
+                             f"<td class='n'>{rng}</td><td class='n'>{fmt(r.reported) if r.reported_source else ''}</td></tr>")
             parts.append("</table>")
     parts.append("<h2>Figures</h2>")
     for fname, caption in FIGURES.items():

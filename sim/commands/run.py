@@ -19,10 +19,7 @@ from ..outcomes import DEFINITIONS
 from ..scenario import Scenario, load_scenario
 
 DEFAULT_SCENARIO = "default"
-#: Outcomes shown on screen at the end of a run (all of them are in the report).
-KEY_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
-                "active_effort_share", "share_ordinary_hours", "noshow_share", "cancel_share",
-                "attendance_share", "staff_utilisation")
+KEY_OUTCOMES = report.KEY_OUTCOMES
 
 
 def _positive(text: str) -> int:
