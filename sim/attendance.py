@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 
-from .barriers import factors
 
 STRICTNESS = {"never": 0.0, "after_k": 0.5, "strict": 1.0}
 
@@ -58,7 +57,7 @@ class AttendanceRule:
         """(p_cancel, p_noshow) for citizen ``c`` at this appointment."""
         b = self.b
         common = (-b.attendance_trust_effect * (c.trust - 0.5)
-                  + b.attendance_health_effect * ((1.0 if factors(c.ratings)[4] <= 2 else 0.0) - 0.4)
+                  + b.attendance_health_effect * ((1.0 if c.health <= 2 else 0.0) - 0.4)
                   + self.frequency_term(interval))
         lc, ln = self.base[outreach]
         noshow = ln + common - self.threat

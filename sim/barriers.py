@@ -36,7 +36,11 @@ def factors(r: list[int]) -> tuple[int, int, int, int, int]:
 
 def category(r: list[int]) -> str:
     """A-G category of a citizen's sub-ratings (copenhagen-outreach-2015 L2779-2791)."""
-    f = factors(r)
+    return category_of_factors(factors(r))
+
+
+def category_of_factors(f) -> str:
+    """A-G category of the five factor scores."""
     if f[4] == 1 or f[3] == 1:
         return "G"
     low = sum(1 for x in f if x <= 2)

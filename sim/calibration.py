@@ -536,7 +536,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
 
 
 def _close_sampler(sampler) -> None:
-    client = getattr(sampler, "my_client", None)
+    client = getattr(sampler, "client", None)
     if client is not None:
         try:
             client.close()

@@ -21,7 +21,8 @@ sets the hazard changes.  Cost therefore grows with events, not citizens × week
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import heapq
+from collections import Counter, defaultdict, deque
 
 import mesa
 
@@ -70,6 +71,8 @@ class OutreachModel(mesa.Model):
         self.smajob_weeks = 0.0
         self._hours_sum = 0.0
         self.waiting: list = []
+        self._pools: dict = defaultdict(list)    # office (or "all") -> heap of (caseload, id, caseworker)
+        self.mentor_candidates: deque = deque()
         self.pending_visits: list = []
         self.unsolved: list = []
         self.attendance = AttendanceRule(self.b, self.org)
@@ -129,6 +132,7 @@ class OutreachModel(mesa.Model):
                         authority=(org.sanctions.authority == "all_caseworkers"), hired_week=week)
         self.caseworkers.append(cw)
         self.all_caseworkers.append(cw)
+        self._pool_push(cw)
         self.schedule_staff(cw)
         return cw
 
@@ -241,6 +245,8 @@ class OutreachModel(mesa.Model):
             self.state_counts[new] += 1
             c.state = new
             self.log(c, "state", int(new))
+            if self.mentors and c.mentor is None and self.mentor_eligible(c):
+                self.mentor_candidates.append(c)
 
     def set_hours(self, c, hours: float) -> None:
         """Change the citizen's ordinary paid hours this month (never negative)."""
@@ -258,29 +264,58 @@ class OutreachModel(mesa.Model):
                 c.ever_hours_week = self.week
             self.log(c, "hours", round(hours, 1))
 
-    def category_changed(self, c) -> None:
-        if c.recategorise():
+    def ratings_changed(self, c) -> None:
+        """After a rating changed: new category and problem rate redraw the hazards they set."""
+        cat_changed, low_changed = c.refresh()
+        if cat_changed:
             self.log(c, "category", c.category)
             self._schedule_exits(c)
+            if self.mentors and c.mentor is None and self.mentor_eligible(c):
+                self.mentor_candidates.append(c)
+        if low_changed:
             problems.schedule_problem(self, c)
 
     # ------------------------------------------------------------------ caseloads
+    def _pool_push(self, cw) -> None:
+        entry = (cw.caseload, cw.unique_id, cw)
+        heapq.heappush(self._pools[cw.office], entry)
+        if cw.office is not None:
+            heapq.heappush(self._pools["all"], entry)
+
+    def _least_loaded(self, key, cap):
+        """The active caseworker with the smallest case load in a pool (None if all are at ``cap``)."""
+        heap = self._pools.get(key)
+        while heap:
+            load, _uid, cw = heap[0]
+            if not cw.active or cw.caseload != load:
+                heapq.heappop(heap)       # stale entry: the case load changed since it was pushed
+                continue
+            return cw if cap is None or load < cap else None
+        return None
+
+    def _case_add(self, cw, c) -> None:
+        cw.cases.add(c)
+        self._pool_push(cw)
+
+    def _case_remove(self, cw, c) -> None:
+        if c in cw.cases:
+            cw.cases.discard(c)
+            if cw.active:
+                self._pool_push(cw)
+
     def _assign(self, c, cw) -> None:
         c.caseworker = cw
-        cw.cases.add(c)
+        self._case_add(cw, c)
         c.belief = cw.belief_in(c, self.b.belief_team_boost if self.org.team_structure == "team" else 0.0)
 
-    def _pick_caseworker(self, c):
-        active = [cw for cw in self.caseworkers if cw.active]
-        if not active:
-            return None
-        cap = self.org.caseload_cap
-        same = [cw for cw in active if cw.office == c.area] if c.area is not None else []
-        pool = [cw for cw in (same or active) if cap is None or cw.caseload < cap] or \
-               [cw for cw in active if cap is None or cw.caseload < cap]
-        if not pool:
-            return None
-        return min(pool, key=lambda cw: (cw.caseload, cw.unique_id))
+    def _pick_caseworker(self, c, cap="scenario"):
+        """Least-loaded caseworker of the citizen's area with room, else of the whole job centre."""
+        cap = self.org.caseload_cap if cap == "scenario" else cap
+        if c.area is not None:
+            cw = self._least_loaded(c.area, cap)
+            if cw is not None:
+                return cw
+        return self._least_loaded("all" if self.n_offices else None, cap)
 
     def enrol_waiting(self) -> None:
         """Visitation: referrals enter a case load while there is room (process 1)."""
@@ -312,15 +347,13 @@ class OutreachModel(mesa.Model):
         """Close the case: off benefit or exited."""
         cw = c.caseworker
         if cw is not None:
-            cw.cases.discard(c)
+            self._case_remove(cw, c)
         c.caseworker = None
         if c.mentor is not None:
             c.mentor.mentees.discard(c)
             c.mentor = None
         c.in_group = False
-        if c.consultant is not None and c in c.consultant.queue:
-            c.consultant.queue.remove(c)
-        c.consultant = None
+        c.consultant = None      # its entry in the consultant's queue is now stale
         c.next_meeting = -1
 
     def interval_for(self, c) -> int:
@@ -393,7 +426,7 @@ class OutreachModel(mesa.Model):
         c.trust = min(1.0, c.trust + (b.trust_gain_outreach if outreach else b.trust_gain_central))
         if self.streams["improve"].random() < b.improve_per_meeting * q:
             if improve(c.ratings, self.streams["improve"].random):
-                self.category_changed(c)
+                self.ratings_changed(c)
         pathway.add_progress(self, c, b.trin1_progress_per_meeting * q)
         if c.state == State.TRIN2 and self.week >= c.trin2_ready_week:
             # the caseworker orders a company-directed offer at the meeting (bestilling)
@@ -508,7 +541,7 @@ class OutreachModel(mesa.Model):
     def _change_caseworker(self, c, new) -> None:
         old = c.caseworker
         if old is not None:
-            old.cases.discard(c)
+            self._case_remove(old, c)
         self._assign(c, new)
         c.caseworker_changes += 1
         c.change_penalty_until = self.week + self.b.caseworker_change_weeks
@@ -523,9 +556,8 @@ class OutreachModel(mesa.Model):
         self.tally["caseworkers_left"] += 1
         self.caseworkers.remove(cw)
         for c in sorted(cw.cases, key=lambda x: x.unique_id):
-            new = self._pick_caseworker_any(c)
+            new = self._pick_caseworker(c, cap=None)
             if new is None:
-                cw.cases.discard(c)
                 c.caseworker = None
                 self.set_state(c, State.NOT_ENROLLED)
                 self.waiting.append(c)
@@ -534,22 +566,18 @@ class OutreachModel(mesa.Model):
         cw.cases.clear()
         self.schedule(max(1, self.b.vacancy_weeks), "hire", cw)
 
-    def _pick_caseworker_any(self, c):
-        active = [k for k in self.caseworkers if k.active]
-        if not active:
-            return None
-        same = [k for k in active if k.office == c.area] if c.area is not None else []
-        return min(same or active, key=lambda k: (k.caseload, k.unique_id))
-
     def _replacement_starts(self, old) -> None:
         new = self._hire(office=old.office, estate_days=old.estate_days, week=self.week)
         active = [k for k in self.caseworkers if k.active]
         target = sum(k.caseload for k in active) // len(active)
         # take cases from the most loaded colleagues until balanced
-        donors = sorted((k for k in active if k is not new), key=lambda k: -k.caseload)
+        donors = sorted((k for k in active if k is not new), key=lambda k: (-k.caseload, k.unique_id))
         for d in donors:
-            while d.caseload > target + 1 and new.caseload < target:
-                c = max(d.cases, key=lambda x: x.unique_id)
+            if new.caseload >= target:
+                break
+            for c in sorted(d.cases, key=lambda x: -x.unique_id):
+                if d.caseload <= target + 1 or new.caseload >= target:
+                    break
                 self._change_caseworker(c, new)
         old.remove()   # deregister the departed caseworker from the Mesa model
 
@@ -558,16 +586,17 @@ class OutreachModel(mesa.Model):
         if not self.mentors:
             return
         b = self.b
-        # assign free mentor places to enrolled citizens with heavy barriers (E-G) in trin 1-2
-        if any(mt.has_room for mt in self.mentors):
-            for c in self.citizens:
-                if c.mentor is None and c.state in (State.TRIN1, State.TRIN2) and (not is_good(c.category) or c.heavy):
-                    mt = next((x for x in self.mentors if x.has_room), None)
-                    if mt is None:
-                        break
-                    mt.mentees.add(c)
-                    c.mentor = mt
-                    self.tally["mentor_assignments"] += 1
+        # free mentor places go to eligible citizens in the order they became eligible
+        q = self.mentor_candidates
+        while q:
+            mt = next((x for x in self.mentors if x.has_room), None)
+            if mt is None:
+                break
+            c = q.popleft()
+            if c.mentor is None and self.mentor_eligible(c):
+                mt.mentees.add(c)
+                c.mentor = mt
+                self.tally["mentor_assignments"] += 1
         rnd = self.streams["mentor"].random
         for mt in self.mentors:
             for c in sorted(mt.mentees, key=lambda x: x.unique_id):
@@ -578,7 +607,7 @@ class OutreachModel(mesa.Model):
                     self.tally["mentor_sessions"] += 1
                     pathway.add_progress(self, c, b.trin1_progress_per_mentor_session)
                     if rnd() < b.improve_per_mentor_session and improve(c.ratings, rnd):
-                        self.category_changed(c)
+                        self.ratings_changed(c)
             if self.org.group_courses:
                 group = [c for c in sorted(mt.mentees, key=lambda x: x.unique_id) if c.state == State.TRIN1][: self.org.group_size]
                 for c in group:
@@ -587,23 +616,29 @@ class OutreachModel(mesa.Model):
                         self.tally["group_sessions"] += 1
                         pathway.add_progress(self, c, b.trin1_progress_per_group_session)
                         if rnd() < b.improve_per_group_session and improve(c.ratings, rnd):
-                            self.category_changed(c)
+                            self.ratings_changed(c)
+
+    def mentor_eligible(self, c) -> bool:
+        """Mentor support goes to enrolled citizens in trin 1-2 with heavy barriers (E-G) or in the heavy group."""
+        return c.state in (State.TRIN1, State.TRIN2) and (not is_good(c.category) or c.heavy)
 
     def _matching(self) -> None:
-        """Trin 2: each consultant works through the queue, up to capacity."""
+        """Trin 2: each consultant works round the queue, up to the week's capacity."""
         for cons in self.consultants:
-            attempts = cons.attempts_per_week
-            for c in list(cons.queue):
+            q, attempts = cons.queue, cons.attempts_per_week
+            for _ in range(len(q)):
                 if attempts <= 0:
                     break
-                if c.state != State.TRIN2:
-                    cons.queue.remove(c)
-                    continue
+                c, token = q.popleft()
+                if c.state != State.TRIN2 or c.consultant is not cons or c.queue_token != token:
+                    continue                    # stale entry: the citizen moved on
                 if self.week < c.trin2_ready_week:
+                    q.append((c, token))
                     continue
                 attempts -= 1
                 self.tally["match_attempts"] += 1
-                pathway.attempt_match(self, c, cons.network, cons.hours_orientation)
+                if not pathway.attempt_match(self, c, cons.network, cons.hours_orientation):
+                    q.append((c, token))
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:

@@ -126,9 +126,9 @@ class Behaviour(BaseModel):
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),
         source=f"assumed; {JG} L115-117 (peer-to-peer group courses)",
         doc="Probability that a group-course session improves the weakest rating by one", **PROB)
-    improve_spontaneous: float = P(0.45, unit="probability per year", plausible=(0.1, 0.8), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
+    improve_spontaneous: float = P(0.7, unit="probability per year", plausible=(0.1, 0.95), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
         doc="Annual probability that a rating improves by one without any contact", **PROB)
-    deteriorate_spontaneous: float = P(0.5, unit="probability per year", plausible=(0.1, 0.8),
+    deteriorate_spontaneous: float = P(0.75, unit="probability per year", plausible=(0.1, 0.95),
         source=f"assumed; calibrate to {CPH} T8",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
@@ -138,10 +138,10 @@ class Behaviour(BaseModel):
         doc="Annual probability of leaving for another benefit, sickness exemption, pension or moving away", **PROB)
     exit_other_g_multiplier: float = P(1.2, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
         doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1)", ge=0.0, le=5.0)
-    job_exit_annual_good: float = P(0.05, unit="probability per year", plausible=(0.01, 0.08),
+    job_exit_annual_good: float = P(0.065, unit="probability per year", plausible=(0.01, 0.08),
         source=f"{CPH} T10 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
         doc="Annual probability of a direct exit to job or education from categories A-D outside a placement", **PROB)
-    job_exit_annual_poor: float = P(0.025, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
+    job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
     education_share: float = P(0.3, unit="share", plausible=(0.1, 0.5), source="assumed",
         doc="Share of direct job-or-education exits that are to education (SU)", **PROB)
@@ -183,7 +183,7 @@ class Behaviour(BaseModel):
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
     # --- trin 2: job match (process 7) -----------------------------------------------
-    match_probability: float = P(0.3, unit="probability per attempt", plausible=(0.1, 0.7), source="assumed",
+    match_probability: float = P(0.22, unit="probability per attempt", plausible=(0.1, 0.7), source="assumed",
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
         doc="Lower match probability for citizens in categories E-G", ge=0.0, le=1.0)

@@ -9,7 +9,7 @@ ordinary hours, and agreements on hours 'på sigt' are rarer.
 
 from __future__ import annotations
 
-from .barriers import factors, is_good
+from .barriers import is_good
 from .parameters import WEEKS_PER_MONTH, annual_to_weekly
 from .states import OffKind, Placement, State
 
@@ -36,7 +36,7 @@ def progress_multiplier(m, c) -> float:
         x *= b.wish_based_plan_multiplier
     if c.heavy:
         x *= b.heavy_group_multiplier
-    if factors(c.ratings)[4] == 1:
+    if c.health == 1:
         x *= b.health_block_multiplier
     if m.week < c.change_penalty_until:
         x *= b.caseworker_change_multiplier
@@ -58,8 +58,9 @@ def enter_trin2(m, c) -> None:
     delay = m.b.order_delay_weeks if m.org.team_structure == "order_and_deliver" else 0
     c.trin2_ready_week = m.week + delay
     if m.consultants:
-        cons = min(m.consultants, key=lambda k: len(k.queue))
-        cons.queue.append(c)
+        cons = m.consultants[c.unique_id % len(m.consultants)]
+        c.queue_token += 1
+        cons.queue.append((c, c.queue_token))
         c.consultant = cons
 
 
@@ -103,9 +104,7 @@ def attempt_match(m, c, network: list, orientation: float) -> bool:
 def start_placement(m, c, company, kind: Placement, promised: bool) -> None:
     """Trin 3 begins when the citizen starts at a company (jobgaranti-midway-2019 L83)."""
     b, w = m.b, m.week
-    if c.consultant is not None and c in c.consultant.queue:
-        c.consultant.queue.remove(c)
-    c.consultant = None
+    c.consultant = None      # its queue entry is now stale
     m.set_state(c, State.TRIN3)
     c.placement = kind
     c.placement_company = company
@@ -192,7 +191,7 @@ def hours_progression(m, c) -> None:
     """Monthly: paid hours may grow a step; enough hours make the citizen self-sufficient."""
     b = m.b
     if m.streams["hours"].random() < b.hours_growth_probability:
-        cap = 160.0 * factors(c.ratings)[4] / 5.0
+        cap = 160.0 * c.health / 5.0
         new = min(max(cap, c.hours), c.hours + b.hours_step)
         m.set_hours(c, new)
     if c.hours >= b.self_sufficiency_hours:

@@ -12,7 +12,6 @@ solves a few of the problems open advice did not.
 from __future__ import annotations
 
 from .attendance import expit, logit
-from .barriers import SOCIAL, low_factor_count
 from .office import DAY, WEEK, WORKDAY_START, OfficeDay, Visit
 from .parameters import annual_to_weekly
 from .states import Placement, State
@@ -20,7 +19,7 @@ from .states import Placement, State
 
 def problem_rate(m, c) -> float:
     b = m.b
-    return b.problem_rate * (1.0 + b.problem_barrier_effect * low_factor_count(c.ratings))
+    return b.problem_rate * (1.0 + b.problem_barrier_effect * c.low_factors)
 
 
 def schedule_problem(m, c) -> None:
@@ -104,33 +103,37 @@ def settle_unsolved(m) -> None:
             factor = (3, 4, 2)[int(rnd() * 3)]   # social conditions, health, personal competences
             from .barriers import deteriorate
             if deteriorate(c.ratings, rnd, factor):
-                m.category_changed(c)
+                m.ratings_changed(c)
         if c.state == State.TRIN3 and c.placement != Placement.NONE and rnd() < b.problem_breakdown_probability:
             from .pathway import end_placement
             end_placement(m, c, broke_down=True)
     m.unsolved = []
 
 
+def drift_hazards(b) -> tuple[float, float]:
+    """Weekly hazards of a spontaneous improvement and deterioration (two annual probabilities)."""
+    return annual_to_weekly(b.improve_spontaneous), annual_to_weekly(b.deteriorate_spontaneous)
+
+
 def schedule_drift(m, c) -> None:
-    """Spontaneous barrier change: improvement or deterioration of one rating."""
-    b = m.b
-    p = annual_to_weekly(min(0.99, b.improve_spontaneous + b.deteriorate_spontaneous))
-    m.schedule(m.streams["drift"].geometric(p), "drift", c)
+    """Spontaneous barrier change: the next improvement or deterioration of one rating."""
+    up, down = drift_hazards(m.b)
+    m.schedule(m.streams["drift"].geometric(min(1.0, up + down)), "drift", c)
 
 
 def drift(m, c) -> None:
     from .barriers import deteriorate, improve
-    b, rnd = m.b, m.streams["drift"].random
+    rnd = m.streams["drift"].random
     schedule_drift(m, c)
     if not c.on_benefit:
         return
-    total = b.improve_spontaneous + b.deteriorate_spontaneous
-    if total <= 0:
+    up, down = drift_hazards(m.b)
+    if up + down <= 0:
         return
-    changed = improve(c.ratings, rnd) if rnd() < b.improve_spontaneous / total else deteriorate(c.ratings, rnd)
+    changed = improve(c.ratings, rnd) if rnd() < up / (up + down) else deteriorate(c.ratings, rnd)
     if changed:
-        m.category_changed(c)
+        m.ratings_changed(c)
 
 
 __all__ = ["problem_arises", "build_office_days", "settle_visits", "settle_unsolved", "schedule_drift", "drift",
-           "schedule_problem", "SOCIAL"]
+           "schedule_problem"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mesa
 
-from ..barriers import category
+from ..barriers import category_of_factors, factors
 from ..states import OffKind, Placement, State
 
 
@@ -28,7 +28,10 @@ class Citizen(mesa.Agent):
         self.benefit = benefit
         self.seniority_weeks = seniority_weeks
         self.ratings = ratings
-        self.category = category(ratings)
+        self.category = "G"
+        self.health = 5          # Udviklingsmål health factor (cached from the ratings)
+        self.low_factors = 0     # number of factors rated 1-2 (cached)
+        self.refresh()
         self.motivation = motivation
         self.trust = trust
         self.no_work_experience = no_work_experience
@@ -54,6 +57,7 @@ class Citizen(mesa.Agent):
         self.mentor = None
         self.in_group = False
         self.consultant = None
+        self.queue_token = 0
         self.trin2_ready_week = 0
         # meetings and sanctions
         self.next_meeting = -1
@@ -89,10 +93,13 @@ class Citizen(mesa.Agent):
     def enrolled(self) -> bool:
         return State.TRIN1 <= self.state <= State.TRIN3
 
-    def recategorise(self) -> bool:
-        """Update the A-G category; True if it changed."""
-        c = category(self.ratings)
-        if c != self.category:
-            self.category = c
-            return True
-        return False
+    def refresh(self) -> tuple[bool, bool]:
+        """Recompute the cached factors after a rating change.
+
+        Returns (category changed, number of low factors changed)."""
+        f = factors(self.ratings)
+        cat = category_of_factors(f)
+        low = (f[0] <= 2) + (f[1] <= 2) + (f[2] <= 2) + (f[3] <= 2) + (f[4] <= 2)
+        changed = (cat != self.category, low != self.low_factors)
+        self.category, self.low_factors, self.health = cat, low, f[4]
+        return changed

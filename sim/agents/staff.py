@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import mesa
 
 
@@ -63,5 +65,5 @@ class CompanyConsultant(mesa.Agent):
         self.network = network
         self.attempts_per_week = attempts_per_week
         self.hours_orientation = hours_orientation
-        self.queue: list = []
+        self.queue: deque = deque()   # (citizen, token) in trin 2; stale entries are skipped
         self.dropped = 0

@@ -48,15 +48,22 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    import sys
+
     from ..calibration import FITTED_DIR, run_calibration
+    from ..cli import UsageError
     if args.resume and args.force:
-        from ..cli import UsageError
         raise UsageError("--resume and --force cannot be combined")
-    res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors, population=args.population,
-                          generations=args.generations, particles=args.particles, workers=args.workers,
-                          scheduler=args.scheduler, resume=args.resume, max_minutes=args.max_minutes,
-                          fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
-                          predictive_draws=args.predictive_draws, force=args.force)
+    try:
+        res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors,
+                              population=args.population, generations=args.generations, particles=args.particles,
+                              workers=args.workers, scheduler=args.scheduler, resume=args.resume,
+                              max_minutes=args.max_minutes, fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
+                              predictive_draws=args.predictive_draws, force=args.force)
+    except KeyboardInterrupt:
+        print(f"fremskudt: interrupted; finished generations are kept in calibration/runs/{args.name}.db; "
+              f"continue with: fremskudt calibrate --name {args.name} --resume", file=sys.stderr)
+        return 130
     print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations, "
           f"{res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
     return 0
