@@ -136,6 +136,21 @@ _DIGESTS = """async () => Promise.all([...document.querySelectorAll('img.widget-
     return a.length + ':' + h; }))"""
 
 
+def _check_assets(url: str) -> None:
+    """The page needs Solara's browser bundle; offline it must be in Solara's local cache."""
+    with urllib.request.urlopen(url, timeout=10) as r:
+        html = r.read().decode("utf-8", "replace")
+    for asset in re.findall(r'(?:src|href)="(/_solara/cdn/[^"]+)"', html):
+        try:
+            with urllib.request.urlopen(url.rstrip("/") + asset, timeout=30) as r:
+                ok = r.status == 200
+        except OSError:
+            ok = False
+        if not ok:
+            pytest.fail(f"the app server cannot serve {asset}: run scripts/solara-assets.sh to put Solara's "
+                        "browser assets into its local cache")
+
+
 def _plot_digests(page) -> list[str]:
     """A digest of each plot's image bytes (the images are blob URLs)."""
     return page.evaluate(_DIGESTS)
@@ -156,6 +171,7 @@ def test_app_in_headless_chromium():
                             stderr=subprocess.STDOUT)
     try:
         _wait_for(url, proc)
+        _check_assets(url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
