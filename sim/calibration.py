@@ -129,6 +129,7 @@ class Target:
         return lo <= self.value <= hi
 
 
+_TOP_KEYS = ("targets", "scenario_overrides")
 _TARGET_KEYS = ("id", "statistic", "scenario", "value", "range", "n", "sd", "source", "note")
 
 
@@ -169,6 +170,9 @@ def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path
     """
     path, scenario_dir = Path(path), Path(scenario_dir)
     data = _read_mapping(path)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise CalibrationError(path, str(key), key, f"unknown key; valid keys: {', '.join(_TOP_KEYS)}")
     items = data.get("targets")
     if not isinstance(items, list) or not items:
         raise CalibrationError(path, "targets", items, "a non-empty list of targets is required")
@@ -231,6 +235,26 @@ def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path
         out.append(Target(id=tid, statistic=stat, scenario=sc, value=value, n=n, sd=sd, low=low, high=high,
                           source=src.strip(), note=str(t.get("note") or "").strip()))
     return out
+
+
+def load_scenario_overrides(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path = SCENARIO_DIR,
+                            scenarios: Mapping[str, Any] | None = None) -> dict[str, dict]:
+    """Optional ``scenario_overrides: {scenario: {key: value}}`` of a targets file: settings
+    that define the observation window of a target's setting (e.g. the 26 weeks of an
+    intensive-contact trial), applied on top of the scenario file when calibrating."""
+    path = Path(path)
+    data = _read_mapping(path)
+    over = data.get("scenario_overrides") or {}
+    if not isinstance(over, dict):
+        raise CalibrationError(path, "scenario_overrides", over, "a mapping of scenario file to overrides")
+    used = {t.get("scenario") for t in data.get("targets") or [] if isinstance(t, dict)}
+    for name, o in over.items():
+        key = f"scenario_overrides.{name}"
+        if name not in used:
+            raise CalibrationError(path, key, name, f"overrides must name a scenario used by a target: {', '.join(sorted(used))}")
+        if not isinstance(o, dict):
+            raise CalibrationError(path, key, o, "a mapping of scenario keys to values")
+    return {k: dict(v) for k, v in over.items()}
 
 
 @dataclass(frozen=True)
@@ -320,16 +344,22 @@ def scale_scenario(sc: Scenario, size: int | None) -> Scenario:
 
 def resolve_scenarios(targets: Sequence[Target], *, population: int | None = None,
                       scenario_dir: str | Path = SCENARIO_DIR,
-                      scenarios: Mapping[str, Scenario] | None = None) -> dict[str, Scenario]:
-    """The scenario of every target, loaded once and scaled to ``population``."""
+                      scenarios: Mapping[str, Scenario] | None = None,
+                      overrides: Mapping[str, dict] | None = None) -> dict[str, Scenario]:
+    """The scenario of every target, loaded once (with its ``overrides``) and scaled to
+    ``population``."""
+    from .scenario import _deep_merge, validate_mapping
     out: dict[str, Scenario] = {}
     for t in targets:
         if t.scenario in out:
             continue
+        over = (overrides or {}).get(t.scenario)
         if scenarios and t.scenario in scenarios:
             sc = scenarios[t.scenario]
+            if over:
+                sc = validate_mapping(_deep_merge(sc.model_dump(), over), f"<{t.scenario} with scenario_overrides>")
         else:
-            sc = load_scenario(Path(scenario_dir) / t.scenario)
+            sc = load_scenario(Path(scenario_dir) / t.scenario, over)
         out[t.scenario] = scale_scenario(sc, population)
     return out
 
@@ -458,6 +488,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     targets_path, priors_path = Path(targets_path), Path(priors_path)
 
     targets = load_targets(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
+    overrides = load_scenario_overrides(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
     priors = load_priors(priors_path)
 
     if resume:
@@ -482,13 +513,15 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                 "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation",
                 "sessions": []}
 
-    sc = resolve_scenarios(targets, population=population, scenario_dir=scenario_dir, scenarios=scenarios)
+    sc = resolve_scenarios(targets, population=population, scenario_dir=scenario_dir, scenarios=scenarios,
+                           overrides=overrides)
     model = MultiScenarioModel(targets, sc, run_seed)
     if not resume:
         t0 = time.time()
         meta["mc_sd"] = estimate_mc_sd(model, prior_centre(priors), mc_reps, run_seed + 1)
         meta["mc_seconds"] = time.time() - t0
         meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
+        meta["scenario_overrides"] = overrides
     distance = ZScoreDistance(targets, meta["mc_sd"])
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
     sampler = make_sampler(workers, scheduler)
@@ -727,7 +760,9 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
              "factor" if meta['population'] else "scenarios at full size") + f" ({', '.join(f'{k}: {v}' for k, v in meta['scenario_sizes'].items())}).",
           f"- Seeds: {meta['seed_rule']} (run seed {meta['run_seed']}); posterior-predictive draws use "
           "`replication_seeds(run seed + 3, draws)`.",
-          f"- Targets: `{meta['targets']}`; priors: `{meta['priors']}`.", "",
+          f"- Targets: `{meta['targets']}`; priors: `{meta['priors']}`."
+          + (f" Scenario overrides from the targets file: {meta['scenario_overrides']}." if meta.get("scenario_overrides") else ""),
+          "",
           "| generation | epsilon | evaluations | accepted | acceptance |", "|---|---|---|---|---|"]
     for g in gens.itertuples():
         L.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} |")

@@ -182,3 +182,17 @@ def test_cli_resume_unknown_name_exit_2(capsys):
     code = main(["calibrate", "--resume", "--name", "never-started-xyz"])
     assert code == 2
     assert "never-started-xyz" in capsys.readouterr().err
+
+
+def test_scenario_overrides_set_observation_window(tmp_path):
+    from sim.calibration import load_scenario_overrides, resolve_scenarios
+    data = _one()
+    data["scenario_overrides"] = {"central-jobcentre.yaml": {"horizon_weeks": 26}}
+    p = _write(tmp_path, data)
+    over = load_scenario_overrides(p)
+    sc = resolve_scenarios(load_targets(p), population=100, overrides=over)
+    assert sc["central-jobcentre.yaml"].horizon_weeks == 26
+    data["scenario_overrides"] = {"weekly-meetings.yaml": {"horizon_weeks": 26}}
+    with pytest.raises(CalibrationError, match="used by a target"):
+        load_scenario_overrides(_write(tmp_path, data))
+    assert load_scenario_overrides()["weekly-meetings.yaml"] == {"horizon_weeks": 26}
