@@ -326,7 +326,8 @@ def _lines(ax, model: WorkshopModel, key: str, label: str, colour: str, per=None
 
 
 def plot_states(model: WorkshopModel):
-    fig, ax = _figure("Citizens by pathway state (solid: design, dashed: baseline)", "citizens")
+    title = "Citizens by pathway state" + (" (solid: design, dashed: baseline)" if model.baseline is not None else "")
+    fig, ax = _figure(title, "citizens")
     for key, col in STATE_COLOURS.items():
         _lines(ax, model, key, key.replace("_", " "), col)
     ax.legend(fontsize=6, ncol=2)
@@ -463,6 +464,27 @@ def model_params(name: str) -> dict:
     }
 
 
+_MODEL_CLASSES: dict[str, type] = {}
+
+
+def model_class(name: str) -> type:
+    """A :class:`WorkshopModel` whose default scenario is ``name``.
+
+    Mesa's *Reset* builds ``type(model)(**parameters)`` from the inputs the participant
+    touched; with this class the scenario (and every lever not touched, which keeps the
+    scenario's own value) is right even when ``parameters`` holds only the changed inputs.
+    """
+    cls = _MODEL_CLASSES.get(name)
+    if cls is None:
+        def __init__(self, scenario: str = name, **kwargs):
+            WorkshopModel.__init__(self, scenario=scenario, **kwargs)
+
+        cls = type("WorkshopModel", (WorkshopModel,), {"__init__": __init__, "__module__": __name__,
+                                                        "__doc__": f"WorkshopModel of scenario {name!r}."})
+        _MODEL_CLASSES[name] = cls
+    return cls
+
+
 def initial_values(name: str) -> dict:
     """Keyword arguments for :class:`WorkshopModel` from the slider defaults of ``name``."""
     return {k: (v["value"] if isinstance(v, dict) else v) for k, v in model_params(name).items()}
@@ -509,11 +531,11 @@ def _solara_parts():
         @solara.component
         def Page():
             name, set_name = solara.use_state(choices[0])
-            first = solara.use_memo(lambda: WorkshopModel(**initial_values(choices[0])), [])
+            first = solara.use_memo(lambda: model_class(choices[0])(**initial_values(choices[0])), [])
             model = solara.use_reactive(first)
 
             def choose(new_name):
-                model.value = WorkshopModel(**initial_values(new_name))
+                model.value = model_class(new_name)(**initial_values(new_name))
                 set_name(new_name)
 
             with solara.Column():

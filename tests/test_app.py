@@ -218,6 +218,19 @@ def test_app_in_headless_chromium():
                 plots52 = _plot_digests(page)
                 assert all(a != b for a, b in zip(plots1, plots52)), "plots did not change over the year"
                 page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
+
+                # another scenario survives Mesa's Reset, also with the comparison switched off
+                other = app.scenario_names()[1] if len(app.scenario_names()) > 1 else None
+                if other is not None:
+                    page.locator(".v-select", has_text="Scenario").first.click()
+                    page.get_by_role("option", name=other, exact=True).click()
+                    expect(headline).to_contain_text(f"Scenario {other}")
+                    page.get_by_label(app.LEVERS["compare"][0]).uncheck()
+                    page.get_by_role("button", name="Reset").click()
+                    page.get_by_role("button", name="Step").click()
+                    expect(headline).to_contain_text("Week 1 of 52")
+                    expect(headline).to_contain_text(f"Scenario {other}")
+                    expect(headline.locator("th")).to_have_count(2)   # 'so far' and 'design' only
             finally:
                 browser.close()
     finally:
@@ -227,3 +240,13 @@ def test_app_in_headless_chromium():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_reset_with_only_the_touched_inputs_keeps_the_scenario():
+    """Mesa's Reset calls type(model)(**inputs); inputs may hold only what was changed."""
+    name = app.scenario_names()[-1]
+    m = app.model_class(name)(**app.initial_values(name))
+    again = type(m)(compare=False, population_scale=0.05)
+    assert again.scenario_name == name and again.baseline is None
+    assert again.levers == app.lever_values(again.base)
+    assert app.model_class(name) is type(m)
