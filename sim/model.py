@@ -28,13 +28,17 @@ import mesa
 
 from . import pathway, problems
 from .agents import Caseworker, Citizen, Company, CompanyConsultant, HousingOrganisation, Mentor
-from .attendance import AttendanceRule, SanctionRule
+from .attendance import AttendanceRule, SanctionRule, logit
 from .barriers import CATEGORIES, draw_ratings, improve, is_good
 from .office import Office
 from .parameters import Behaviour, annual_to_weekly
 from .rng import Streams
 from .scenario import Scenario
 from .states import OffKind, Placement, State
+
+
+_TALLY_KEYS = {loc == "outreach": (f"summoned_{loc}", f"cancel_{loc}", f"noshow_{loc}", f"held_{loc}")
+               for loc in ("outreach", "central")}
 
 
 class OutreachModel(mesa.Model):
@@ -77,6 +81,7 @@ class OutreachModel(mesa.Model):
         self.unsolved: list = []
         self.attendance = AttendanceRule(self.b, self.org)
         self.sanction_rule = SanctionRule(self.b, self.org)
+        self.dropin_logit = logit(self.b.dropin_probability)
         self.caseworker_day_minutes = self.org.caseworker_hours_per_week * 60.0 / 5.0
         self._build_staff()
         self._build_companies()
@@ -214,15 +219,19 @@ class OutreachModel(mesa.Model):
         problems.schedule_problem(self, c)
         problems.schedule_drift(self, c)
 
-    def _schedule_exits(self, c) -> None:
+    def _schedule_exits(self, c, other: bool = True, job: bool = True, rest: bool = True) -> None:
+        """(Re)draw the exit clocks; each hazard is fixed until the state that sets it changes."""
         b, s = self.b, self.streams
-        g = c.category == "G"
-        p_other = annual_to_weekly(min(0.99, b.exit_other_annual * (b.exit_other_g_multiplier if g else 1.0)))
-        self.schedule(s["exit_other"].geometric(p_other), "exit_other", c)
-        p_job = annual_to_weekly(b.job_exit_annual_good if is_good(c.category) else b.job_exit_annual_poor)
-        p_job *= pathway.progress_multiplier(self, c) / (b.wish_based_plan_multiplier if self.org.trin_model else 1.0)
-        self.schedule(s["job_exit"].geometric(min(1.0, p_job)), "job_exit", c)
-        self.schedule(s["restgroup"].geometric(annual_to_weekly(b.restgroup_annual)), "restgroup", c)
+        if other:
+            g = c.category == "G"
+            p_other = annual_to_weekly(min(0.99, b.exit_other_annual * (b.exit_other_g_multiplier if g else 1.0)))
+            self.schedule(s["exit_other"].geometric(p_other), "exit_other", c)
+        if job:
+            p_job = annual_to_weekly(b.job_exit_annual_good if is_good(c.category) else b.job_exit_annual_poor)
+            p_job *= pathway.progress_multiplier(self, c) / (b.wish_based_plan_multiplier if self.org.trin_model else 1.0)
+            self.schedule(s["job_exit"].geometric(min(1.0, p_job)), "job_exit", c)
+        if rest:
+            self.schedule(s["restgroup"].geometric(annual_to_weekly(b.restgroup_annual)), "restgroup", c)
 
     # ------------------------------------------------------------------ bookkeeping
     def schedule(self, delay: int, kind: str, agent) -> None:
@@ -266,10 +275,15 @@ class OutreachModel(mesa.Model):
 
     def ratings_changed(self, c) -> None:
         """After a rating changed: new category and problem rate redraw the hazards they set."""
+        old = c.category
         cat_changed, low_changed = c.refresh()
         if cat_changed:
             self.log(c, "category", c.category)
-            self._schedule_exits(c)
+            # only the hazards that depend on the category class are redrawn
+            g_changed = (old == "G") != (c.category == "G")
+            good_changed = is_good(old) != is_good(c.category)
+            if g_changed or good_changed:
+                self._schedule_exits(c, other=g_changed, job=good_changed, rest=False)
             if self.mentors and c.mentor is None and self.mentor_eligible(c):
                 self.mentor_candidates.append(c)
         if low_changed:
@@ -382,19 +396,19 @@ class OutreachModel(mesa.Model):
     def meeting_at_appointment(self, c, cw, day: int, length: float, standard: float) -> float:
         """Process 3 at the appointment. Returns the caseworker minutes used."""
         outreach = cw.in_estate(day)
-        loc = "outreach" if outreach else "central"
+        k_summoned, k_cancel, k_noshow, k_held = _TALLY_KEYS[outreach]
         interval = self.interval_for(c)
         p_cancel, p_noshow = self.attendance.probabilities(c, outreach, interval, self.week)
         rnd = self.streams["attendance"].random
-        self.tally[f"summoned_{loc}"] += 1
-        u = rnd()
-        if u < p_cancel:
-            self.tally[f"cancel_{loc}"] += 1
+        tally = self.tally
+        tally[k_summoned] += 1
+        if rnd() < p_cancel:
+            tally[k_cancel] += 1
             c.cancellations += 1
             self.book_meeting(c, self.b.rebook_weeks)
             return 0.0
         if rnd() < p_noshow:
-            self.tally[f"noshow_{loc}"] += 1
+            tally[k_noshow] += 1
             c.noshows += 1
             self.log(c, "noshow", 0)
             if self.sanction_rule.sanctionable(c, self.week):
@@ -405,8 +419,8 @@ class OutreachModel(mesa.Model):
                     self.log(c, "sanction", 0)
             self.book_meeting(c, self.b.rebook_weeks)
             return length / 2.0      # time spent waiting for the citizen
-        self.tally[f"held_{loc}"] += 1
-        self.tally["held_minutes"] += length
+        tally[k_held] += 1
+        tally["held_minutes"] += length
         self.hold_meeting(c, outreach, quality=length / standard)
         return length
 
@@ -546,6 +560,7 @@ class OutreachModel(mesa.Model):
         c.caseworker_changes += 1
         c.change_penalty_until = self.week + self.b.caseworker_change_weeks
         c.trust = max(0.0, c.trust - self.b.trust_drop_change)
+        self._schedule_exits(c, other=False, job=True, rest=False)   # the job chance falls after a change
         self.tally["caseworker_changes"] += 1
         self.log(c, "cw_change", new.unique_id)
 

@@ -74,9 +74,36 @@ class Office:
             env.process(self._workweek(cw, start, agendas, office_days))
         env.run(until=start + WEEK)
 
+    def _meetings(self, cw, day, meetings) -> float:
+        """Hold one day's booked meetings within the day's contact minutes; returns minutes used."""
+        m, org = self.model, self.model.org
+        budget = cw.contact_minutes_per_day
+        share = max(org.min_meeting_minutes, budget / len(meetings))
+        used = 0.0
+        for c in meetings:
+            standard = m.standard_minutes(c)
+            length = min(standard, share)
+            if used + length > budget + 1e-9:
+                m.meeting_postponed(c)
+                continue
+            used += m.meeting_at_appointment(c, cw, day, length, standard)
+        return used
+
     def _workweek(self, cw, start, agendas, office_days):
-        env, m = self.env, self.model
-        org, b = m.org, m.b
+        env, b = self.env, self.model.b
+        duty = [d for d in range(cw.estate_days) if (cw.office, d) in office_days] if cw.office is not None else []
+        if not duty:
+            # no open advice this week: the caseworker's days do not interact with anyone
+            # else's, so the week's meetings are held in order and time advances once
+            used = 0.0
+            for day in range(5):
+                meetings = agendas.get((cw, day))
+                if meetings:
+                    used += self._meetings(cw, day, meetings)
+            cw.minutes_used += used
+            if used > 0:
+                yield env.timeout(used)
+            return
         for day in range(5):
             meetings = agendas.get((cw, day))
             od = office_days.get((cw.office, day)) if cw.in_estate(day) else None
@@ -88,19 +115,9 @@ class Office:
             budget = cw.contact_minutes_per_day
             used = 0.0
             if meetings:
-                n = len(meetings)
-                share = max(org.min_meeting_minutes, budget / n)
-                held_minutes = 0.0
-                for c in meetings:
-                    standard = m.standard_minutes(c)
-                    length = min(standard, share)
-                    if held_minutes + length > budget + 1e-9:
-                        m.meeting_postponed(c)
-                        continue
-                    held_minutes += m.meeting_at_appointment(c, cw, day, length, standard)
-                used += held_minutes
-                if held_minutes > 0:
-                    yield env.timeout(held_minutes)
+                used = self._meetings(cw, day, meetings)
+                if used > 0:
+                    yield env.timeout(used)
             if od is not None:
                 if env.now < od.open_at:
                     yield env.timeout(od.open_at - env.now)

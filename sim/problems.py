@@ -36,7 +36,7 @@ def problem_arises(m, c) -> None:
     od_days = m.open_days.get(c.area)
     if od_days:
         b, rnd = m.b, m.streams["dropin"].random
-        p = expit(logit(b.dropin_probability) + b.attendance_trust_effect * (c.trust - 0.5))
+        p = expit(m.dropin_logit + b.attendance_trust_effect * (c.trust - 0.5))
         if rnd() < p:
             day = od_days[int(rnd() * len(od_days))]
             m.pending_visits.append((c.area, day, c))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .parameters import Behaviour
 
@@ -171,6 +171,11 @@ class Scenario(_Closed):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
 
+    @field_validator("reported", mode="before")
+    @classmethod
+    def _clear_reported(cls, v):
+        return {} if v is None else v
+
     def resolved(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -223,25 +228,44 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
-def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict:
-    """Read a scenario file and its ``extends:`` chain into one merged mapping."""
+def _find(path: str | Path) -> Path:
     path = Path(path)
     if not path.exists() and not path.suffix and (SCENARIO_DIR / f"{path}.yaml").exists():
         path = SCENARIO_DIR / f"{path}.yaml"
-    path = path.resolve()
+    return path.resolve()
+
+
+def _chain(path: Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, dict]]:
+    """The ``extends:`` chain from the root file to ``path``, each with its own mapping."""
     if path in _seen:
         raise ScenarioError(path, "extends", path.name, "extends must not form a cycle")
     data = _read_yaml(path)
     parent = data.pop("extends", None)
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise ScenarioError(path, "extends", parent, "extends must be a file name such as 'central-jobcentre.yaml'")
-        ppath = (path.parent / parent)
-        if not ppath.exists():
-            raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name}")
-        data = _deep_merge(resolve_file(ppath, _seen + (path,)), data)
-    data.setdefault("name", path.stem)
+    if parent is None:
+        return [(path, data)]
+    if not isinstance(parent, str):
+        raise ScenarioError(path, "extends", parent, "extends must be a file name such as 'central-jobcentre.yaml'")
+    ppath = (path.parent / parent).resolve()
+    if not ppath.exists():
+        raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name}")
+    return _chain(ppath, _seen + (path,)) + [(path, data)]
+
+
+def _merge_chain(chain: list[tuple[Path, dict]]) -> dict:
+    data: dict = {}
+    for _p, own in chain:
+        data = _deep_merge(data, own)
+    leaf, own = chain[-1]
+    if "name" not in own:
+        data["name"] = leaf.stem     # a variant is named after its own file unless it says otherwise
     return data
+
+
+def resolve_file(path: str | Path) -> dict:
+    """Read a scenario file and its ``extends:`` chain into one merged mapping.
+
+    ``reported: null`` in a variant clears the evaluation figures it would inherit."""
+    return _merge_chain(_chain(_find(path)))
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -304,7 +328,11 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
 
     >>> s = load_scenario(SCENARIO_DIR / "default.yaml")  # doctest: +SKIP
     """
-    data = resolve_file(path)
+    chain = _chain(_find(path))
+    # a broken file further up the chain is blamed by its own name
+    for i in range(len(chain) - 1):
+        validate_mapping(_merge_chain(chain[: i + 1]), chain[i][0])
+    data = _merge_chain(chain)
     if overrides:
         data = _deep_merge(data, overrides)
     return validate_mapping(data, path)
