@@ -24,7 +24,7 @@ from pathlib import Path
 import mesa
 
 from .model import OutreachModel
-from .outcomes import DEFINITIONS, compute
+from .outcomes import compute
 from .scenario import SCENARIO_DIR, Scenario, load_scenario
 from .states import State
 
