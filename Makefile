@@ -5,7 +5,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test docs clean
+.PHONY: setup demo test app bench docs clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: setup
 test: setup
 	bash scripts/test-deps.sh
 	$(BIN)/python -m pytest
+
+app: setup
+	bash scripts/solara-assets.sh $(BIN)/python
+	$(BIN)/fremskudt app
 
 docs: setup
 	$(BIN)/python -m sim.parameters

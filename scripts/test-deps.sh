@@ -8,3 +8,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium not found: install Debian's chromium package for the browser test" >&2
   fi
 fi
+# the workshop app's browser assets, served locally instead of from a CDN
+bash "$(dirname "$0")/solara-assets.sh" "${PYTHON:-.venv/bin/python}"

@@ -658,8 +658,6 @@ class OutreachModel(mesa.Model):
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
         w = self.week
-        if w == 52:
-            self.snapshot52 = {c.unique_id: self._status_for_progression(c) for c in self.citizens}
         # 1-2. events due this week (staff first, in the order scheduled)
         for kind, a, tok in self.calendar.pop(w, ()):
             if a.clock.get(kind) == tok:
@@ -686,6 +684,10 @@ class OutreachModel(mesa.Model):
         # 9. record
         self._record()
         self.week += 1
+        if self.week == 52:   # status 12 months after week 0 (A-G transition tables)
+            self.snapshot52 = {c.unique_id: self._status_for_progression(c) for c in self.citizens}
+        if self.week >= self.horizon:
+            self.running = False
 
     @property
     def office(self) -> Office:
@@ -720,9 +722,6 @@ class OutreachModel(mesa.Model):
     def run(self) -> "OutreachModel":
         while self.week < self.horizon:
             self.step()
-        if self.snapshot52 is None and self.horizon == 52:
-            self.snapshot52 = {c.unique_id: self._status_for_progression(c) for c in self.citizens}
-        self.running = False
         return self
 
     # ------------------------------------------------------------------ invariants
