@@ -21,13 +21,14 @@ sets the hazard changes.  Cost therefore grows with events, not citizens × week
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict, deque
 
 import mesa
 
 from . import pathway, problems
 from .agents import Caseworker, Citizen, Company, CompanyConsultant, HousingOrganisation, Mentor
+from .caseload import Caseloads
+from .meetings import Meetings
 from .attendance import AttendanceRule, SanctionRule, logit
 from .barriers import CATEGORIES, draw_ratings, improve, is_good
 from .office import Office
@@ -37,11 +38,7 @@ from .scenario import Scenario
 from .states import OffKind, Placement, State
 
 
-_TALLY_KEYS = {loc == "outreach": (f"summoned_{loc}", f"cancel_{loc}", f"noshow_{loc}", f"held_{loc}")
-               for loc in ("outreach", "central")}
-
-
-class OutreachModel(mesa.Model):
+class OutreachModel(Caseloads, Meetings, mesa.Model):
     """Agent-based model of outreach employment (fremskudt beskæftigelsesindsats).
 
     >>> from sim.scenario import Scenario
@@ -99,8 +96,7 @@ class OutreachModel(mesa.Model):
 
     # ------------------------------------------------------------------ construction
     def _build_staff(self) -> None:
-        org, b = self.org, self.b
-        rnd = self.streams["staff"]
+        org = self.org
         n_cw = max(1, round(org.caseworkers))
         offices = org.outreach_offices if org.location != "central" else 0
         self.n_offices = offices
@@ -128,21 +124,6 @@ class OutreachModel(mesa.Model):
         for _ in range(org.company_consultants):
             self.consultants.append(CompanyConsultant(self, network=[], attempts_per_week=org.consultant_attempts_per_week,
                                                       hours_orientation=self.orientation))
-
-    def _hire(self, office, estate_days, week) -> Caseworker:
-        org, b = self.org, self.b
-        rnd = self.streams["staff"]
-        cw = Caseworker(self, hours_per_week=org.caseworker_hours_per_week, contact_share=org.contact_share,
-                        estate_days=estate_days, office=office, optimism=rnd.uniform(-0.1, 0.1),
-                        authority=(org.sanctions.authority == "all_caseworkers"), hired_week=week)
-        self.caseworkers.append(cw)
-        self.all_caseworkers.append(cw)
-        self._pool_push(cw)
-        self.schedule_staff(cw)
-        return cw
-
-    def schedule_staff(self, cw) -> None:
-        self.schedule(self.streams["turnover"].geometric(annual_to_weekly(self.b.staff_turnover_annual)), "leave", cw)
 
     def _build_companies(self) -> None:
         b, comp = self.b, self.scenario.companies
@@ -172,7 +153,7 @@ class OutreachModel(mesa.Model):
             self._new_citizen(initial=True)
 
     def _new_citizen(self, initial: bool) -> Citizen:
-        pop, b = self.pop, self.b
+        pop = self.pop
         r = self.streams["population"]
         rnd = r.random
         cats = CATEGORIES
@@ -289,187 +270,6 @@ class OutreachModel(mesa.Model):
         if low_changed:
             problems.schedule_problem(self, c)
 
-    # ------------------------------------------------------------------ caseloads
-    def _pool_push(self, cw) -> None:
-        entry = (cw.caseload, cw.unique_id, cw)
-        heapq.heappush(self._pools[cw.office], entry)
-        if cw.office is not None:
-            heapq.heappush(self._pools["all"], entry)
-
-    def _least_loaded(self, key, cap):
-        """The active caseworker with the smallest case load in a pool (None if all are at ``cap``)."""
-        heap = self._pools.get(key)
-        while heap:
-            load, _uid, cw = heap[0]
-            if not cw.active or cw.caseload != load:
-                heapq.heappop(heap)       # stale entry: the case load changed since it was pushed
-                continue
-            return cw if cap is None or load < cap else None
-        return None
-
-    def _case_add(self, cw, c) -> None:
-        cw.cases.add(c)
-        self._pool_push(cw)
-
-    def _case_remove(self, cw, c) -> None:
-        if c in cw.cases:
-            cw.cases.discard(c)
-            if cw.active:
-                self._pool_push(cw)
-
-    def _assign(self, c, cw) -> None:
-        c.caseworker = cw
-        self._case_add(cw, c)
-        c.belief = cw.belief_in(c, self.b.belief_team_boost if self.org.team_structure == "team" else 0.0)
-
-    def _pick_caseworker(self, c, cap="scenario"):
-        """Least-loaded caseworker of the citizen's area with room, else of the whole job centre."""
-        cap = self.org.caseload_cap if cap == "scenario" else cap
-        if c.area is not None:
-            cw = self._least_loaded(c.area, cap)
-            if cw is not None:
-                return cw
-        return self._least_loaded("all" if self.n_offices else None, cap)
-
-    def enrol_waiting(self) -> None:
-        """Visitation: referrals enter a case load while there is room (process 1)."""
-        if not self.waiting:
-            return
-        still = []
-        for c in self.waiting:
-            if c.state != State.NOT_ENROLLED:
-                continue
-            cw = self._pick_caseworker(c)
-            if cw is None:
-                still.append(c)
-                continue
-            self._assign(c, cw)
-            if c.enrolled_week is None:
-                c.enrolled_week = self.week
-                self.log(c, "enrol", 0)
-            if c.job_wish:
-                pathway.enter_trin2(self, c)
-            else:
-                self.set_state(c, State.TRIN1)
-            interval = self.interval_for(c)
-            first = 1 + self.streams["meetings"].integers(0, interval) if self.week == 0 else 1
-            self.book_meeting(c, first)
-            self._schedule_exits(c)
-        self.waiting = still
-
-    def release(self, c) -> None:
-        """Close the case: off benefit or exited."""
-        cw = c.caseworker
-        if cw is not None:
-            self._case_remove(cw, c)
-        c.caseworker = None
-        if c.mentor is not None:
-            c.mentor.mentees.discard(c)
-            c.mentor = None
-        c.in_group = False
-        c.consultant = None      # its entry in the consultant's queue is now stale
-        c.next_meeting = -1
-
-    def interval_for(self, c) -> int:
-        it = self.org.intensive
-        if it is not None and c.enrolled_week is not None and self.week - c.enrolled_week < it.duration_weeks:
-            return it.interval_weeks
-        return self.org.meeting_interval_weeks
-
-    def book_meeting(self, c, delay: int) -> None:
-        w = self.week + max(1, delay)
-        c.next_meeting = w
-        if w < self.horizon:
-            self.meetings_due[w].append(c)
-
-    # ------------------------------------------------------------------ meetings
-    def meeting_postponed(self, c) -> None:
-        self.tally["meetings_postponed"] += 1
-        self.book_meeting(c, 1)
-
-    def standard_minutes(self, c) -> float:
-        it = self.org.intensive
-        if it is not None and self.interval_for(c) == it.interval_weeks and self.org.meeting_interval_weeks != it.interval_weeks:
-            return it.meeting_minutes
-        return self.org.meeting_minutes
-
-    def meeting_at_appointment(self, c, cw, day: int, length: float, standard: float) -> float:
-        """Process 3 at the appointment. Returns the caseworker minutes used."""
-        outreach = cw.in_estate(day)
-        k_summoned, k_cancel, k_noshow, k_held = _TALLY_KEYS[outreach]
-        interval = self.interval_for(c)
-        p_cancel, p_noshow = self.attendance.probabilities(c, outreach, interval, self.week)
-        rnd = self.streams["attendance"].random
-        tally = self.tally
-        tally[k_summoned] += 1
-        if rnd() < p_cancel:
-            tally[k_cancel] += 1
-            c.cancellations += 1
-            self.book_meeting(c, self.b.rebook_weeks)
-            return 0.0
-        if rnd() < p_noshow:
-            tally[k_noshow] += 1
-            c.noshows += 1
-            self.log(c, "noshow", 0)
-            if self.sanction_rule.sanctionable(c, self.week):
-                srnd = self.streams["sanction"].random
-                if self.sanction_rule.decide(c, cw.authority or not outreach, srnd):
-                    self.sanction_rule.apply(c, self.week)
-                    self.tally["sanctions"] += 1
-                    self.log(c, "sanction", 0)
-            self.book_meeting(c, self.b.rebook_weeks)
-            return length / 2.0      # time spent waiting for the citizen
-        tally[k_held] += 1
-        tally["held_minutes"] += length
-        self.hold_meeting(c, outreach, quality=length / standard)
-        return length
-
-    def meeting_via_open_advice(self, c) -> None:
-        """A citizen holds the due follow-up meeting in open advice (copenhagen-outreach-2015 L1220-1235)."""
-        self.tally["summoned_outreach"] += 1
-        self.tally["held_outreach"] += 1
-        self.tally["held_via_open_advice"] += 1
-        self.hold_meeting(c, True, quality=1.0)
-
-    def hold_meeting(self, c, outreach: bool, quality: float) -> None:
-        """Effects of a held meeting (processes 2, 6, 7, 9)."""
-        b = self.b
-        q = min(1.0, quality) ** 0.5
-        c.meetings_held += 1
-        c.last_contact = self.week
-        c.trust = min(1.0, c.trust + (b.trust_gain_outreach if outreach else b.trust_gain_central))
-        if self.streams["improve"].random() < b.improve_per_meeting * q:
-            if improve(c.ratings, self.streams["improve"].random):
-                self.ratings_changed(c)
-        pathway.add_progress(self, c, b.trin1_progress_per_meeting * q)
-        if c.state == State.TRIN2 and self.week >= c.trin2_ready_week:
-            # the caseworker orders a company-directed offer at the meeting (bestilling)
-            self.tally["match_attempts_meeting"] += 1
-            pathway.attempt_match(self, c, self.fallback_network, self.orientation)
-        self.book_meeting(c, self.interval_for(c))
-
-    def _agendas(self) -> dict:
-        """Book this week's due meetings into caseworkers' days."""
-        agendas: dict = defaultdict(list)
-        rnd = self.streams["booking"].random
-        summon_local = self.org.summon_vulnerable_locally
-        for c in self.meetings_due.pop(self.week, ()):
-            if c.next_meeting != self.week or not c.enrolled:
-                continue
-            cw = c.caseworker
-            ed = cw.estate_days
-            if ed <= 0:
-                local = False
-            elif ed >= 5:
-                local = True
-            elif summon_local:
-                local = not is_good(c.category)
-            else:
-                local = rnd() < ed / 5.0
-            day = int(rnd() * ed) if local else ed + int(rnd() * (5 - ed))
-            agendas[(cw, day)].append(c)
-        return agendas
-
     # ------------------------------------------------------------------ events
     def _handle(self, kind: str, a) -> None:
         if kind == "leave":
@@ -550,51 +350,6 @@ class OutreachModel(mesa.Model):
             self.set_hours(c, 0.0)
         self.set_state(c, State.EXITED)
         self.log(c, "exit", 0)
-
-    # ------------------------------------------------------------------ staff turnover (process 10)
-    def _change_caseworker(self, c, new) -> None:
-        old = c.caseworker
-        if old is not None:
-            self._case_remove(old, c)
-        self._assign(c, new)
-        c.caseworker_changes += 1
-        c.change_penalty_until = self.week + self.b.caseworker_change_weeks
-        c.trust = max(0.0, c.trust - self.b.trust_drop_change)
-        self._schedule_exits(c, other=False, job=True, rest=False)   # the job chance falls after a change
-        self.tally["caseworker_changes"] += 1
-        self.log(c, "cw_change", new.unique_id)
-
-    def _caseworker_leaves(self, cw) -> None:
-        if not cw.active:
-            return
-        cw.active = False
-        self.tally["caseworkers_left"] += 1
-        self.caseworkers.remove(cw)
-        for c in sorted(cw.cases, key=lambda x: x.unique_id):
-            new = self._pick_caseworker(c, cap=None)
-            if new is None:
-                c.caseworker = None
-                self.set_state(c, State.NOT_ENROLLED)
-                self.waiting.append(c)
-                continue
-            self._change_caseworker(c, new)
-        cw.cases.clear()
-        self.schedule(max(1, self.b.vacancy_weeks), "hire", cw)
-
-    def _replacement_starts(self, old) -> None:
-        new = self._hire(office=old.office, estate_days=old.estate_days, week=self.week)
-        active = [k for k in self.caseworkers if k.active]
-        target = sum(k.caseload for k in active) // len(active)
-        # take cases from the most loaded colleagues until balanced
-        donors = sorted((k for k in active if k is not new), key=lambda k: (-k.caseload, k.unique_id))
-        for d in donors:
-            if new.caseload >= target:
-                break
-            for c in sorted(d.cases, key=lambda x: -x.unique_id):
-                if d.caseload <= target + 1 or new.caseload >= target:
-                    break
-                self._change_caseworker(c, new)
-        old.remove()   # deregister the departed caseworker from the Mesa model
 
     # ------------------------------------------------------------------ mentors and consultants
     def _mentoring(self) -> None:

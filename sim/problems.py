@@ -11,7 +11,7 @@ solves a few of the problems open advice did not.
 
 from __future__ import annotations
 
-from .attendance import expit, logit
+from .attendance import expit
 from .office import DAY, WEEK, WORKDAY_START, OfficeDay, Visit
 from .parameters import annual_to_weekly
 from .states import Placement, State
