@@ -1,0 +1,158 @@
+"""``python -m benchmarks [national|copenhagen|scaling|all] [--repeats N] [--quick] [--results PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import report, settings
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEFAULT_RESULTS = HERE / "RESULTS.md"
+DEFAULT_REPEATS = {"national": 3, "copenhagen": 5, "scaling": 3}
+
+
+# Where the workers run: the working tree, or a snapshot of ``sim/`` and ``scenarios/`` at a
+# git revision (``--rev``) with this benchmarks package copied next to it.
+WORKDIR = ROOT
+JOBS = 1
+
+
+def snapshot(rev: str) -> Path:
+    """Extract ``sim/`` and ``scenarios/`` at ``rev`` into a temporary directory."""
+    blob = subprocess.run(["git", "archive", "--format=tar", rev, "sim", "scenarios"], cwd=ROOT,
+                          capture_output=True, check=True).stdout
+    tmp = Path(tempfile.mkdtemp(prefix="fremskudt-bench-"))
+    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        tar.extractall(tmp, filter="data")
+    shutil.copytree(HERE, tmp / "benchmarks", ignore=shutil.ignore_patterns("__pycache__", "profiles", "*.md",
+                                                                           "*.json"))
+    return tmp
+
+
+def run_workers(specs: list[dict]) -> list[list[dict]]:
+    """Run specs in fresh processes, ``JOBS`` at a time (results in spec order)."""
+    with ThreadPoolExecutor(max_workers=max(1, JOBS)) as pool:
+        return list(pool.map(run_worker, specs))
+
+
+def run_worker(spec: dict) -> list[dict]:
+    """One fresh Python process (so maxrss is that run's own peak)."""
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.worker", json.dumps(spec)], cwd=WORKDIR,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark worker failed for {spec}:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bench_national(repeats: int, quick: bool) -> dict:
+    size, weeks = (2_000, 20) if quick else (None, None)
+    specs = [{"setting": "national", "size": size, "weeks": weeks, "seed": 1 + i, "runs": 1} for i in range(repeats)]
+    runs = [r for out in run_workers(specs) for r in out]
+    for r in runs:
+        _say(f"national seed {r['seed']}: {r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU, {r['maxrss_mb']:.0f} MB")
+    sc = settings.build("national", size, weeks)
+    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "maxrss_mb", "agent_weeks",
+                                          "citizen_weeks", "events")}
+    med["agent_weeks_per_s"] = statistics.median(r["agent_weeks"] / r["wall_s"] for r in runs)
+    med["citizen_weeks_per_s"] = statistics.median(r["citizen_weeks"] / r["wall_s"] for r in runs)
+    return {"setting": settings.describe(sc), "repeats": repeats, "quick": quick, "median": med, "runs": runs}
+
+
+def bench_copenhagen(repeats: int, quick: bool) -> dict:
+    size, weeks = (200, 10) if quick else (None, 52)
+    runs = run_worker({"setting": "copenhagen", "size": size, "weeks": weeks, "seed": 1, "runs": repeats,
+                       "warmup": 1, "mode": "simulate"})
+    sc = settings.build("copenhagen", size, weeks)
+    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "summary_s", "maxrss_mb", "events")}
+    med["sims_per_s"] = 1.0 / med["wall_s"]
+    med["sims_per_cpu_s"] = 1.0 / med["cpu_s"]
+    _say(f"copenhagen: {med['sims_per_s']:.2f} simulations/s")
+    return {"setting": settings.describe(sc), "source": settings.copenhagen_source(), "repeats": repeats,
+            "quick": quick, "median": med, "runs": runs}
+
+
+def bench_scaling(repeats: int, quick: bool) -> dict:
+    rows = []
+    if quick:   # one process for all sizes: exercises the harness only
+        runs = run_worker({"setting": "copenhagen", "sizes": list(settings.QUICK_SCALING_SIZES), "weeks": 8,
+                           "seed": 1, "runs": repeats})
+        by_size = {n: [r for r in runs if r["size"] == n] for n in settings.QUICK_SCALING_SIZES}
+    else:
+        specs = [{"setting": "copenhagen", "size": n, "weeks": 52, "seed": 1 + i, "runs": 1}
+                 for n in settings.SCALING_SIZES for i in range(repeats)]
+        by_size = {n: [] for n in settings.SCALING_SIZES}
+        for out in run_workers(specs):
+            for r in out:
+                by_size[r["size"]].append(r)
+                _say(f"scaling {r['size']:,} seed {r['seed']}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU")
+    for n, runs in by_size.items():
+        med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "maxrss_mb", "citizen_weeks",
+                                              "events")}
+        med["us_per_citizen_week"] = statistics.median(1e6 * r["wall_s"] / r["citizen_weeks"] for r in runs)
+        med["us_per_event"] = statistics.median(1e6 * r["wall_s"] / r["events"] for r in runs)
+        med["events_per_citizen_week"] = med["events"] / med["citizen_weeks"]
+        rows.append({"size": n, "median": med, "runs": runs})
+    return {"setting": "Copenhagen outreach scaled in proportion (staff, offices, companies), 52 weeks"
+                       + (" [quick: 8 weeks]" if quick else ""),
+            "repeats": repeats, "quick": quick, "rows": rows}
+
+
+SUITES = {"national": bench_national, "copenhagen": bench_copenhagen, "scaling": bench_scaling}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("suite", nargs="?", default="all", choices=[*SUITES, "all"])
+    p.add_argument("--repeats", type=int, default=None,
+                   help="runs per setting (default: national 3, copenhagen 5, scaling 3)")
+    p.add_argument("--quick", action="store_true", help="tiny settings, to test the harness (figures meaningless)")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                   help="Markdown file to write (its .json sibling keeps every suite's figures)")
+    p.add_argument("--rev", default=None,
+                   help="benchmark sim/ and scenarios/ as committed at this git revision (default: the working tree)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="fresh processes run at once (default 1; above 1 the wall times include contention)")
+    p.add_argument("--render-only", action="store_true", help="rewrite the Markdown from the stored figures, run nothing")
+    a = p.parse_args(argv)
+    if a.render_only:
+        a.results.write_text(report.render(json.loads(a.results.with_suffix(".json").read_text())))
+        return 0
+    if a.repeats is not None and a.repeats < 1:
+        p.error("--repeats must be at least 1")
+    global WORKDIR, JOBS
+    JOBS = max(1, a.jobs)
+    WORKDIR = snapshot(a.rev) if a.rev else ROOT
+    store_path = a.results.with_suffix(".json")
+    names = list(SUITES) if a.suite == "all" else [a.suite]
+    for name in names:
+        result = SUITES[name](a.repeats or DEFAULT_REPEATS[name], a.quick)
+        result["machine"] = report.machine(a.rev)
+        result["jobs"] = JOBS
+        store = json.loads(store_path.read_text()) if store_path.exists() else {}
+        store[name] = result
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        store_path.write_text(json.dumps(store, indent=1) + "\n")
+        a.results.write_text(report.render(store))
+    _say(f"wrote {a.results}")
+    if WORKDIR != ROOT:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+    return 0

@@ -1,0 +1,83 @@
+"""Text profiles of the benchmark settings with pyinstrument.
+
+    .venv/bin/python -m benchmarks.profile [national|copenhagen] [--weeks W] [--runs N]
+
+Writes ``benchmarks/profiles/<setting>.txt``: a call tree (frames under 1 % of the
+time hidden) and a flat list of the functions with the most self time.  The profiler
+slows the run down (it hooks every Python call), so the profiled wall time is longer
+than the benchmark's; the shares are what matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pyinstrument import Profiler
+from pyinstrument.renderers import ConsoleRenderer
+
+from . import settings
+
+OUT = Path(__file__).resolve().parent / "profiles"
+
+
+def flat_self_time(session, top: int) -> list[str]:
+    """Self time per function over the whole (unprocessed) call tree, largest first."""
+    totals: dict[tuple, float] = {}
+    root = session.root_frame()
+    stack = [root]
+    while stack:
+        f = stack.pop()
+        stack.extend(f.children)
+        if not f.is_synthetic:      # [self] leaves count in their parent's total_self_time
+            key = (f.function, f.file_path_short, f.line_no)
+            totals[key] = totals.get(key, 0.0) + f.total_self_time
+    total = root.time
+    rows = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+    return [f"{t:8.3f} s {100 * t / total:5.1f} %  {fn}  {path}:{line}" for (fn, path, line), t in rows]
+
+
+def profile(setting: str, weeks: int | None, runs: int, out_dir: Path = OUT, top: int = 40) -> Path:
+    from sim.model import OutreachModel
+    from sim.outcomes import compute
+
+    sc = settings.build(setting, None, weeks)
+    prof = Profiler(interval=0.001, use_timing_thread=True)
+    t0 = time.perf_counter()
+    prof.start()
+    for i in range(runs):
+        m = OutreachModel(sc, seed=1 + i).run()
+        if setting == "copenhagen":
+            compute(m)        # simulate(..., detail=False)
+    prof.stop()
+    wall = time.perf_counter() - t0
+    session = prof.last_session
+    tree = ConsoleRenderer(unicode=True, color=False, show_all=False,
+                           processor_options={"filter_threshold": 0.01}).render(session)
+    flat_lines = flat_self_time(session, top)
+    head = [f"# pyinstrument profile: {setting} ({settings.describe(sc)}), {runs} run(s)",
+            f"# profiled wall time {wall:.1f} s (profiler overhead included)", ""]
+    text = "\n".join(head + ["## Call tree (frames < 1 % hidden)", "", tree.strip("\n"), "",
+                             f"## Flat: self time per function (top {top})", ""]
+                     + flat_lines) + "\n"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{setting}.txt"
+    path.write_text(text)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
+    p.add_argument("setting", choices=["national", "copenhagen"])
+    p.add_argument("--weeks", type=int, default=None, help="horizon (default: the setting's own)")
+    p.add_argument("--runs", type=int, default=None, help="runs to profile (default: national 1, copenhagen 10)")
+    a = p.parse_args(argv)
+    runs = a.runs or (1 if a.setting == "national" else 10)
+    print(profile(a.setting, a.weeks, runs), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Run benchmark simulations in this (fresh) process and print one JSON line of results.
+
+    python -m benchmarks.worker '{"setting": "national", "runs": 1, "seed": 1}'
+
+Spec keys: ``setting`` ('national' | 'copenhagen'), optional ``size`` and ``weeks``,
+``runs`` (timed runs in this process), ``warmup`` (untimed runs first), ``seed`` (first
+seed; run i uses seed + i), ``mode`` ('model': build and run :class:`OutreachModel`;
+'simulate': ``simulate(..., detail=False)``, which also computes the outcome summary).
+``sizes`` (a list) runs the setting at each size in turn (only for ``--quick``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # Linux: KiB
+
+
+def count_work(m) -> dict:
+    """Agent-weeks, citizen-weeks and model events of a finished model."""
+    from sim.states import State
+
+    names = [s.name.lower() for s in State]
+    citizen_weeks = sum(sum(row[n] for n in names) for row in m.weekly)
+    caseworker_weeks = sum(row["caseworkers"] for row in m.weekly)
+    fixed = len(m.mentors) + len(m.consultants) + len(m.companies) + (1 if m.housing is not None else 0)
+    t = m.tally
+    events = (len(m.events) + t["summoned_outreach"] + t["summoned_central"] + t["problems"]
+              + t["mentor_sessions"] + t["match_attempts"])
+    return {"weeks": len(m.weekly), "citizens": len(m.citizens), "citizen_weeks": citizen_weeks,
+            "agent_weeks": citizen_weeks + caseworker_weeks + fixed * len(m.weekly), "events": events}
+
+
+def run(spec: dict) -> list[dict]:
+    import sim
+    from benchmarks import settings
+    from sim.model import OutreachModel
+    from sim.outcomes import compute
+
+    baseline = _rss_mb()
+    out = []
+    sizes = spec.get("sizes") or [spec.get("size")]
+    for size in sizes:
+        sc = settings.build(spec["setting"], size, spec.get("weeks"))
+        seed = int(spec.get("seed", 1))
+        warm, runs = int(spec.get("warmup", 0)), int(spec.get("runs", 1))
+        for i in range(warm + runs):
+            w0, c0 = time.perf_counter(), time.process_time()
+            m = OutreachModel(sc, seed=seed + i)
+            w1 = time.perf_counter()
+            m.run()
+            w2 = time.perf_counter()
+            if spec.get("mode") == "simulate":
+                compute(m)       # what simulate(..., detail=False) adds after the run
+            w3, c3 = time.perf_counter(), time.process_time()
+            if i < warm:
+                continue
+            rec = {"size": sc.population.size, "seed": seed + i, "wall_s": w3 - w0, "cpu_s": c3 - c0,
+                   "build_s": w1 - w0, "run_s": w2 - w1, "summary_s": w3 - w2,
+                   "maxrss_mb": _rss_mb(), "baseline_rss_mb": baseline, "code": str(Path(sim.__file__).parent)}
+            rec.update(count_work(m))
+            out.append(rec)
+            del m
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    spec = json.loads(argv[0])
+    print(json.dumps(run(spec)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Smoke test of the benchmark harness on tiny settings (writes to a temporary path)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # the benchmarks package lives at the repo root
+
+from benchmarks import report  # noqa: E402
+from benchmarks.cli import main  # noqa: E402
+
+
+def _table_rows(text: str, heading: str) -> list[list[str]]:
+    section = text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
+    assert len(lines) >= 3, f"no table under {heading}"
+    header, rule, *body = lines
+    width = header.count("|")
+    assert all(ln.count("|") == width for ln in (rule, *body)), "ragged table"
+    assert set(rule) <= set("|-: ") and "---" in rule
+    return [[cell.strip() for cell in ln.strip("|").split("|")] for ln in body]
+
+
+def test_benchmarks_quick_run_writes_table(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    assert main(["scaling", "--quick", "--repeats", "1", "--results", str(out)]) == 0
+    assert main(["copenhagen", "--quick", "--repeats", "2", "--results", str(out)]) == 0
+    text = out.read_text()
+    assert "Quick mode" in text
+    rows = _table_rows(text, "Scaling")
+    assert [int(r[0].replace(",", "")) for r in rows] == [200, 400, 800]
+    assert all(float(r[1]) > 0 for r in rows)
+    (cph,) = _table_rows(text, "Copenhagen")
+    assert float(cph[2]) > 0
+    store = json.loads(out.with_suffix(".json").read_text())
+    assert set(store) == {"scaling", "copenhagen"}          # the second suite kept the first one's figures
+    assert len(store["copenhagen"]["runs"]) == 2
+    assert store["copenhagen"]["machine"]["cores"] >= 1
+    assert text.count("Machine:") == 2 and "Python 3." in text
+
+
+def test_national_section_renders():
+    run = {"wall_s": 50.0, "cpu_s": 49.0, "build_s": 3.0, "run_s": 47.0, "maxrss_mb": 900.0, "agent_weeks": 2.6e7,
+           "citizen_weeks": 2.6e7, "events": 1e7}
+    med = dict(run, agent_weeks_per_s=5.2e5, citizen_weeks_per_s=5.2e5)
+    store = {"national": {"setting": "test", "repeats": 1, "quick": False, "median": med, "runs": [run],
+                          "machine": report.machine()}}
+    text = report.render(store)
+    (row,) = _table_rows(text, "National")
+    assert row[0] == "50.0" and row[-2:] == ["met", "met"]
