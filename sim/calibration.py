@@ -550,10 +550,11 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     seconds = time.time() - start
     history = pyabc.History(url)
     history.id = meta["run_id"]
-    meta["sessions"].append({"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                             "seconds": round(seconds, 1), "workers": workers, "scheduler": scheduler,
-                             "generations_after": int(history.max_t + 1),
-                             "simulations": int(history.total_nr_simulations) - sims_before})
+    if remaining > 0:
+        meta["sessions"].append({"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                 "seconds": round(seconds, 1), "workers": workers, "scheduler": scheduler,
+                                 "generations_after": int(history.max_t + 1),
+                                 "simulations": int(history.total_nr_simulations) - sims_before})
     meta_path.write_text(json.dumps(meta, indent=2))
     _close_sampler(sampler)
 
@@ -657,10 +658,18 @@ def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame) -> pd.Data
 
 
 def generation_table(history) -> pd.DataFrame:
+    """Per generation: epsilon, evaluations, accepted, acceptance rate and effective
+    sample size of the importance weights (1 / sum w^2)."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].copy()
     pops["acceptance"] = pops["particles"] / pops["samples"]
-    return pops[["t", "epsilon", "samples", "particles", "acceptance"]].reset_index(drop=True)
+    ess = []
+    for t in pops["t"]:
+        _, w = history.get_distribution(m=0, t=int(t))
+        w = np.asarray(w, float) / np.sum(w)
+        ess.append(float(1.0 / np.sum(w ** 2)))
+    pops["ess"] = ess
+    return pops[["t", "epsilon", "samples", "particles", "acceptance", "ess"]].reset_index(drop=True)
 
 
 def plot_targets(fit: pd.DataFrame, path: Path) -> None:
@@ -763,9 +772,10 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           f"- Targets: `{meta['targets']}`; priors: `{meta['priors']}`."
           + (f" Scenario overrides from the targets file: {meta['scenario_overrides']}." if meta.get("scenario_overrides") else ""),
           "",
-          "| generation | epsilon | evaluations | accepted | acceptance |", "|---|---|---|---|---|"]
+          "| generation | epsilon | evaluations | accepted | acceptance | effective sample size |",
+          "|---|---|---|---|---|---|"]
     for g in gens.itertuples():
-        L.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} |")
+        L.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} | {g.ess:.1f} |")
     L += ["", "## Fit to the targets", "",
           f"Posterior predictive from {draws} weighted posterior draws, each simulated with a fresh seed at the "
           "simulated population size (so the interval includes the model's Monte-Carlo noise at that size). "
