@@ -43,7 +43,7 @@ SUMMARY_COLUMNS = ["scenario", "outcome", "median", "p10", "p90", "replications"
 COMPARISON_COLUMNS = ["scenario", "reference", "outcome", "reference_median", "scenario_median",
                       "difference_median", "difference_p5", "difference_p95", "pairs", "definition"]
 FIGURES = {
-    "states.png": "Citizens by pathway state over time (median over replications)",
+    "states.png": "Citizens by pathway state over time (mean over replications, stacked)",
     "outcomes_vs_evaluation.png": "Simulated outcomes (median, 10-90 % range) against the evaluation figures",
     "noshows.png": "No-shows and cancellations at mandatory meetings: outreach office against central job centre",
     "staff.png": "Staff: share of caseworker contact time used, and active caseworkers and waiting referrals over time",
@@ -278,10 +278,11 @@ def fig_states(weekly: pd.DataFrame, names: list[str], path: Path) -> None:
     for i, name in enumerate(names):
         ax = fig.add_subplot(rows, cols, i + 1)
         w = weekly[weekly["scenario"] == name]
-        med = w.groupby("week")[list(STATES)].median()
-        ax.stackplot(med.index, [med[s] for s in STATES], labels=[STATE_LABELS[s] for s in STATES],
+        # mean over replications: the layers then add up to the population (medians need not)
+        avg = w.groupby("week")[list(STATES)].mean()
+        ax.stackplot(avg.index, [avg[s] for s in STATES], labels=[STATE_LABELS[s] for s in STATES],
                      colors=STATE_COLOURS, alpha=0.9)
-        ax.set_title(name)
+        ax.set_title(f"{name} (mean over replications)")
         ax.set_xlabel("Week")
         ax.set_ylabel("Citizens")
         ax.margins(x=0)
