@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sim.scenario import SCENARIO_DIR, Scenario, load_scenario, validate_mapping
 
 COPENHAGEN_FILE = SCENARIO_DIR / "copenhagen-outreach.yaml"
@@ -97,4 +95,4 @@ def describe(sc: Scenario) -> str:
 
 
 __all__ = ["build", "copenhagen", "national", "scaled", "describe", "copenhagen_source", "SCALING_SIZES",
-           "QUICK_SCALING_SIZES", "Path"]
+           "QUICK_SCALING_SIZES"]
