@@ -64,8 +64,8 @@ def low_factor_count(r: list[int]) -> int:
 
 def draw_factors(cat: str, rnd) -> list[int]:
     """Five factor scores consistent with category ``cat`` (``rnd()`` gives uniforms)."""
-    def pick(values):
-        return values[int(rnd() * len(values))]
+    def pick(values, _rnd=rnd):
+        return values[int(_rnd() * len(values))]
 
     order = [0, 1, 2, 3, 4]
     # shuffle positions

@@ -38,6 +38,9 @@ from .scenario import Scenario
 from .states import OffKind, Placement, State
 
 
+_ON_BENEFIT_CLOCKS = ("exit_other", "job_exit", "restgroup", "problem", "drift")
+
+
 class OutreachModel(Caseloads, Meetings, mesa.Model):
     """Agent-based model of outreach employment (fremskudt beskæftigelsesindsats).
 
@@ -328,6 +331,9 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         c.off_kind = kind
         c.ever_off_week.setdefault(int(kind), self.week)
         self.log(c, "off", int(kind))
+        # the rules for citizens on benefit pause while off benefit
+        for kind_ in _ON_BENEFIT_CLOCKS:
+            self.cancel(kind_, c)
         if kind == OffKind.REST:
             delay = self.streams["return"].geometric(1.0 / b.restgroup_mean_weeks)
         else:
@@ -341,7 +347,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         self.set_state(c, State.NOT_ENROLLED)
         self.log(c, "return", 0)
         self.waiting.append(c)
-        self._schedule_exits(c)
+        self._start_clocks(c)
 
     def _exit(self, c) -> None:
         self._leave_placement(c)
@@ -350,6 +356,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             self.set_hours(c, 0.0)
         self.set_state(c, State.EXITED)
         self.log(c, "exit", 0)
+        for kind in list(c.clock):
+            self.cancel(kind, c)     # an exit is for good: no rule applies any more
 
     # ------------------------------------------------------------------ mentors and consultants
     def _mentoring(self) -> None:

@@ -12,8 +12,10 @@ solves a few of the problems open advice did not.
 from __future__ import annotations
 
 from .attendance import expit
+from .barriers import deteriorate, improve
 from .office import DAY, WEEK, WORKDAY_START, OfficeDay, Visit
 from .parameters import annual_to_weekly
+from .pathway import add_progress, end_placement
 from .states import Placement, State
 
 
@@ -79,7 +81,6 @@ def settle_visits(m, office_days: dict) -> None:
             if v.served:
                 m.tally["visits_served"] += 1
                 c.trust = min(1.0, c.trust + b.trust_gain_dropin)
-                from .pathway import add_progress
                 add_progress(m, c, b.trin1_progress_per_dropin)
                 if c.enrolled and 0 <= c.next_meeting - m.week <= b.dropin_meeting_window_weeks:
                     m.meeting_via_open_advice(c)
@@ -101,11 +102,9 @@ def settle_unsolved(m) -> None:
         m.tally["problems_unsolved"] += 1
         if rnd() < b.problem_escalation_probability:
             factor = (3, 4, 2)[int(rnd() * 3)]   # social conditions, health, personal competences
-            from .barriers import deteriorate
             if deteriorate(c.ratings, rnd, factor):
                 m.ratings_changed(c)
         if c.state == State.TRIN3 and c.placement != Placement.NONE and rnd() < b.problem_breakdown_probability:
-            from .pathway import end_placement
             end_placement(m, c, broke_down=True)
     m.unsolved = []
 
@@ -122,7 +121,6 @@ def schedule_drift(m, c) -> None:
 
 
 def drift(m, c) -> None:
-    from .barriers import deteriorate, improve
     rnd = m.streams["drift"].random
     schedule_drift(m, c)
     if not c.on_benefit:

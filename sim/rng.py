@@ -29,22 +29,20 @@ def stream_key(name: str) -> int:
 class Stream:
     """A buffered uniform stream with the few distributions the model needs."""
 
-    __slots__ = ("name", "generator", "_buf", "_i")
+    __slots__ = ("name", "generator", "_next")
 
     def __init__(self, name: str, generator: np.random.Generator):
         self.name = name
         self.generator = generator
-        self._buf: list[float] = []
-        self._i = 0
+        self._next = iter(()).__next__
 
     def random(self) -> float:
         """One uniform draw on [0, 1)."""
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = self.generator.random(_BLOCK).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+        try:
+            return self._next()
+        except StopIteration:
+            self._next = iter(self.generator.random(_BLOCK).tolist()).__next__
+            return self._next()
 
     def bernoulli(self, p: float) -> bool:
         return self.random() < p
@@ -79,8 +77,8 @@ class Stream:
         return int(self.generator.poisson(lam))
 
 
-class Streams:
-    """Named random streams derived from one seed.
+class Streams(dict):
+    """Named random streams derived from one seed (a dict that creates a stream on first use).
 
     >>> s = Streams(7)
     >>> a = s["noshow"].random(); b = Streams(7)["noshow"].random()
@@ -89,17 +87,15 @@ class Streams:
     """
 
     def __init__(self, seed: int):
+        super().__init__()
         self.seed = int(seed)
-        self._streams: dict[str, Stream] = {}
 
     def generator(self, name: str) -> np.random.Generator:
         ss = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
         return np.random.default_rng(ss)
 
-    def __getitem__(self, name: str) -> Stream:
-        s = self._streams.get(name)
-        if s is None:
-            s = self._streams[name] = Stream(name, self.generator(name))
+    def __missing__(self, name: str) -> Stream:
+        s = self[name] = Stream(name, self.generator(name))
         return s
 
 
