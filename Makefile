@@ -25,6 +25,9 @@ app: setup
 	bash scripts/solara-assets.sh $(BIN)/python
 	$(BIN)/fremskudt app
 
+bench: setup
+	$(BIN)/python -m benchmarks all
+
 docs: setup
 	$(BIN)/python -m sim.parameters
 
