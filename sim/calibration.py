@@ -540,23 +540,31 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     remaining = generations - done
     start = time.time()
     sims_before = int(history.total_nr_simulations)
-    if remaining > 0:
-        kwargs: dict[str, Any] = {"max_nr_populations": remaining}
-        if max_minutes:
-            kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
-        abc.run(**kwargs)
-    elif progress:
-        print(f"calibration '{name}' already has {done} generation(s); nothing to run")
-    seconds = time.time() - start
-    history = pyabc.History(url)
-    history.id = meta["run_id"]
-    if remaining > 0:
-        meta["sessions"].append({"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                 "seconds": round(seconds, 1), "workers": workers, "scheduler": scheduler,
-                                 "generations_after": int(history.max_t + 1),
-                                 "simulations": int(history.total_nr_simulations) - sims_before})
-    meta_path.write_text(json.dumps(meta, indent=2))
-    _close_sampler(sampler)
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    interrupted = False
+    try:
+        if remaining > 0:
+            kwargs: dict[str, Any] = {"max_nr_populations": remaining}
+            if max_minutes:
+                kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
+            abc.run(**kwargs)
+        elif progress:
+            print(f"calibration '{name}' already has {done} generation(s); nothing to run")
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        # record the session (also when interrupted: its finished generations are kept)
+        seconds = time.time() - start
+        history = pyabc.History(url)
+        history.id = meta["run_id"]
+        if remaining > 0:
+            meta["sessions"].append({"started": started, "seconds": round(seconds, 1), "workers": workers,
+                                     "scheduler": scheduler, "generations_after": int(history.max_t + 1),
+                                     "simulations": int(history.total_nr_simulations) - sims_before,
+                                     "interrupted": interrupted})
+        meta_path.write_text(json.dumps(meta, indent=2))
+        _close_sampler(sampler)
 
     post = posterior_frame(history, order=[p.name for p in priors])
     out_dir = None
@@ -637,13 +645,24 @@ def fit_table(targets: Sequence[Target], predictive: pd.DataFrame, distance: ZSc
                      "reported_value": t.value, "range_low": t.low, "range_high": t.high,
                      "sd_reported": t.sampling_sd, "sd_mc": distance.mc_sd[t.id], "median": med, "q05": lo, "q95": hi,
                      "z_median": t.deviation(med) / distance.sd[t.id] if math.isfinite(med) else math.nan,
+                     "consistent": bool(math.isfinite(med) and abs(t.deviation(med)) <= 2 * distance.sd[t.id]),
                      "inside_90": bool(math.isfinite(med) and t.covers(lo, hi)), "source": t.source})
     return pd.DataFrame(rows)
 
 
-def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame) -> pd.DataFrame:
+def effective_sample_size(weights) -> float:
+    w = np.asarray(weights, float)
+    w = w / w.sum()
+    return float(1.0 / np.sum(w ** 2))
+
+
+def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame, min_ess: float = 10.0) -> pd.DataFrame:
+    """Prior vs posterior per parameter.  When the effective sample size of the weights
+    is below ``min_ess`` the sd ratio says nothing about identification (the posterior
+    is a handful of particles) and the verdict says so."""
     rows = []
     w = posterior["weight"].to_numpy()
+    ess = effective_sample_size(w)
     for p in priors:
         v = posterior[p.name].to_numpy(float)
         mean = float(np.sum(w * v))
@@ -651,6 +670,8 @@ def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame) -> pd.Data
         q05, q50, q95 = weighted_quantile(v, w, [0.05, 0.5, 0.95])
         ratio = sd / p.sd
         verdict = ("identified" if ratio < 0.5 else "partly identified" if ratio < 0.8 else "not identified (prior ≈ posterior)")
+        if ess < min_ess:
+            verdict = f"not assessable (effective sample size {ess:.1f})"
         rows.append({"parameter": p.name, "prior_low": p.low, "prior_high": p.high, "default": Behaviour.model_fields[p.name].default,
                      "post_mean": mean, "post_median": q50, "post_q05": q05, "post_q95": q95,
                      "prior_sd": p.sd, "post_sd": sd, "sd_ratio": ratio, "verdict": verdict})
@@ -782,11 +803,14 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           f"**{inside} of {len(fit)}** reported values lie inside the 90 % interval. "
           "z = (median − reported) / sqrt(sd_reported² + sd_MC²); for a range the distance to the nearer bound.", "",
           "![targets](targets.png)", "",
-          "| target | statistic | scenario | reported | sd rep. | sd MC | median | 90 % interval | z | inside |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+          f"|z| ≤ 2 (the median within two combined sd of the reported figure, so consistent with its own "
+          f"sampling error): **{int(fit['consistent'].sum())} of {len(fit)}**.", "",
+          "| target | statistic | scenario | reported | sd rep. | sd MC | median | 90 % interval | z | inside 90 % | \\|z\\| ≤ 2 |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in fit.itertuples():
         L.append(f"| {r.id} | `{r.statistic}` | {r.scenario} | {r.reported} | {_fmt(r.sd_reported)} | {_fmt(r.sd_mc)} | "
-                 f"{_fmt(r.median)} | {_fmt(r.q05)}–{_fmt(r.q95)} | {_fmt(r.z_median, 1)} | {'yes' if r.inside_90 else '**no**'} |")
+                 f"{_fmt(r.median)} | {_fmt(r.q05)}–{_fmt(r.q95)} | {_fmt(r.z_median, 1)} | {'yes' if r.inside_90 else '**no**'} | "
+                 f"{'yes' if r.consistent else '**no**'} |")
     bad = fit[~fit["inside_90"]]
     if len(bad):
         L += ["", "Outside the interval: " + "; ".join(
@@ -800,10 +824,17 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
     for r in par.itertuples():
         L.append(f"| `{r.parameter}` | U({r.prior_low:g}, {r.prior_high:g}) | {r.default:g} | {_fmt(r.post_median)} | "
                  f"{_fmt(r.post_q05)}–{_fmt(r.post_q95)} | {r.sd_ratio:.2f} | {r.verdict} |")
-    ident = par[par["sd_ratio"] < 0.5]["parameter"].tolist()
-    open_ = par[par["sd_ratio"] >= 0.8]["parameter"].tolist()
-    L += ["", f"Identified: {', '.join(ident) or 'none'}. Left open by the data: {', '.join(open_) or 'none'}.", "",
-          "Priors and reasons:", ""]
+    ess = effective_sample_size(post["weight"])
+    if ess < 10:
+        L += ["", f"**Caution: the final population has an effective sample size of {ess:.1f} of {len(post)} "
+              "particles** (importance weights concentrated on very few particles). The posterior sd, the sd ratios "
+              "and the intervals above then describe a handful of particles, not what the targets identify; "
+              "nothing is claimed about identification from this run."]
+    else:
+        ident = par[par["sd_ratio"] < 0.5]["parameter"].tolist()
+        open_ = par[par["sd_ratio"] >= 0.8]["parameter"].tolist()
+        L += ["", f"Identified: {', '.join(ident) or 'none'}. Left open by the data: {', '.join(open_) or 'none'}."]
+    L += ["", "Priors and reasons:", ""]
     for p in priors:
         L.append(f"- `{p.name}` U({p.low:g}, {p.high:g}): {p.reason}")
     L += ["", "## Files", "",
