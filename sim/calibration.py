@@ -526,7 +526,10 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
     sampler = make_sampler(workers, scheduler)
     np.random.seed(run_seed % (2**32))
-    abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler)
+    # a local (nearest-neighbour) proposal keeps the particle weights from collapsing when
+    # the posterior is narrow in some directions and wide in others
+    transition = pyabc.transition.LocalTransition(k_fraction=0.25)
+    abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler, transitions=transition)
     url = f"sqlite:///{db}"
     if resume:
         history = abc.load(url, meta["run_id"])

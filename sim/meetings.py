@@ -89,6 +89,9 @@ class Meetings:
             if improve(c.ratings, self.streams["improve"].random):
                 self.ratings_changed(c)
         pathway.add_progress(self, c, b.trin1_progress_per_meeting * q)
+        if (self.org.courses and not c.in_course and c.state in (State.TRIN1, State.TRIN2)
+                and self.streams["course"].random() < b.course_order_probability):
+            self.start_course(c)
         if c.state == State.TRIN2 and self.week >= c.trin2_ready_week:
             # the caseworker orders a company-directed offer at the meeting (bestilling)
             self.tally["match_attempts_meeting"] += 1

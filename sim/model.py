@@ -72,6 +72,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         self.with_hours_weeks = 0.0             # ∫ 1[paid hours > 0] dt (weeks)
         self._with_hours = 0
         self._smajob = 0
+        self._in_course = 0
         self.smajob_weeks = 0.0
         self._hours_sum = 0.0
         self.waiting: list = []
@@ -211,11 +212,18 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             p_other = annual_to_weekly(min(0.99, b.exit_other_annual * (b.exit_other_g_multiplier if g else 1.0)))
             self.schedule(s["exit_other"].geometric(p_other), "exit_other", c)
         if job:
-            p_job = annual_to_weekly(b.job_exit_annual_good if is_good(c.category) else b.job_exit_annual_poor)
+            if c.job_ready:
+                p_job = annual_to_weekly(b.job_exit_annual_job_ready)
+            else:
+                p_job = annual_to_weekly(b.job_exit_annual_good if is_good(c.category) else b.job_exit_annual_poor)
+            p_job *= (1.0 - b.education_share) + b.education_share * self._education_multiplier(c)
             p_job *= pathway.progress_multiplier(self, c) / (b.wish_based_plan_multiplier if self.org.trin_model else 1.0)
             self.schedule(s["job_exit"].geometric(min(1.0, p_job)), "job_exit", c)
         if rest:
             self.schedule(s["restgroup"].geometric(annual_to_weekly(b.restgroup_annual)), "restgroup", c)
+
+    def _education_multiplier(self, c) -> float:
+        return self.b.education_multiplier_young if c.benefit == "uddannelseshjaelp" else 1.0
 
     # ------------------------------------------------------------------ bookkeeping
     def schedule(self, delay: int, kind: str, agent) -> None:
@@ -234,6 +242,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
 
     def set_state(self, c, new: State) -> None:
         if c.state != new:
+            if c.in_course and new not in (State.TRIN1, State.TRIN2):
+                self.end_course(c, completed=False)
             self.state_counts[c.state] -= 1
             self.state_counts[new] += 1
             c.state = new
@@ -256,6 +266,25 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             if c.ever_hours_week is None:
                 c.ever_hours_week = self.week
             self.log(c, "hours", round(hours, 1))
+
+    # ------------------------------------------------------------------ courses
+    def start_course(self, c) -> None:
+        """A guidance or upskilling course (vejledning og opkvalificering) ordered at a meeting."""
+        c.in_course = True
+        c.course_start = self.week
+        self._in_course += 1
+        self.tally["courses"] += 1
+        self.log(c, "course", 0)
+        self.schedule(self.b.course_weeks, "course_end", c)
+
+    def end_course(self, c, completed: bool) -> None:
+        """The course ends (or is cut short): its weeks add trin-1 progress."""
+        if not c.in_course:
+            return
+        c.in_course = False
+        self._in_course -= 1
+        self.cancel("course_end", c)
+        pathway.add_progress(self, c, self.b.trin1_progress_per_course_week * (self.week - c.course_start))
 
     def ratings_changed(self, c) -> None:
         """After a rating changed: new category and problem rate redraw the hazards they set."""
@@ -288,7 +317,9 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
                 self._exit(a)
         elif kind == "job_exit":
             if a.on_benefit:
-                kind_off = OffKind.EDUCATION if self.streams["job_exit"].random() < self.b.education_share else OffKind.JOB
+                es = self.b.education_share * self._education_multiplier(a)
+                p_edu = es / ((1.0 - self.b.education_share) + es)
+                kind_off = OffKind.EDUCATION if self.streams["job_exit"].random() < p_edu else OffKind.JOB
                 self._leave_placement(a)
                 self.go_off_benefit(a, kind_off)
         elif kind == "restgroup":
@@ -304,6 +335,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         elif kind == "breakdown":
             if a.state == State.TRIN3 and a.placement != Placement.NONE:
                 pathway.end_placement(self, a, broke_down=True)
+        elif kind == "course_end":
+            self.end_course(a, completed=True)
         elif kind == "hours":
             if a.state == State.TRIN3 and a.placement == Placement.ORDINARY:
                 pathway.hours_progression(self, a)
@@ -475,6 +508,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         self.tally["group_weeks"] += in_group
         placed = self.state_counts[State.TRIN3]
         self.tally["placement_weeks"] += placed
+        self.tally["course_weeks"] += self._in_course
         self.hours_weeks += self._hours_sum
         self.with_hours_weeks += self._with_hours
         self.smajob_weeks += self._smajob

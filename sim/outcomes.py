@@ -50,7 +50,7 @@ DEFINITIONS: dict[str, str] = {
     "open_advice_unserved_share": "Share of open-advice visits by case holders that left unserved.",
     "staff_utilisation": "Caseworker minutes spent on meetings and open advice as a share of contact minutes available.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
-    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement or a group course (activation-practice-2012 §3.2: match 2 about 25-30 %).",
+    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012 §3.2: match 2 about 25-30 %).",
     "caseworker_changes_per_case_year": "Changes of caseworker per active case-year.",
     "exited_other_share": "Share of all citizens ever observed who left for another benefit, exemption or moving away by the horizon.",
 }
@@ -179,7 +179,7 @@ def compute(m) -> dict[str, float]:
     used = sum(cw.minutes_used for cw in m.all_caseworkers)
     out["staff_utilisation"] = _ratio(used, avail)
     out["sanctions_per_case_year"] = _ratio(t["sanctions"], case_years)
-    out["activation_time_share"] = _ratio(t["placement_weeks"] + t["group_weeks"], t["benefit_weeks"])
+    out["activation_time_share"] = _ratio(t["placement_weeks"] + t["group_weeks"] + t["course_weeks"], t["benefit_weeks"])
     out["caseworker_changes_per_case_year"] = _ratio(t["caseworker_changes"], case_years)
     out["exited_other_share"] = _ratio(ev[ev["event"] == "exit"]["citizen"].nunique(), len(m.citizens))
     return {k: out.get(k, math.nan) for k in DEFINITIONS}

@@ -117,6 +117,10 @@ class Behaviour(BaseModel):
     dropin_meeting_window_weeks: int = P(3, unit="weeks", plausible=(0, 6), source=f"{CPH} L1220-1235",
         doc="A drop-in at most this many weeks before a due meeting counts as that meeting held", ge=0, le=13)
 
+    dropin_solve_poor: float = P(0.6, unit="probability per served visit", plausible=(0.2, 1.0),
+        source=f"assumed; {CPH} T9 and L2861-2864 (open advice helps keep A-D, no difference for E-G)",
+        doc="Probability that a served open-advice visit solves the problem of a citizen rated E-G (always for A-D)", **PROB)
+
     # --- barrier dynamics on the A-G scale (process 9) ------------------------------
     improve_per_meeting: float = P(0.05, unit="probability per held meeting", plausible=(0.0, 0.15),
         source=f"assumed; calibrate to {CPH} T9 (EFG→ABCD 11-14 % a year)",
@@ -143,6 +147,9 @@ class Behaviour(BaseModel):
         doc="Annual probability of a direct exit to job or education from categories A-D outside a placement", **PROB)
     job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
+    job_exit_annual_job_ready: float = P(0.5, unit="probability per year", plausible=(0.2, 0.9),
+        source=f"assumed; job-ready (match 1) means expected off benefit within three months ({AP} L1198-1199)",
+        doc="Annual probability of a direct exit to job or education for job-ready residents in the case loads", **PROB)
     education_share: float = P(0.3, unit="share", plausible=(0.1, 0.5), source="assumed",
         doc="Share of direct job-or-education exits that are to education (SU)", **PROB)
     restgroup_annual: float = P(0.15, unit="probability per year", plausible=(0.05, 0.2),
@@ -150,6 +157,9 @@ class Behaviour(BaseModel):
         doc="Annual probability of a spell off benefit without registered income (counts as self-sufficient in DREAM)", **PROB)
     restgroup_mean_weeks: float = P(6.0, unit="weeks", plausible=(1.0, 26.0), source="assumed",
         doc="Mean length of a restgroup spell off benefit", ge=1.0, le=260.0)
+    education_multiplier_young: float = P(2.5, unit="multiplier", plausible=(1.0, 5.0),
+        source=f"assumed; uddannelseshjælp is for those under 30 without education ({AP} L1231-1236, education order)",
+        doc="Higher hazard of the education part of direct exits for recipients of uddannelseshjælp", ge=0.0, le=20.0)
     relapse_annual: float = P(0.35, unit="probability per year", plausible=(0.1, 0.6),
         source=f"assumed; {CPH} L356-360 ('many relapses')",
         doc="Annual probability that a citizen self-sufficient through a job returns to benefit", **PROB)
@@ -181,6 +191,15 @@ class Behaviour(BaseModel):
         doc="How long the change-of-caseworker penalty lasts", ge=0, le=260)
     belief_team_boost: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source=f"assumed; {JG} L124",
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
+
+    course_order_probability: float = P(0.35, unit="probability per held meeting", plausible=(0.0, 0.8),
+        source=f"assumed; calibrate to the national activation rate, match 2 about 25-30 % of the time ({AP} §3.2)",
+        doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one", **PROB)
+    course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP} §2.3 (4- and 13-week spells)",
+        doc="Length of a guidance or upskilling course", ge=1, le=52)
+    trin1_progress_per_course_week: float = P(0.01, unit="progress per course week", plausible=(0.0, 0.04),
+        source=f"assumed; {AP} L1058-1075 (no employment effect shown for courses, some clarification)",
+        doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)
 
     # --- trin 2: job match (process 7) -----------------------------------------------
     match_probability: float = P(0.22, unit="probability per attempt", plausible=(0.1, 0.7), source="assumed",

@@ -12,7 +12,7 @@ solves a few of the problems open advice did not.
 from __future__ import annotations
 
 from .attendance import expit
-from .barriers import deteriorate, improve
+from .barriers import deteriorate, improve, is_good
 from .office import DAY, WEEK, WORKDAY_START, OfficeDay, Visit
 from .parameters import annual_to_weekly
 from .pathway import add_progress, end_placement
@@ -84,6 +84,10 @@ def settle_visits(m, office_days: dict) -> None:
                 add_progress(m, c, b.trin1_progress_per_dropin)
                 if c.enrolled and 0 <= c.next_meeting - m.week <= b.dropin_meeting_window_weeks:
                     m.meeting_via_open_advice(c)
+                # heavier problems of citizens rated E-G are not always solved at the desk
+                if not is_good(c.category) and m.streams["dropin"].random() >= b.dropin_solve_poor:
+                    m.tally["visits_not_solved"] += 1
+                    m.unsolved.append(c)
             else:
                 m.tally["visits_unserved"] += 1
                 m.unsolved.append(c)

@@ -113,6 +113,7 @@ class Organisation(_Closed):
     meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012 L3838)")
     min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012 L3669: 5-10 minutes)")
     intensive: Intensive | None = Field(None, description="Optional intensive contact period at the start")
+    courses: bool = Field(True, description="Caseworkers order guidance and upskilling courses (vejledning og opkvalificering), the commonest offer for the non-job-ready (activation-practice-2012 §3.3)")
     team_structure: Literal["team", "order_and_deliver"] = Field("order_and_deliver", description="Interdisciplinary team, or the classic order (bestilling) and deliver split")
     sanctions: Sanctions = Field(default_factory=Sanctions)
     trin_model: bool = Field(False, description="The STAR step model (trin 1-3) with wish-based job plans and ordinary-hours focus")

@@ -144,7 +144,7 @@ def test_default_targets_and_priors_are_valid():
     ids = {t.id for t in targets}
     assert {"cph_outreach_self_sufficient", "cph_central_self_sufficient", "aig_weekly_attendance",
             "ap_activation_time_share", "jg_active_effort"} <= ids
-    assert 8 <= len(load_priors()) <= 12
+    assert 8 <= len(load_priors()) <= 16
 
 
 @pytest.mark.parametrize("bad, key, fragment", [

@@ -242,3 +242,28 @@ def test_register_outcomes_need_a_full_52_week_window():
     assert math.isnan(out["ever_self_sufficient_52w"]) and math.isnan(out["ag_good_kept_12m"])
     out = simulate(scenario(200, 52), seed=1, detail=False)
     assert 0 <= out["ever_self_sufficient_52w"] <= 1
+
+
+# ------------------------------------------------------------------ activation courses
+def test_courses_carry_most_of_the_activation_time():
+    with_courses = scenario(600, 52, org=CENTRAL)
+    without = scenario(600, 52, org=with_org(CENTRAL, courses=False))
+    a, b = mean_over(with_courses, "activation_time_share", range(2)), mean_over(without, "activation_time_share", range(2))
+    assert 0.1 < a < 0.45 and b < 0.1 and a > 2 * b
+    m = run(with_courses)
+    assert m._in_course == sum(c.in_course for c in m.citizens)
+    assert not any(c.in_course and c.state not in (State.TRIN1, State.TRIN2) for c in m.citizens)
+
+
+def test_open_advice_solves_fewer_problems_for_citizens_rated_e_to_g():
+    sure = simulate(scenario(800, 52, org=OUTREACH, behaviour={"dropin_solve_poor": 1.0}), seed=2, detail=False)
+    unsure = simulate(scenario(800, 52, org=OUTREACH, behaviour={"dropin_solve_poor": 0.2}), seed=2, detail=False)
+    assert unsure["ag_poor_to_good_12m"] < sure["ag_poor_to_good_12m"]
+
+
+def test_job_ready_residents_leave_benefit_fast():
+    m = run(scenario(1000, 52, org=OUTREACH, population={"job_ready_share": 0.2}))
+    ready = [c for c in m.citizens if c.job_ready]
+    other = [c for c in m.citizens if not c.job_ready]
+    left = lambda cs: np.mean([bool(c.ever_off_week.get(1) is not None or c.ever_off_week.get(2) is not None) for c in cs])  # noqa: E731
+    assert left(ready) > 3 * left(other)

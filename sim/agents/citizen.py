@@ -42,6 +42,8 @@ class Citizen(mesa.Agent):
         self.enrolled_week: int | None = None
         self.plan_progress = 0.0       # trin 1 job plan progress (1.0 = wish clarified)
         self.job_wish = False          # trin 1 finished: a direction for the job wish
+        self.in_course = False         # in a guidance or upskilling course (vejledning og opkvalificering)
+        self.course_start = -1
         self.placement = Placement.NONE
         self.placement_company = None
         self.placement_start = -1
