@@ -267,3 +267,13 @@ def test_job_ready_residents_leave_benefit_fast():
     other = [c for c in m.citizens if not c.job_ready]
     left = lambda cs: np.mean([bool(c.ever_off_week.get(1) is not None or c.ever_off_week.get(2) is not None) for c in cs])  # noqa: E731
     assert left(ready) > 3 * left(other)
+
+
+def test_finished_simulations_are_not_kept_alive():
+    import gc
+    import mesa
+    before = len(mesa.Agent._ids)
+    for s in range(3):
+        simulate(scenario(100, 4), seed=s, detail=False)
+    gc.collect()
+    assert len(mesa.Agent._ids) == before
