@@ -197,3 +197,15 @@ def test_scenario_overrides_set_observation_window(tmp_path):
     with pytest.raises(CalibrationError, match="used by a target"):
         load_scenario_overrides(_write(tmp_path, data))
     assert load_scenario_overrides()["weekly-meetings.yaml"] == {"horizon_weeks": 26}
+
+
+def test_committed_posterior_matches_the_priors():
+    """The shipped fit must belong to the shipped priors (same free parameters, valid weights)."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    post = pd.read_parquet(root / "calibration" / "fitted" / "default" / "posterior.parquet")
+    names = {p.name for p in load_priors()}
+    assert set(post.columns) - {"weight"} == names
+    assert (post["weight"] >= 0).all() and post["weight"].sum() > 0
+    for p in load_priors():
+        assert post[p.name].between(p.low, p.high).all(), p.name
