@@ -22,6 +22,21 @@ class UsageError(Exception):
     """A user-facing input error (exit status 2, no traceback)."""
 
 
+def positive(kind=int):
+    """An argparse type accepting a positive ``int`` or ``float``, with a plain message otherwise."""
+    what = "whole number" if kind is int else "number"
+
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {what}, got {text!r}") from None
+        if v <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive {what}, got {text!r}")
+        return v
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fremskudt", description="Simulate Danish outreach employment programmes.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            v = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
-        if v <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
-        return v
-    return parse
+from ..cli import positive
 
 
 def register(subparsers) -> None:
@@ -28,20 +17,20 @@ def register(subparsers) -> None:
     p.add_argument("--targets", type=Path, default=TARGETS_DEFAULT, help="targets file (default: %(default)s)")
     p.add_argument("--priors", type=Path, default=PRIORS_DEFAULT, help="priors file (default: %(default)s)")
     p.add_argument("--name", default="default", help="name of the calibration (default: %(default)s)")
-    p.add_argument("--population", type=_positive(int), default=700,
+    p.add_argument("--population", type=positive(int), default=700,
                    help="simulate at most N citizens per scenario; staff scaled alike (default: %(default)s)")
-    p.add_argument("--generations", type=_positive(int), default=6,
+    p.add_argument("--generations", type=positive(int), default=6,
                    help="total number of generations in the history (default: %(default)s)")
-    p.add_argument("--particles", type=_positive(int), default=200, help="particles per generation (default: %(default)s)")
-    p.add_argument("--workers", type=_positive(int), default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--particles", type=positive(int), default=200, help="particles per generation (default: %(default)s)")
+    p.add_argument("--workers", type=positive(int), default=None, help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: local cores)")
     p.add_argument("--resume", action="store_true", help="continue calibration NAME from its stored history")
     p.add_argument("--force", action="store_true", help="start NAME afresh, discarding its stored history")
-    p.add_argument("--max-minutes", type=_positive(float), default=None,
+    p.add_argument("--max-minutes", type=positive(float), default=None,
                    help="stop after the generation in which this wall time is passed")
     p.add_argument("--seed", type=int, default=20140101, help="run seed (default: %(default)s)")
-    p.add_argument("--predictive-draws", type=_positive(int), default=60,
+    p.add_argument("--predictive-draws", type=positive(int), default=60,
                    help="posterior draws simulated for the fit report (default: %(default)s)")
     p.add_argument("--out", type=Path, default=None, help="fitted output root (default: calibration/fitted)")
     p.set_defaults(func=run)

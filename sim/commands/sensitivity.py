@@ -3,24 +3,15 @@ behavioural parameters and policy levers (SALib)."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+
+from ..cli import positive
 
 DEFAULT_OUTCOMES = "ever_self_sufficient_52w,noshow_share,ag_good_kept_12m"
 
 
 def _csv(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
-    return v
 
 
 def register(subparsers) -> None:
@@ -38,12 +29,12 @@ def register(subparsers) -> None:
                         "calibration/priors.yaml)")
     p.add_argument("--levers", type=_csv, default=[], help="comma-separated organisation levers, e.g. "
                    "organisation.caseworkers,organisation.meeting_interval_weeks=4:13")
-    p.add_argument("--n", type=_positive_int, default=None,
+    p.add_argument("--n", type=positive(int), default=None,
                    help="Morris trajectories (default 10) or Sobol base sample N (default 64, a power of 2)")
-    p.add_argument("--replications", type=_positive_int, default=1, help="seeds averaged per design point")
-    p.add_argument("--population", type=_positive_int, default=500,
+    p.add_argument("--replications", type=positive(int), default=1, help="seeds averaged per design point")
+    p.add_argument("--population", type=positive(int), default=500,
                    help="simulate at most N citizens, staff scaled alike (default: %(default)s)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=positive(int), default=None, help="worker processes (default: all cores)")
     p.add_argument("--seed", type=int, default=20140101, help="default: %(default)s")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: results/sensitivity/<scenario>-<method>)")
     p.set_defaults(func=run)
