@@ -411,7 +411,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
                 self.tally["mentor_assignments"] += 1
         rnd = self.streams["mentor"].random
         for mt in self.mentors:
-            for c in sorted(mt.mentees, key=lambda x: x.unique_id):
+            mentees = sorted(mt.mentees, key=lambda x: x.unique_id)
+            for c in mentees:
                 if not c.on_benefit:
                     continue
                 n = int(b.mentor_sessions_per_week) + (1 if rnd() < b.mentor_sessions_per_week % 1 else 0)
@@ -421,7 +422,10 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
                     if rnd() < b.improve_per_mentor_session and improve(c.ratings, rnd):
                         self.ratings_changed(c)
             if self.org.group_courses:
-                group = [c for c in sorted(mt.mentees, key=lambda x: x.unique_id) if c.state == State.TRIN1][: self.org.group_size]
+                # this week's group: up to group_size of the mentor's mentees still in trin 1
+                group = [c for c in mentees if c.state == State.TRIN1][: self.org.group_size]
+                for c in mentees:
+                    c.in_group = False
                 for c in group:
                     c.in_group = True
                     if rnd() < b.group_attendance:
@@ -560,3 +564,6 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
                 pass  # reassignment after turnover may exceed the cap for a while
         for comp in self.companies:
             assert len(comp.placed) <= comp.slots
+        in_group = [c for c in self.citizens if c.in_group]
+        assert len(in_group) <= self.org.group_size * len(self.mentors), "group courses hold more than their places"
+        assert all(c.mentor is not None for c in in_group)
