@@ -95,6 +95,8 @@ class SanctionRule:
     def apply(self, c, week: int) -> None:
         b = self.b
         c.sanctions += 1
+        # weeks of reduced benefit; a sanction running at a new one is not counted twice
+        c.sanction_weeks += min(b.sanction_weeks, week + b.sanction_weeks - max(week, c.sanctioned_until))
         c.sanctioned_until = week + b.sanction_weeks
         c.salience_until = week + b.sanction_salience_weeks
         c.trust = max(0.0, c.trust - b.sanction_trust_drop)

@@ -79,7 +79,7 @@ def citizen_table(m) -> pd.DataFrame:
             "age": c.age, "female": c.female, "immigrant": c.immigrant, "benefit": c.benefit,
             "category_start": m.snapshot0.get(c.unique_id), "category_end": c.category,
             "state_end": c.state.name.lower(), "hours_end": c.hours, "meetings_held": c.meetings_held,
-            "noshows": c.noshows, "cancellations": c.cancellations, "sanctions": c.sanctions,
+            "noshows": c.noshows, "cancellations": c.cancellations, "sanctions": c.sanctions, "sanction_weeks": c.sanction_weeks,
             "caseworker_changes": c.caseworker_changes, "trust_end": c.trust, "motivation_end": c.motivation,
         })
     return pd.DataFrame(rows)

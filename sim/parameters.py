@@ -192,6 +192,7 @@ class Behaviour(BaseModel):
     belief_team_boost: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source=f"assumed; {JG} L124",
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
+    # --- guidance and upskilling courses (vejledning og opkvalificering) ---------------
     course_order_probability: float = P(0.35, unit="probability per held meeting", plausible=(0.0, 0.8),
         source=f"assumed; calibrate to the national activation rate, match 2 about 25-30 % of the time ({AP} §3.2)",
         doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one", **PROB)

@@ -277,3 +277,12 @@ def test_finished_simulations_are_not_kept_alive():
         simulate(scenario(100, 4), seed=s, detail=False)
     gc.collect()
     assert len(mesa.Agent._ids) == before
+
+
+def test_sanctions_cut_benefit_for_their_weeks():
+    sc = scenario(400, 52, org=with_org(CENTRAL, sanctions={"policy": "strict"}), behaviour={"sanction_weeks": 3})
+    m = run(sc)
+    sanctioned = [c for c in m.citizens if c.sanctions]
+    assert sanctioned
+    for c in sanctioned:
+        assert 3 <= c.sanction_weeks <= 3 * c.sanctions

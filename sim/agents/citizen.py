@@ -68,7 +68,8 @@ class Citizen(mesa.Agent):
         self.cancellations = 0
         self.meetings_held = 0
         self.sanctions = 0
-        self.sanctioned_until = -1
+        self.sanctioned_until = -1     # benefit reduced until this week
+        self.sanction_weeks = 0        # weeks of reduced benefit so far
         self.salience_until = -1
         self.last_contact = -1
         self.pending_problems = 0
