@@ -58,10 +58,6 @@ def is_good(cat: str) -> bool:
     return cat in GOOD
 
 
-def low_factor_count(r: list[int]) -> int:
-    return sum(1 for x in factors(r) if x <= 2)
-
-
 def draw_factors(cat: str, rnd) -> list[int]:
     """Five factor scores consistent with category ``cat`` (``rnd()`` gives uniforms)."""
     def pick(values, _rnd=rnd):

@@ -788,7 +788,7 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           f"plus {meta.get('mc_reps', 0)} for the Monte-Carlo sd and {draws} for the posterior predictive.",
           f"- Generations: {int(history.max_t + 1)}; particles per generation: {meta['particles']}; "
           f"final epsilon (sum of squared z): {_fmt(float(gens['epsilon'].iloc[-1]), 1)}.",
-          f"- Simulated population: "
+          "- Simulated population: "
           + (f"at most {meta['population']} citizens per scenario, staff, offices and companies scaled by the same "
              "factor" if meta['population'] else "scenarios at full size") + f" ({', '.join(f'{k}: {v}' for k, v in meta['scenario_sizes'].items())}).",
           f"- Seeds: {meta['seed_rule']} (run seed {meta['run_seed']}); posterior-predictive draws use "

@@ -44,9 +44,6 @@ class Stream:
             self._next = iter(self.generator.random(_BLOCK).tolist()).__next__
             return self._next()
 
-    def bernoulli(self, p: float) -> bool:
-        return self.random() < p
-
     def geometric(self, p: float) -> int:
         """Number of weeks (>= 1) until an event with weekly probability ``p``.
 
@@ -69,9 +66,6 @@ class Stream:
     def integers(self, low: int, high: int) -> int:
         """Integer in [low, high)."""
         return low + int(self.random() * (high - low))
-
-    def choice_index(self, n: int) -> int:
-        return int(self.random() * n)
 
     def poisson(self, lam: float) -> int:
         return int(self.generator.poisson(lam))
