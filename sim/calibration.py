@@ -92,6 +92,7 @@ class Target:
     sd: float | None = None
     low: float | None = None
     high: float | None = None
+    model_sd: float = 0.0
     source: str = ""
     note: str = ""
 
@@ -106,6 +107,12 @@ class Target:
             return float(self.sd)
         p = min(max(self.value, 1e-6), 1 - 1e-6)
         return math.sqrt(p * (1 - p) / self.n)
+
+    @property
+    def error_sd(self) -> float:
+        """Sd of the reported figure around what the model computes, before Monte-Carlo
+        noise: its sampling sd and, where given, a model-discrepancy sd in quadrature."""
+        return math.sqrt(self.sampling_sd ** 2 + self.model_sd ** 2)
 
     def describe_value(self) -> str:
         if self.is_range:
@@ -129,8 +136,8 @@ class Target:
         return lo <= self.value <= hi
 
 
-_TOP_KEYS = ("targets", "scenario_overrides")
-_TARGET_KEYS = ("id", "statistic", "scenario", "value", "range", "n", "sd", "source", "note")
+_TOP_KEYS = ("targets", "scenario_overrides", "population_cap")
+_TARGET_KEYS = ("id", "statistic", "scenario", "value", "range", "n", "sd", "model_sd", "source", "note")
 
 
 def _num(file, key, v, allowed, *, positive=False, integer=False) -> float:
@@ -227,13 +234,16 @@ def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path
             sd = _num(path, f"{k}.sd", t["sd"], "a positive number", positive=True)
         if n is None and sd is None:
             raise CalibrationError(path, k, tid, "give 'n' (denominator of the reported share) or an explicit 'sd'")
+        model_sd = 0.0
+        if t.get("model_sd") is not None:
+            model_sd = _num(path, f"{k}.model_sd", t["model_sd"], "a positive number (model-discrepancy sd)", positive=True)
         if sd is None and not 0.0 < value < 1.0:
             raise CalibrationError(path, f"{k}.value", value, "a share strictly between 0 and 1 when only 'n' is given")
         src = t.get("source")
         if not isinstance(src, str) or not src.strip():
             raise CalibrationError(path, f"{k}.source", src, "a non-empty source (digest and table/line) is required")
         out.append(Target(id=tid, statistic=stat, scenario=sc, value=value, n=n, sd=sd, low=low, high=high,
-                          source=src.strip(), note=str(t.get("note") or "").strip()))
+                          model_sd=model_sd, source=src.strip(), note=str(t.get("note") or "").strip()))
     return out
 
 
@@ -255,6 +265,26 @@ def load_scenario_overrides(path: str | Path = TARGETS_DEFAULT, *, scenario_dir:
         if not isinstance(o, dict):
             raise CalibrationError(path, key, o, "a mapping of scenario keys to values")
     return {k: dict(v) for k, v in over.items()}
+
+
+def load_population_caps(path: str | Path = TARGETS_DEFAULT) -> dict[str, int]:
+    """Optional ``population_cap: {scenario: citizens}`` of a targets file: simulate that
+    scenario at most at this size when calibrating (staff, offices and companies scaled
+    alike, see :func:`scale_scenario`).  Meant for targets that do not depend on scale,
+    such as attendance, so that their scenario costs less per evaluation."""
+    path = Path(path)
+    data = _read_mapping(path)
+    caps = data.get("population_cap") or {}
+    if not isinstance(caps, dict):
+        raise CalibrationError(path, "population_cap", caps, "a mapping of scenario file to a number of citizens")
+    used = {t.get("scenario") for t in data.get("targets") or [] if isinstance(t, dict)}
+    out = {}
+    for name, v in caps.items():
+        key = f"population_cap.{name}"
+        if name not in used:
+            raise CalibrationError(path, key, name, f"caps must name a scenario used by a target: {', '.join(sorted(used))}")
+        out[name] = int(_num(path, key, v, "a positive whole number of citizens", positive=True, integer=True))
+    return out
 
 
 @dataclass(frozen=True)
@@ -345,9 +375,10 @@ def scale_scenario(sc: Scenario, size: int | None) -> Scenario:
 def resolve_scenarios(targets: Sequence[Target], *, population: int | None = None,
                       scenario_dir: str | Path = SCENARIO_DIR,
                       scenarios: Mapping[str, Scenario] | None = None,
-                      overrides: Mapping[str, dict] | None = None) -> dict[str, Scenario]:
+                      overrides: Mapping[str, dict] | None = None,
+                      caps: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """The scenario of every target, loaded once (with its ``overrides``) and scaled to
-    ``population``."""
+    ``population`` or its own cap in ``caps``, whichever is smaller."""
     from .scenario import _deep_merge, validate_mapping
     out: dict[str, Scenario] = {}
     for t in targets:
@@ -360,7 +391,8 @@ def resolve_scenarios(targets: Sequence[Target], *, population: int | None = Non
                 sc = validate_mapping(_deep_merge(sc.model_dump(), over), f"<{t.scenario} with scenario_overrides>")
         else:
             sc = load_scenario(Path(scenario_dir) / t.scenario, over)
-        out[t.scenario] = scale_scenario(sc, population)
+        size = min((v for v in (population, (caps or {}).get(t.scenario)) if v is not None), default=None)
+        out[t.scenario] = scale_scenario(sc, size)
     return out
 
 
@@ -372,13 +404,19 @@ def parameter_seed(params: Mapping[str, float], run_seed: int) -> int:
 
 
 class MultiScenarioModel:
-    """pyabc model: runs each needed scenario once with the same parameters and returns
-    ``{target id: simulated statistic}`` for all targets."""
+    """pyabc model: runs each needed scenario with the same parameters and returns
+    ``{target id: simulated statistic}`` for all targets.
 
-    def __init__(self, targets: Sequence[Target], scenarios: Mapping[str, Scenario], run_seed: int = 20140101):
+    With ``seeds`` > 1 each scenario runs that many times (seeds derived from the
+    evaluation's seed) and every statistic is the mean over the runs, which lowers the
+    Monte-Carlo noise an evaluation carries into the distance."""
+
+    def __init__(self, targets: Sequence[Target], scenarios: Mapping[str, Scenario], run_seed: int = 20140101,
+                 seeds: int = 1):
         self.targets = list(targets)
         self.scenarios = dict(scenarios)
         self.run_seed = int(run_seed)
+        self.seeds = int(seeds)
         self.int_params = integer_parameters()
 
     def clean(self, params: Mapping[str, float]) -> dict[str, float]:
@@ -387,8 +425,10 @@ class MultiScenarioModel:
     def simulate(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
         from .simulate import simulate
         p = self.clean(params)
-        results = {name: simulate(sc, seed=seed, parameters=p, detail=False) for name, sc in self.scenarios.items()}
-        return {t.id: float(results[t.scenario][t.statistic]) for t in self.targets}
+        seeds = [seed] if self.seeds == 1 else replication_seeds(seed, self.seeds)
+        runs = [{name: simulate(sc, seed=s, parameters=p, detail=False) for name, sc in self.scenarios.items()}
+                for s in seeds]
+        return {t.id: float(np.mean([float(r[t.scenario][t.statistic]) for r in runs])) for t in self.targets}
 
     def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
         p = dict(params)
@@ -396,12 +436,15 @@ class MultiScenarioModel:
 
 
 class ZScoreDistance:
-    """Sum of squared z-scores: (simulated - reported) / sqrt(sampling sd^2 + MC sd^2)."""
+    """Sum of squared z-scores: (simulated - reported) / sqrt(sampling sd^2 + model sd^2 + MC sd^2).
+
+    The model sd (``model_sd`` of a target, default 0) is a stated model discrepancy:
+    how far the model may be from a figure it represents only approximately."""
 
     def __init__(self, targets: Sequence[Target], mc_sd: Mapping[str, float] | None = None):
         self.targets = list(targets)
         self.mc_sd = {t.id: float((mc_sd or {}).get(t.id, 0.0)) for t in self.targets}
-        self.sd = {t.id: math.sqrt(t.sampling_sd ** 2 + self.mc_sd[t.id] ** 2) for t in self.targets}
+        self.sd = {t.id: math.sqrt(t.error_sd ** 2 + self.mc_sd[t.id] ** 2) for t in self.targets}
 
     def z(self, x: Mapping[str, float]) -> dict[str, float]:
         out = {}
@@ -463,8 +506,9 @@ def _usage(msg: str) -> Exception:
 
 
 def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS_DEFAULT,
-                    priors_path: str | Path = PRIORS_DEFAULT, population: int | None = 700,
-                    generations: int = 6, particles: int = 200, workers: int | None = None,
+                    priors_path: str | Path = PRIORS_DEFAULT, population: int | None = None,
+                    generations: int = 6, particles: int = 200, seeds: int = 1,
+                    min_epsilon: float | None = None, workers: int | None = None,
                     scheduler: str | None = None, resume: bool = False, max_minutes: float | None = None,
                     runs_dir: str | Path = RUNS_DIR, fitted_dir: str | Path | None = FITTED_DIR,
                     scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
@@ -474,7 +518,11 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
 
     ``generations`` is the total number of generations wanted in the history; a resumed
     run only adds the missing ones.  ``max_minutes`` bounds the wall time of this call
-    (pyabc stops after the generation in which the limit is passed).
+    (pyabc stops after the generation in which the limit is passed).  ``seeds`` runs of
+    every scenario per evaluation are averaged.  The run also stops once epsilon (the
+    summed squared z) reaches ``min_epsilon``, by default the number of targets: the
+    distance expected when the model is right and the remaining differences are the
+    stated errors, so the fit is not pushed on into selecting lucky random draws.
     """
     import pyabc
 
@@ -490,6 +538,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     targets = load_targets(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
     overrides = load_scenario_overrides(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
     priors = load_priors(priors_path)
+    caps = load_population_caps(targets_path)
 
     if resume:
         if not db.exists() or not meta_path.exists():
@@ -500,7 +549,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                 raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
                              "start a new calibration with another --name")
         population, run_seed = meta["population"], meta["run_seed"]
-        particles = meta["particles"]
+        particles, seeds = meta["particles"], meta.get("seeds", 1)
+        min_epsilon = meta.get("min_epsilon", min_epsilon)
     else:
         if db.exists() and not force:
             raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it or another --name")
@@ -509,13 +559,16 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                 p.unlink()
         meta = {"name": name, "targets": str(targets_path), "priors": str(priors_path),
                 "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
-                "population": population, "run_seed": run_seed, "particles": particles,
-                "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation",
+                "population": population, "population_cap": caps, "run_seed": run_seed, "particles": particles,
+                "seeds": seeds, "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
+                "transition": "MultivariateNormalTransition (pyabc default, Silverman bandwidth)",
+                "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation"
+                + (f", {seeds} replication seeds derived from it" if seeds > 1 else ""),
                 "sessions": []}
 
     sc = resolve_scenarios(targets, population=population, scenario_dir=scenario_dir, scenarios=scenarios,
-                           overrides=overrides)
-    model = MultiScenarioModel(targets, sc, run_seed)
+                           overrides=overrides, caps=meta.get("population_cap", caps))
+    model = MultiScenarioModel(targets, sc, run_seed, seeds=seeds)
     if not resume:
         t0 = time.time()
         meta["mc_sd"] = estimate_mc_sd(model, prior_centre(priors), mc_reps, run_seed + 1)
@@ -526,9 +579,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
     sampler = make_sampler(workers, scheduler)
     np.random.seed(run_seed % (2**32))
-    # a local (nearest-neighbour) proposal keeps the particle weights from collapsing when
-    # the posterior is narrow in some directions and wide in others
-    transition = pyabc.transition.LocalTransition(k_fraction=0.25)
+    # a global multivariate-normal proposal: a local (nearest-neighbour) one made the
+    # importance weights collapse onto a few particles in 14 dimensions
+    transition = pyabc.transition.MultivariateNormalTransition()
     abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler, transitions=transition)
     url = f"sqlite:///{db}"
     if resume:
@@ -547,7 +600,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     interrupted = False
     try:
         if remaining > 0:
-            kwargs: dict[str, Any] = {"max_nr_populations": remaining}
+            kwargs: dict[str, Any] = {"max_nr_populations": remaining, "minimum_epsilon": meta["min_epsilon"]}
             if max_minutes:
                 kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
             abc.run(**kwargs)
@@ -646,7 +699,7 @@ def fit_table(targets: Sequence[Target], predictive: pd.DataFrame, distance: ZSc
             lo = med = hi = math.nan
         rows.append({"id": t.id, "statistic": t.statistic, "scenario": t.scenario, "reported": t.describe_value(),
                      "reported_value": t.value, "range_low": t.low, "range_high": t.high,
-                     "sd_reported": t.sampling_sd, "sd_mc": distance.mc_sd[t.id], "median": med, "q05": lo, "q95": hi,
+                     "sd_reported": t.sampling_sd, "sd_model": t.model_sd, "sd_mc": distance.mc_sd[t.id], "median": med, "q05": lo, "q95": hi,
                      "z_median": t.deviation(med) / distance.sd[t.id] if math.isfinite(med) else math.nan,
                      "consistent": bool(math.isfinite(med) and abs(t.deviation(med)) <= 2 * distance.sd[t.id]),
                      "inside_90": bool(math.isfinite(med) and t.covers(lo, hi)), "source": t.source})
@@ -789,8 +842,17 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           f"- Generations: {int(history.max_t + 1)}; particles per generation: {meta['particles']}; "
           f"final epsilon (sum of squared z): {_fmt(float(gens['epsilon'].iloc[-1]), 1)}.",
           "- Simulated population: "
-          + (f"at most {meta['population']} citizens per scenario, staff, offices and companies scaled by the same "
-             "factor" if meta['population'] else "scenarios at full size") + f" ({', '.join(f'{k}: {v}' for k, v in meta['scenario_sizes'].items())}).",
+          + (f"at most {meta['population']} citizens per scenario" if meta['population'] else "scenarios at full size")
+          + (f", capped per scenario by the targets file ({', '.join(f'{k}: {v}' for k, v in meta['population_cap'].items())})"
+             if meta.get("population_cap") else "")
+          + "; where a scenario is made smaller, its staff, offices and companies are scaled by the same factor "
+          f"({', '.join(f'{k}: {v}' for k, v in meta['scenario_sizes'].items())} citizens)"
+          + (f"; each evaluation averages {meta['seeds']} runs of every scenario" if meta.get("seeds", 1) > 1 else "")
+          + ".",
+          f"- Proposal: {meta.get('transition', 'LocalTransition (k_fraction 0.25)')}; epsilon: pyabc's median "
+          "of the previous generation's distances"
+          + (f", stopping once it reaches {meta['min_epsilon']:g} (the number of targets: the summed squared z "
+             "expected when the model is right)" if meta.get("min_epsilon") else "") + ".",
           f"- Seeds: {meta['seed_rule']} (run seed {meta['run_seed']}); posterior-predictive draws use "
           "`replication_seeds(run seed + 3, draws)`.",
           f"- Targets: `{meta['targets']}`; priors: `{meta['priors']}`."
@@ -804,14 +866,17 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           f"Posterior predictive from {draws} weighted posterior draws, each simulated with a fresh seed at the "
           "simulated population size (so the interval includes the model's Monte-Carlo noise at that size). "
           f"**{inside} of {len(fit)}** reported values lie inside the 90 % interval. "
-          "z = (median − reported) / sqrt(sd_reported² + sd_MC²); for a range the distance to the nearer bound.", "",
+          "z = (median − reported) / sqrt(sd_reported² + sd_model² + sd_MC²); for a range the distance to the "
+          "nearer bound. sd model is a stated model discrepancy (targets file, `model_sd`, with its reason in the "
+          "target's note); blank where none is stated.", "",
           "![targets](targets.png)", "",
           f"|z| ≤ 2 (the median within two combined sd of the reported figure, so consistent with its own "
           f"sampling error): **{int(fit['consistent'].sum())} of {len(fit)}**.", "",
-          "| target | statistic | scenario | reported | sd rep. | sd MC | median | 90 % interval | z | inside 90 % | \\|z\\| ≤ 2 |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+          "| target | statistic | scenario | reported | sd rep. | sd model | sd MC | median | 90 % interval | z | inside 90 % | \\|z\\| ≤ 2 |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in fit.itertuples():
-        L.append(f"| {r.id} | `{r.statistic}` | {r.scenario} | {r.reported} | {_fmt(r.sd_reported)} | {_fmt(r.sd_mc)} | "
+        L.append(f"| {r.id} | `{r.statistic}` | {r.scenario} | {r.reported} | {_fmt(r.sd_reported)} | "
+                 f"{_fmt(r.sd_model) if r.sd_model else ''} | {_fmt(r.sd_mc)} | "
                  f"{_fmt(r.median)} | {_fmt(r.q05)}–{_fmt(r.q95)} | {_fmt(r.z_median, 1)} | {'yes' if r.inside_90 else '**no**'} | "
                  f"{'yes' if r.consistent else '**no**'} |")
     bad = fit[~fit["inside_90"]]

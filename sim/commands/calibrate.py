@@ -17,11 +17,16 @@ def register(subparsers) -> None:
     p.add_argument("--targets", type=Path, default=TARGETS_DEFAULT, help="targets file (default: %(default)s)")
     p.add_argument("--priors", type=Path, default=PRIORS_DEFAULT, help="priors file (default: %(default)s)")
     p.add_argument("--name", default="default", help="name of the calibration (default: %(default)s)")
-    p.add_argument("--population", type=positive(int), default=700,
-                   help="simulate at most N citizens per scenario; staff scaled alike (default: %(default)s)")
+    p.add_argument("--population", type=positive(int), default=None,
+                   help="simulate at most N citizens per scenario; staff scaled alike (default: full size, "
+                        "or the targets file's population_cap)")
     p.add_argument("--generations", type=positive(int), default=6,
                    help="total number of generations in the history (default: %(default)s)")
     p.add_argument("--particles", type=positive(int), default=200, help="particles per generation (default: %(default)s)")
+    p.add_argument("--seeds", type=positive(int), default=1,
+                   help="runs of every scenario per evaluation, averaged (default: %(default)s)")
+    p.add_argument("--min-epsilon", type=positive(float), default=None,
+                   help="stop once epsilon (summed squared z) reaches this (default: the number of targets)")
     p.add_argument("--workers", type=positive(int), default=None, help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: local cores)")
@@ -46,6 +51,7 @@ def run(args) -> int:
     try:
         res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors,
                               population=args.population, generations=args.generations, particles=args.particles,
+                              seeds=args.seeds, min_epsilon=args.min_epsilon,
                               workers=args.workers, scheduler=args.scheduler, resume=args.resume,
                               max_minutes=args.max_minutes, fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
                               predictive_draws=args.predictive_draws, force=args.force)
