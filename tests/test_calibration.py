@@ -105,6 +105,25 @@ def test_distance_combines_sampling_and_mc_error(tmp_path):
     assert d({"noshow": float("nan"), "cancel": 0.1}) == pytest.approx(100.0)
 
 
+def test_model_sd_widens_the_distance(tmp_path):
+    data = _one(model_sd=0.04)
+    targets = load_targets(_write(tmp_path, data))
+    d = ZScoreDistance(targets, {"a": 0.01})
+    sd = np.sqrt(0.14 * 0.86 / 100 + 0.04 ** 2 + 0.01 ** 2)
+    assert d({"a": 0.14 - 2 * sd}) == pytest.approx(4.0)
+    with pytest.raises(CalibrationError, match="model-discrepancy"):
+        load_targets(_write(tmp_path, _one(model_sd=-0.1)))
+
+
+def test_seeds_per_evaluation_average_the_runs(tmp_path):
+    from sim.rng import replication_seeds
+    tp, _ = _files(tmp_path, {"noshow_share_central": 0.2, "cancel_share_central": 0.1})
+    targets = load_targets(tp, scenarios=SC)
+    one, three = MultiScenarioModel(targets, SC, run_seed=1), MultiScenarioModel(targets, SC, run_seed=1, seeds=3)
+    runs = [one.simulate({}, s) for s in replication_seeds(9, 3)]
+    assert three.simulate({}, 9)["noshow"] == pytest.approx(np.mean([r["noshow"] for r in runs]))
+
+
 def test_scale_scenario_keeps_caseload():
     sc = Scenario(population={"size": 1750}, organisation=dict(location="split", outreach_offices=6, days_in_estate=2,
                                                                open_advice_days=3, caseworkers=15.5, mentors=4))
@@ -197,6 +216,20 @@ def test_scenario_overrides_set_observation_window(tmp_path):
     with pytest.raises(CalibrationError, match="used by a target"):
         load_scenario_overrides(_write(tmp_path, data))
     assert load_scenario_overrides()["weekly-meetings.yaml"] == {"horizon_weeks": 26}
+
+
+def test_population_cap_scales_only_its_scenario(tmp_path):
+    from sim.calibration import load_population_caps, resolve_scenarios
+    data = _one()
+    data["targets"].append(dict(data["targets"][0], id="b", scenario="copenhagen-outreach.yaml"))
+    data["population_cap"] = {"central-jobcentre.yaml": 300}
+    p = _write(tmp_path, data)
+    sc = resolve_scenarios(load_targets(p), caps=load_population_caps(p))
+    assert sc["central-jobcentre.yaml"].population.size == 300
+    assert sc["copenhagen-outreach.yaml"].population.size == 1750
+    data["population_cap"] = {"central-jobcentre.yaml": 0}
+    with pytest.raises(CalibrationError, match="population_cap.central-jobcentre.yaml"):
+        load_population_caps(_write(tmp_path, data))
 
 
 def test_committed_posterior_matches_the_priors():
