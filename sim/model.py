@@ -39,7 +39,7 @@ from .scenario import Scenario
 from .states import OffKind, Placement, State
 
 
-_ON_BENEFIT_CLOCKS = ("exit_other", "job_exit", "restgroup", "problem", "drift")
+_ON_BENEFIT_CLOCKS = ("exit_other", "job_exit", "restgroup")
 
 
 class OutreachModel(Caseloads, Meetings, mesa.Model):
@@ -85,6 +85,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         self.sanction_rule = SanctionRule(self.b, self.org)
         self.dropin_logit = logit(self.b.dropin_probability)
         self.caseworker_day_minutes = self.org.caseworker_hours_per_week * 60.0 / 5.0
+        self.hazards = problems.WeeklyHazards(self.b, self.pop.size + int(4 * self.pop.inflow_per_week * self.horizon) + 16)
         self._build_staff()
         self._build_companies()
         self._build_citizens()
@@ -192,6 +193,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             c.plan_progress = r.uniform(0.0, 1.2)
             c.job_wish = c.plan_progress >= 1.0
         c.first_week = self.week
+        c.idx = self.hazards.add()
         c.area = (c.unique_id % self.n_offices) if self.n_offices else None
         self.citizens.append(c)
         self.state_counts[State.NOT_ENROLLED] += 1
@@ -202,8 +204,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
 
     def _start_clocks(self, c) -> None:
         self._schedule_exits(c)
-        problems.schedule_problem(self, c)
-        problems.schedule_drift(self, c)
+        self.hazards.update(c)
 
     def _schedule_exits(self, c, other: bool = True, job: bool = True, rest: bool = True) -> None:
         """(Re)draw the exit clocks; each hazard is fixed until the state that sets it changes."""
@@ -247,7 +248,10 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
                 self.end_course(c, completed=False)
             self.state_counts[c.state] -= 1
             self.state_counts[new] += 1
+            was_on_benefit = c.on_benefit
             c.state = new
+            if c.on_benefit != was_on_benefit:
+                self.hazards.update(c)      # problems and drift pause off benefit
             self.log(c, "state", int(new))
             if self.mentors and c.mentor is None and self.mentor_eligible(c):
                 self.mentor_candidates.append(c)
@@ -301,7 +305,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             if self.mentors and c.mentor is None and self.mentor_eligible(c):
                 self.mentor_candidates.append(c)
         if low_changed:
-            problems.schedule_problem(self, c)
+            self.hazards.update(c)
 
     # ------------------------------------------------------------------ events
     def _handle(self, kind: str, a) -> None:
@@ -309,10 +313,6 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             self._caseworker_leaves(a)
         elif kind == "hire":
             self._replacement_starts(a)
-        elif kind == "problem":
-            problems.problem_arises(self, a)
-        elif kind == "drift":
-            problems.drift(self, a)
         elif kind == "exit_other":
             if a.on_benefit:
                 self._exit(a)
@@ -463,6 +463,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         for kind, a, tok in self.calendar.pop(w, ()):
             if a.clock.get(kind) == tok:
                 self._handle(kind, a)
+        problems.weekly_drift_and_problems(self)
         # 3. intake and enrolment
         inflow = self.pop.inflow_per_week
         if inflow > 0:

@@ -2,7 +2,10 @@
 
 Problems (a letter the citizen cannot read, debt, a health worry, a conflict at the
 placement) arise as a Poisson process whose rate grows with the number of Udviklingsmål
-factors rated 1-2.  A citizen whose area has an outreach office with open advice drops
+factors rated 1-2; a citizen meets a problem in a week with probability 1 - exp(-rate).
+Barrier drift is a spontaneous improvement or deterioration of one rating.  Both rules
+act alike on everyone on benefit, so each week they are drawn for the whole population
+at once (:class:`WeeklyHazards`) and only the citizens they hit are handled one by one.  A citizen whose area has an outreach office with open advice drops
 in on an opening day with a probability that grows with trust.  A served visit solves
 the problem; an unsolved one may worsen a barrier (one rating down) and may break down
 a company placement.  Debt counselling by the housing organisation, where offered,
@@ -10,6 +13,10 @@ solves a few of the problems open advice did not.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from .attendance import expit
 from .barriers import deteriorate, improve, is_good
@@ -19,19 +26,62 @@ from .pathway import add_progress, end_placement
 from .states import Placement, State
 
 
-def problem_rate(m, c) -> float:
-    b = m.b
-    return b.problem_rate * (1.0 + b.problem_barrier_effect * c.low_factors)
+def problem_rate(b, low_factors: int) -> float:
+    """Problems per week for a citizen with ``low_factors`` Udviklingsmål factors rated 1-2."""
+    return b.problem_rate * (1.0 + b.problem_barrier_effect * low_factors)
 
 
-def schedule_problem(m, c) -> None:
-    p = 1.0 - pow(2.718281828459045, -problem_rate(m, c))
-    m.schedule(m.streams["problem"].geometric(p), "problem", c)
+class WeeklyHazards:
+    """Each citizen's weekly probability of a problem and of barrier drift.
+
+    Indexed by ``Citizen.idx``; zero while the citizen is off benefit (the rules pause)
+    or has left.  :meth:`hits` draws one uniform per citizen and returns the indices hit
+    this week, so the per-citizen cost is a few nanoseconds of numpy and Python runs
+    only for the citizens something happens to.
+    """
+
+    def __init__(self, b, capacity: int):
+        # the probability depends on the citizen only through the number of low factors (0-5)
+        self.problem_by_low = [1.0 - math.exp(-problem_rate(b, k)) for k in range(6)]
+        up, down = drift_hazards(b)
+        self.drift_p = min(1.0, up + down)
+        self.problem = np.zeros(max(16, capacity))
+        self.drift = np.zeros(max(16, capacity))
+        self.n = 0
+
+    def add(self) -> int:
+        """Room for one more citizen; returns its index."""
+        if self.n == len(self.problem):
+            self.problem = np.concatenate([self.problem, np.zeros(self.n)])
+            self.drift = np.concatenate([self.drift, np.zeros(self.n)])
+        self.n += 1
+        return self.n - 1
+
+    def update(self, c) -> None:
+        """Set the citizen's probabilities from their state and ratings."""
+        if c.on_benefit:
+            self.problem[c.idx] = self.problem_by_low[c.low_factors]
+            self.drift[c.idx] = self.drift_p
+        else:
+            self.problem[c.idx] = 0.0
+            self.drift[c.idx] = 0.0
+
+    def hits(self, probabilities: np.ndarray, generator: np.random.Generator) -> list[int]:
+        n = self.n
+        return np.flatnonzero(generator.random(n) < probabilities[:n]).tolist()
+
+
+def weekly_drift_and_problems(m) -> None:
+    """This week's barrier drift, then this week's problems (with the ratings after drift)."""
+    hz, citizens = m.hazards, m.citizens
+    for i in hz.hits(hz.drift, m.streams["drift"].generator):
+        drift(m, citizens[i])
+    for i in hz.hits(hz.problem, m.streams["problem"].generator):
+        problem_arises(m, citizens[i])
 
 
 def problem_arises(m, c) -> None:
     """A problem this week: a visit to open advice, or an unsolved problem."""
-    schedule_problem(m, c)
     if not c.on_benefit:
         return
     m.tally["problems"] += 1
@@ -118,15 +168,9 @@ def drift_hazards(b) -> tuple[float, float]:
     return annual_to_weekly(b.improve_spontaneous), annual_to_weekly(b.deteriorate_spontaneous)
 
 
-def schedule_drift(m, c) -> None:
-    """Spontaneous barrier change: the next improvement or deterioration of one rating."""
-    up, down = drift_hazards(m.b)
-    m.schedule(m.streams["drift"].geometric(min(1.0, up + down)), "drift", c)
-
-
 def drift(m, c) -> None:
-    rnd = m.streams["drift"].random
-    schedule_drift(m, c)
+    """Spontaneous barrier change this week: one rating improves or deteriorates."""
+    rnd = m.streams["drift_direction"].random
     if not c.on_benefit:
         return
     up, down = drift_hazards(m.b)
@@ -137,5 +181,5 @@ def drift(m, c) -> None:
         m.ratings_changed(c)
 
 
-__all__ = ["problem_arises", "build_office_days", "settle_visits", "settle_unsolved", "schedule_drift", "drift",
-           "schedule_problem"]
+__all__ = ["WeeklyHazards", "weekly_drift_and_problems", "problem_arises", "build_office_days", "settle_visits",
+           "settle_unsolved", "drift"]

@@ -73,6 +73,7 @@ class Citizen(mesa.Agent):
         self.salience_until = -1
         self.last_contact = -1
         self.pending_problems = 0
+        self.idx = -1                  # index into the model's weekly hazard arrays (sim/problems.py)
         # event clocks: kind -> token (a scheduled event is valid only while its token matches)
         self.clock: dict[str, int] = {}
         # 'ever' flags for outcomes
