@@ -85,11 +85,18 @@ def citizen_table(m) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def event_table(m) -> pd.DataFrame:
-    if not m.events:
+#: the event kinds the summary measures below read
+_SUMMARY_EVENTS = frozenset({"off", "placement", "hours", "exit"})
+
+
+def event_table(m, kinds: frozenset | None = None) -> pd.DataFrame:
+    """The per-citizen event history (week, citizen, event, detail); only the events of
+    ``kinds`` if given."""
+    events = m.events if kinds is None else [e for e in m.events if e[2] in kinds]
+    if not events:
         return pd.DataFrame({"week": pd.Series(dtype=int), "citizen": pd.Series(dtype=int),
                              "event": pd.Series(dtype=str), "detail": pd.Series(dtype=str)})
-    wk, cid, ev, det = zip(*m.events)
+    wk, cid, ev, det = zip(*events)
     return pd.DataFrame({"week": np.asarray(wk, dtype=np.int32), "citizen": np.asarray(cid, dtype=np.int64),
                          "event": pd.Categorical(ev), "detail": [str(d) for d in det]})
 
@@ -98,7 +105,7 @@ def compute(m) -> dict[str, float]:
     """All summary measures of a finished run."""
     t, H = m.tally, m.horizon
     out: dict[str, float] = {}
-    ev = event_table(m)
+    ev = event_table(m, _SUMMARY_EVENTS)
     first = {c.unique_id: c.first_week for c in m.citizens}
 
     # --- register measures: 'ever within 52 weeks of first observation' ----------------
