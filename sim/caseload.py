@@ -154,8 +154,8 @@ class Caseloads:
         # take cases from the most loaded colleagues until balanced
         donors = sorted((k for k in active if k is not new), key=lambda k: (-k.caseload, k.unique_id))
         for d in donors:
-            if new.caseload >= target:
-                break
+            if new.caseload >= target or d.caseload <= target + 1:
+                break        # donors come most loaded first: no later one has cases to spare
             for c in sorted(d.cases, key=lambda x: -x.unique_id):
                 if d.caseload <= target + 1 or new.caseload >= target:
                     break
