@@ -13,8 +13,12 @@ caseworker sits in an outreach office; on the other days at the central job cent
   first waiting visitor when free.  A visitor who waits longer than their patience, or
   is still waiting at closing time, leaves unserved.
 
-Cost grows with events: a caseworker-day with nothing to do creates no SimPy event,
-and a morning of meetings is one timeout.
+Booked meetings involve only the caseworker and the citizen, so each caseworker-day's
+meetings are held in a plain loop (caseworkers in id order, days in order) and only give
+the minutes they used.  SimPy runs where staff time is shared: each open-advice
+afternoon is a queue served by the staff of that office present that day, each
+starting when the office opens or when their meetings end, whichever is later.  Cost
+grows with events: a day without visitors creates no SimPy event.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ class OfficeDay:
 
 
 class Office:
-    """Runs one week of staff time in a persistent SimPy environment."""
+    """Runs one week of staff time; the open-advice queues in a persistent SimPy environment."""
 
     def __init__(self, model):
         self.model = model
@@ -64,14 +68,30 @@ class Office:
         """
         env = self.env
         start = week * WEEK
-        for od in office_days.values():
+        # mornings: booked meetings
+        used_on = {}
+        for cw, day in sorted(agendas, key=lambda k: (k[0].unique_id, k[1])):
+            used = self._meetings(cw, day, agendas[(cw, day)])
+            cw.minutes_used += used
+            used_on[(cw, day)] = used
+        # afternoons: open advice, staff of the office present that day share the visitors
+        staff = {}
+        for cw in self.model.caseworkers:
+            if cw.active and cw.office is not None:
+                for d in range(cw.estate_days):
+                    if (cw.office, d) in office_days:
+                        staff.setdefault((cw.office, d), []).append(cw)
+        for key in sorted(office_days):
+            od = office_days[key]
+            if not od.visits or key not in staff:
+                continue
             od.visits.sort(key=lambda v: v.arrival)
             od.queue = deque(od.visits)
-        busy = {cw for (cw, _d) in agendas} | {cw for cw in self.model.caseworkers
-                                                if cw.active and cw.office is not None and cw.estate_days
-                                                and any((cw.office, d) in office_days for d in range(cw.estate_days))}
-        for cw in sorted(busy, key=lambda k: k.unique_id):   # a fixed order keeps runs reproducible
-            env.process(self._workweek(cw, start, agendas, office_days))
+            day = key[1]
+            for cw in staff[key]:
+                used = used_on.get((cw, day), 0.0)
+                ready = max(od.open_at, start + day * DAY + WORKDAY_START + used)
+                env.process(self._open_advice(cw, od, ready, used))
         env.run(until=start + WEEK)
 
     def _meetings(self, cw, day, meetings) -> float:
@@ -89,50 +109,27 @@ class Office:
             used += m.meeting_at_appointment(c, cw, day, length, standard)
         return used
 
-    def _workweek(self, cw, start, agendas, office_days):
+    def _open_advice(self, cw, od: OfficeDay, ready: float, used: float):
+        """A caseworker on open-advice duty: from ``ready`` serve the first waiting visitor
+        while the office is open and the day's contact minutes last (``used`` already
+        went to meetings).  A visitor who waited longer than their patience leaves."""
         env, b = self.env, self.model.b
-        duty = [d for d in range(cw.estate_days) if (cw.office, d) in office_days] if cw.office is not None else []
-        if not duty:
-            # no open advice this week: the caseworker's days do not interact with anyone
-            # else's, so the week's meetings are held in order and time advances once
-            used = 0.0
-            for day in range(5):
-                meetings = agendas.get((cw, day))
-                if meetings:
-                    used += self._meetings(cw, day, meetings)
-            cw.minutes_used += used
-            if used > 0:
-                yield env.timeout(used)
-            return
-        for day in range(5):
-            meetings = agendas.get((cw, day))
-            od = office_days.get((cw.office, day)) if cw.in_estate(day) else None
-            if not meetings and od is None:
+        budget = cw.contact_minutes_per_day
+        if env.now < ready:
+            yield env.timeout(ready - env.now)
+        q = od.queue
+        patience = b.walkin_patience_minutes
+        served = 0.0
+        while q and env.now < od.close_at and used + served + b.dropin_minutes <= budget:
+            v = q[0]
+            if v.arrival > env.now:
+                yield env.timeout(min(v.arrival, od.close_at) - env.now)
                 continue
-            t_day = start + day * DAY + WORKDAY_START
-            if env.now < t_day:
-                yield env.timeout(t_day - env.now)
-            budget = cw.contact_minutes_per_day
-            used = 0.0
-            if meetings:
-                used = self._meetings(cw, day, meetings)
-                if used > 0:
-                    yield env.timeout(used)
-            if od is not None:
-                if env.now < od.open_at:
-                    yield env.timeout(od.open_at - env.now)
-                q = od.queue
-                patience = b.walkin_patience_minutes
-                while q and env.now < od.close_at and used + b.dropin_minutes <= budget:
-                    v = q[0]
-                    if v.arrival > env.now:
-                        yield env.timeout(min(v.arrival, od.close_at) - env.now)
-                        continue
-                    q.popleft()
-                    if env.now - v.arrival > patience:
-                        v.left = True
-                        continue
-                    yield env.timeout(b.dropin_minutes)
-                    used += b.dropin_minutes
-                    v.served = True
-            cw.minutes_used += used
+            q.popleft()
+            if env.now - v.arrival > patience:
+                v.left = True
+                continue
+            yield env.timeout(b.dropin_minutes)
+            served += b.dropin_minutes
+            v.served = True
+        cw.minutes_used += served
