@@ -65,6 +65,16 @@ FITTED_DIR = CALIBRATION_DIR / "fitted"
 #: z-score given to a statistic the model could not compute (NaN), so that such a
 #: parameter set is strongly penalised but the adaptive epsilon stays finite.
 NAN_Z = 10.0
+#: Factor on the covariance of the ABC-SMC proposal kernel (pyabc's Silverman bandwidth
+#: times this).  The importance weight of a particle is prior / proposal density.  With a
+#: flat prior and a roughly normal posterior of covariance S, a proposal of covariance
+#: s2 * S gives weights of finite variance only if s2 > 2 in every identified direction;
+#: the default kernel (Silverman: about 0.5 S at 200 particles, so s2 about 1.5) made the
+#: weights collapse onto a handful of particles in 14 dimensions (effective sample size
+#: 6 of 200 after three generations).  A factor of 3 makes the kernel about 1.4 S (s2
+#: about 2.4), at the price of a lower acceptance rate.
+KERNEL_SCALE = 3.0
+
 #: Floor on the Monte-Carlo sd, so that a statistic that happened not to vary in the
 #: pilot replications does not get an infinite weight.
 MC_SD_FLOOR = 0.002
@@ -508,7 +518,7 @@ def _usage(msg: str) -> Exception:
 def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS_DEFAULT,
                     priors_path: str | Path = PRIORS_DEFAULT, population: int | None = None,
                     generations: int = 6, particles: int = 200, seeds: int = 1,
-                    min_epsilon: float | None = None, workers: int | None = None,
+                    min_epsilon: float | None = None, kernel_scale: float = KERNEL_SCALE, workers: int | None = None,
                     scheduler: str | None = None, resume: bool = False, max_minutes: float | None = None,
                     runs_dir: str | Path = RUNS_DIR, fitted_dir: str | Path | None = FITTED_DIR,
                     scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
@@ -550,6 +560,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                              "start a new calibration with another --name")
         population, run_seed = meta["population"], meta["run_seed"]
         particles, seeds = meta["particles"], meta.get("seeds", 1)
+        kernel_scale = meta.get("kernel_scale", 1.0)
         min_epsilon = meta.get("min_epsilon", min_epsilon)
     else:
         if db.exists() and not force:
@@ -561,7 +572,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                 "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
                 "population": population, "population_cap": caps, "run_seed": run_seed, "particles": particles,
                 "seeds": seeds, "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
-                "transition": "MultivariateNormalTransition (pyabc default, Silverman bandwidth)",
+                "transition": f"MultivariateNormalTransition (Silverman bandwidth × {kernel_scale:g} on the covariance)",
+                "kernel_scale": kernel_scale,
                 "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation"
                 + (f", {seeds} replication seeds derived from it" if seeds > 1 else ""),
                 "sessions": []}
@@ -579,9 +591,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors})
     sampler = make_sampler(workers, scheduler)
     np.random.seed(run_seed % (2**32))
-    # a global multivariate-normal proposal: a local (nearest-neighbour) one made the
-    # importance weights collapse onto a few particles in 14 dimensions
-    transition = pyabc.transition.MultivariateNormalTransition()
+    # a wide multivariate-normal proposal, see KERNEL_SCALE
+    transition = pyabc.transition.MultivariateNormalTransition(scaling=kernel_scale)
     abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler, transitions=transition)
     url = f"sqlite:///{db}"
     if resume:

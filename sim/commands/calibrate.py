@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     p.add_argument("--particles", type=positive(int), default=200, help="particles per generation (default: %(default)s)")
     p.add_argument("--seeds", type=positive(int), default=1,
                    help="runs of every scenario per evaluation, averaged (default: %(default)s)")
+    p.add_argument("--kernel-scale", type=positive(float), default=None,
+                   help="factor on the proposal kernel's covariance (default: sim.calibration.KERNEL_SCALE)")
     p.add_argument("--min-epsilon", type=positive(float), default=None,
                    help="stop once epsilon (summed squared z) reaches this (default: the number of targets)")
     p.add_argument("--workers", type=positive(int), default=None, help="local worker processes (default: all cores)")
@@ -52,6 +54,7 @@ def run(args) -> int:
         res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors,
                               population=args.population, generations=args.generations, particles=args.particles,
                               seeds=args.seeds, min_epsilon=args.min_epsilon,
+                              **({"kernel_scale": args.kernel_scale} if args.kernel_scale else {}),
                               workers=args.workers, scheduler=args.scheduler, resume=args.resume,
                               max_minutes=args.max_minutes, fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
                               predictive_draws=args.predictive_draws, force=args.force)
