@@ -51,6 +51,8 @@ class OfficeDay:
     close_at: float
     visits: list = field(default_factory=list)
     queue: deque = field(default_factory=deque)
+    wake: object = None       # the shared wait for the next arrival (a SimPy timeout)
+    wake_at: float = -1.0
 
 
 class Office:
@@ -123,7 +125,11 @@ class Office:
         while q and env.now < od.close_at and used + served + b.dropin_minutes <= budget:
             v = q[0]
             if v.arrival > env.now:
-                yield env.timeout(min(v.arrival, od.close_at) - env.now)
+                # idle staff share one wait for the next visitor
+                at = min(v.arrival, od.close_at)
+                if od.wake is None or od.wake.callbacks is None or od.wake_at != at:
+                    od.wake, od.wake_at = env.timeout(at - env.now), at
+                yield od.wake
                 continue
             q.popleft()
             if env.now - v.arrival > patience:
