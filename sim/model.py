@@ -250,6 +250,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
             self.state_counts[new] += 1
             was_on_benefit = c.on_benefit
             c.state = new
+            c.on_benefit = new <= State.TRIN3
+            c.enrolled = State.TRIN1 <= new <= State.TRIN3
             if c.on_benefit != was_on_benefit:
                 self.hazards.update(c)      # problems and drift pause off benefit
             self.log(c, "state", int(new))
@@ -544,6 +546,8 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         counts = [0] * len(State)
         for c in self.citizens:
             counts[c.state] += 1
+            assert c.on_benefit == (c.state <= State.TRIN3) and c.enrolled == (State.TRIN1 <= c.state <= State.TRIN3), \
+                f"state flags of citizen {c.unique_id} out of step with {c.state.name}"
             assert c.hours >= 0, f"negative hours for citizen {c.unique_id}"
             if c.enrolled:
                 assert c.caseworker is not None and c.caseworker.active, f"citizen {c.unique_id} has no active caseworker"

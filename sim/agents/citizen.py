@@ -36,8 +36,11 @@ class Citizen(mesa.Agent):
         self.trust = trust
         self.no_work_experience = no_work_experience
         self.job_ready = job_ready
-        # pathway
+        # pathway (the state changes only through OutreachModel.set_state, which keeps
+        # the two flags below in step with it)
         self.state = State.NOT_ENROLLED
+        self.on_benefit = True         # not enrolled or in trin 1-3 (not self-sufficient, not exited)
+        self.enrolled = False          # in trin 1-3
         self.first_week = 0            # week of first observation (intake)
         self.enrolled_week: int | None = None
         self.plan_progress = 0.0       # trin 1 job plan progress (1.0 = wish clarified)
@@ -88,14 +91,6 @@ class Citizen(mesa.Agent):
         """The heavy part of the group (jobgaranti-midway-2019 L174-178): young people
         without direction, and immigrant women without labour-market experience."""
         return self.age < 30 or (self.immigrant and self.female and self.no_work_experience)
-
-    @property
-    def on_benefit(self) -> bool:
-        return self.state <= State.TRIN3
-
-    @property
-    def enrolled(self) -> bool:
-        return State.TRIN1 <= self.state <= State.TRIN3
 
     def refresh(self) -> tuple[bool, bool]:
         """Recompute the cached factors after a rating change.
