@@ -51,8 +51,8 @@ class OfficeDay:
     close_at: float
     visits: list = field(default_factory=list)
     queue: deque = field(default_factory=deque)
-    wake: object = None       # the shared wait for the next arrival (a SimPy timeout)
-    wake_at: float = -1.0
+    watching: bool = False    # an idle staff member is waiting at the door for the next visitor
+    idle: deque = field(default_factory=deque)   # other idle staff, each waiting for their turn (an event)
 
 
 class Office:
@@ -114,7 +114,11 @@ class Office:
     def _open_advice(self, cw, od: OfficeDay, ready: float, used: float):
         """A caseworker on open-advice duty: from ``ready`` serve the first waiting visitor
         while the office is open and the day's contact minutes last (``used`` already
-        went to meetings).  A visitor who waited longer than their patience leaves."""
+        went to meetings).  A visitor who waited longer than their patience leaves.
+
+        When no one is waiting, one idle staff member watches the door for the next
+        visitor and the others wait their turn in order; whoever stops watching hands the
+        door to the next, so an arrival wakes one process, not every idle one."""
         env, b = self.env, self.model.b
         budget = cw.contact_minutes_per_day
         if env.now < ready:
@@ -125,11 +129,16 @@ class Office:
         while q and env.now < od.close_at and used + served + b.dropin_minutes <= budget:
             v = q[0]
             if v.arrival > env.now:
-                # idle staff share one wait for the next visitor
-                at = min(v.arrival, od.close_at)
-                if od.wake is None or od.wake.callbacks is None or od.wake_at != at:
-                    od.wake, od.wake_at = env.timeout(at - env.now), at
-                yield od.wake
+                if od.watching:
+                    turn = env.event()
+                    od.idle.append(turn)
+                    yield turn
+                    continue
+                od.watching = True
+                yield env.timeout(min(v.arrival, od.close_at) - env.now)
+                od.watching = False
+                if od.idle:
+                    od.idle.popleft().succeed()
                 continue
             q.popleft()
             if env.now - v.arrival > patience:
@@ -139,3 +148,5 @@ class Office:
             served += b.dropin_minutes
             v.served = True
         cw.minutes_used += served
+        if od.idle:
+            od.idle.popleft().succeed()   # leaving: the next in line takes over

@@ -144,6 +144,29 @@ def test_open_advice_visits_and_their_effect_on_barriers():
     assert mean_over(open_, "ag_good_to_poor_12m") < mean_over(closed, "ag_good_to_poor_12m")
 
 
+
+def test_open_advice_staff_share_the_queue_and_all_go_home():
+    """Visitors are served first come, first served by whoever is free; at closing no
+    staff process is left waiting, and busy offices leave some visitors unserved."""
+    m = OutreachModel(scenario(600, 8, org=with_org(OUTREACH, caseworkers=6),
+                               behaviour={"problem_rate": 0.3, "dropin_probability": 0.9}), seed=4)
+    seen = []
+    run_week = m.office.run_week
+
+    def checked(week, agendas, office_days):
+        run_week(week, agendas, office_days)
+        for od in office_days.values():
+            assert not od.idle and not od.watching, "staff still waiting after the office closed"
+            served = [v for v in od.visits if v.served]
+            assert all(not v.left for v in served)
+            seen.extend(od.visits)
+    m.office.run_week = checked
+    m.run()
+    assert seen and any(v.served for v in seen)
+    assert m.tally["visits_served"] + m.tally["visits_unserved"] == m.tally["visits_case"]
+    assert m.tally["visits_unserved"] > 0         # more visitors than staff time
+
+
 # ------------------------------------------------------------------ processes 6-8: the trin pathway
 def test_trin_model_speeds_up_clarification():
     off = run(scenario(600, 26, org=with_org(CENTRAL, caseworkers=12, meeting_interval_weeks=2)))
