@@ -510,6 +510,12 @@ class CalibrationResult:
     meta: dict = field(repr=False, default_factory=dict)
 
 
+def _relative(path: Path) -> str:
+    """A path inside the project as written from its root (so records do not name a machine's folders)."""
+    p = Path(path).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
+
 def _usage(msg: str) -> Exception:
     from .cli import UsageError
     return UsageError(msg)
@@ -554,6 +560,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         if not db.exists() or not meta_path.exists():
             raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name})")
         meta = json.loads(meta_path.read_text())
+        meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
         for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
             if meta[key] != file_hash(p):
                 raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
@@ -568,7 +575,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         for p in (db, meta_path):
             if p.exists():
                 p.unlink()
-        meta = {"name": name, "targets": str(targets_path), "priors": str(priors_path),
+        meta = {"name": name, "targets": _relative(targets_path), "priors": _relative(priors_path),
                 "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
                 "population": population, "population_cap": caps, "run_seed": run_seed, "particles": particles,
                 "seeds": seeds, "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
@@ -825,6 +832,7 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
     out_dir.mkdir(parents=True, exist_ok=True)
     post = posterior_frame(history, order=[p.name for p in priors])
     post.to_parquet(out_dir / "posterior.parquet", index=False)
+    (out_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
     t0 = time.time()
     pred = posterior_predictive(model, post, draws, run_seed, workers)
     pred_seconds = time.time() - t0
@@ -920,6 +928,8 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
           "- `posterior.parquet`: final generation, one column per parameter plus `weight` (normalised); "
           "`fremskudt run --posterior` draws from it.",
           "- `predictive.csv`: the posterior-predictive simulations; `fit.csv`, `parameters.csv`: the tables above.",
+          "- `run.json`: the run's record (targets and priors with their hashes, population, seeds, Monte-Carlo sd, "
+          "sessions with their wall time and evaluations).",
           f"- pyabc history: `calibration/runs/{meta['name']}.db` (run id {meta['run_id']}), not versioned.", ""]
     notes = out_dir / "notes.md"
     if notes.exists():

@@ -59,7 +59,7 @@ def test_recovers_known_parameters_and_writes_fit(tmp_path):
         # and the data identify it: the posterior is much narrower than the prior (0.31 wide)
         assert hi - lo < 0.2
     out = res.out_dir
-    for f in ("posterior.parquet", "report.md", "targets.png", "parameters.png", "fit.csv"):
+    for f in ("posterior.parquet", "report.md", "targets.png", "parameters.png", "fit.csv", "run.json"):
         assert (out / f).exists(), f
     on_disk = pd.read_parquet(out / "posterior.parquet")
     assert list(on_disk.columns) == ["noshow_central", "cancel_central", "weight"]
@@ -242,3 +242,8 @@ def test_committed_posterior_matches_the_priors():
     assert (post["weight"] >= 0).all() and post["weight"].sum() > 0
     for p in load_priors():
         assert post[p.name].between(p.low, p.high).all(), p.name
+    # ... and to the shipped targets and priors files, byte for byte
+    import json
+    from sim.calibration import PRIORS_DEFAULT, TARGETS_DEFAULT, file_hash
+    run = json.loads((root / "calibration" / "fitted" / "default" / "run.json").read_text())
+    assert run["targets_hash"] == file_hash(TARGETS_DEFAULT) and run["priors_hash"] == file_hash(PRIORS_DEFAULT)
