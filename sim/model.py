@@ -4,8 +4,8 @@ Each week (see docs/ODD.md, 'Process overview and scheduling'):
 
 1. staff events (a caseworker leaves, a replacement starts);
 2. citizen events due this week from the event calendar (exits, spells off benefit,
-   relapses, barrier drift, problems, placement ends and breakdowns, paid-hours
-   progression);
+   relapses, placement ends and breakdowns, paid-hours progression), then this week's
+   barrier drift and problems, drawn for everyone on benefit at once;
 3. intake of new referrals and enrolment from the waiting list into case loads;
 4. mandatory meetings due this week are booked into caseworkers' days;
 5. the office week runs in SimPy (meetings, no-shows, open advice);
@@ -17,6 +17,8 @@ Each week (see docs/ODD.md, 'Process overview and scheduling'):
 Rules that apply to one citizen at a time are events in a calendar: the time to the
 next event is drawn from the rule's weekly hazard, and redrawn whenever the state that
 sets the hazard changes.  Cost therefore grows with events, not citizens × weeks.
+Drift and problems, which act alike on everyone on benefit, are one vectorised draw a
+week over a numpy array of probabilities (sim/problems.py, ``WeeklyHazards``).
 """
 
 from __future__ import annotations

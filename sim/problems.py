@@ -5,8 +5,10 @@ placement) arise as a Poisson process whose rate grows with the number of Udvikl
 factors rated 1-2; a citizen meets a problem in a week with probability 1 - exp(-rate).
 Barrier drift is a spontaneous improvement or deterioration of one rating.  Both rules
 act alike on everyone on benefit, so each week they are drawn for the whole population
-at once (:class:`WeeklyHazards`) and only the citizens they hit are handled one by one.  A citizen whose area has an outreach office with open advice drops
-in on an opening day with a probability that grows with trust.  A served visit solves
+at once (:class:`WeeklyHazards`) and only the citizens they hit are handled one by one.
+
+A citizen whose area has an outreach office with open advice drops in on an opening
+day with a probability that grows with trust.  A served visit solves
 the problem; an unsolved one may worsen a barrier (one rating down) and may break down
 a company placement.  Debt counselling by the housing organisation, where offered,
 solves a few of the problems open advice did not.
