@@ -8,7 +8,7 @@ Each week (see docs/ODD.md, 'Process overview and scheduling'):
    barrier drift and problems, drawn for everyone on benefit at once;
 3. intake of new referrals and enrolment from the waiting list into case loads;
 4. mandatory meetings due this week are booked into caseworkers' days;
-5. the office week runs in SimPy (meetings, no-shows, open advice);
+5. the office week: booked meetings (no-shows, cancellations), then open advice in SimPy;
 6. unsolved problems take effect;
 7. mentors and group courses;
 8. company consultants seek job matches (trin 2);
