@@ -263,18 +263,26 @@ def load_scenario_overrides(path: str | Path = TARGETS_DEFAULT, *, scenario_dir:
     that define the observation window of a target's setting (e.g. the 26 weeks of an
     intensive-contact trial), applied on top of the scenario file when calibrating."""
     path = Path(path)
-    data = _read_mapping(path)
-    over = data.get("scenario_overrides") or {}
-    if not isinstance(over, dict):
-        raise CalibrationError(path, "scenario_overrides", over, "a mapping of scenario file to overrides")
-    used = {t.get("scenario") for t in data.get("targets") or [] if isinstance(t, dict)}
+    over = _per_scenario_section(path, "scenario_overrides", "overrides")
     for name, o in over.items():
-        key = f"scenario_overrides.{name}"
-        if name not in used:
-            raise CalibrationError(path, key, name, f"overrides must name a scenario used by a target: {', '.join(sorted(used))}")
         if not isinstance(o, dict):
-            raise CalibrationError(path, key, o, "a mapping of scenario keys to values")
+            raise CalibrationError(path, f"scenario_overrides.{name}", o, "a mapping of scenario keys to values")
     return {k: dict(v) for k, v in over.items()}
+
+
+def _per_scenario_section(path: Path, section: str, what: str) -> dict:
+    """An optional ``section: {scenario: ...}`` of a targets file, whose scenarios must be
+    ones a target uses."""
+    data = _read_mapping(path)
+    entries = data.get(section) or {}
+    if not isinstance(entries, dict):
+        raise CalibrationError(path, section, entries, f"a mapping of scenario file to {what}")
+    used = {t.get("scenario") for t in data.get("targets") or [] if isinstance(t, dict)}
+    for name in entries:
+        if name not in used:
+            raise CalibrationError(path, f"{section}.{name}", name,
+                                   f"{what} must name a scenario used by a target: {', '.join(sorted(used))}")
+    return entries
 
 
 def load_population_caps(path: str | Path = TARGETS_DEFAULT) -> dict[str, int]:
@@ -283,18 +291,9 @@ def load_population_caps(path: str | Path = TARGETS_DEFAULT) -> dict[str, int]:
     alike, see :func:`scale_scenario`).  Meant for targets that do not depend on scale,
     such as attendance, so that their scenario costs less per evaluation."""
     path = Path(path)
-    data = _read_mapping(path)
-    caps = data.get("population_cap") or {}
-    if not isinstance(caps, dict):
-        raise CalibrationError(path, "population_cap", caps, "a mapping of scenario file to a number of citizens")
-    used = {t.get("scenario") for t in data.get("targets") or [] if isinstance(t, dict)}
-    out = {}
-    for name, v in caps.items():
-        key = f"population_cap.{name}"
-        if name not in used:
-            raise CalibrationError(path, key, name, f"caps must name a scenario used by a target: {', '.join(sorted(used))}")
-        out[name] = int(_num(path, key, v, "a positive whole number of citizens", positive=True, integer=True))
-    return out
+    caps = _per_scenario_section(path, "population_cap", "caps")
+    return {name: int(_num(path, f"population_cap.{name}", v, "a positive whole number of citizens",
+                           positive=True, integer=True)) for name, v in caps.items()}
 
 
 @dataclass(frozen=True)
