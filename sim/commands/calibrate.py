@@ -8,7 +8,7 @@ from ..cli import positive
 
 
 def register(subparsers) -> None:
-    from ..calibration import PRIORS_DEFAULT, TARGETS_DEFAULT
+    from ..calibration import KERNEL_SCALE, PRIORS_DEFAULT, TARGETS_DEFAULT
     p = subparsers.add_parser(
         "calibrate", help="calibrate behavioural parameters to the reported outcomes (ABC-SMC)",
         description="ABC-SMC (pyabc) calibration: one parameter set must reproduce every target in its scenario. "
@@ -25,14 +25,15 @@ def register(subparsers) -> None:
     p.add_argument("--particles", type=positive(int), default=200, help="particles per generation (default: %(default)s)")
     p.add_argument("--seeds", type=positive(int), default=1,
                    help="runs of every scenario per evaluation, averaged (default: %(default)s)")
-    p.add_argument("--kernel-scale", type=positive(float), default=None,
-                   help="factor on the proposal kernel's covariance (default: sim.calibration.KERNEL_SCALE)")
+    p.add_argument("--kernel-scale", type=positive(float), default=KERNEL_SCALE,
+                   help="factor on the proposal kernel's covariance (default: %(default)s)")
     p.add_argument("--min-epsilon", type=positive(float), default=None,
                    help="stop once epsilon (summed squared z) reaches this (default: the number of targets)")
     p.add_argument("--workers", type=positive(int), default=None, help="local worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: local cores)")
-    p.add_argument("--resume", action="store_true", help="continue calibration NAME from its stored history")
+    p.add_argument("--resume", action="store_true", help="continue calibration NAME from its stored history, with the population, "
+                        "particles, seeds, kernel scale and minimum epsilon it was started with")
     p.add_argument("--force", action="store_true", help="start NAME afresh, discarding its stored history")
     p.add_argument("--max-minutes", type=positive(float), default=None,
                    help="stop after the generation in which this wall time is passed")
@@ -54,7 +55,7 @@ def run(args) -> int:
         res = run_calibration(args.name, targets_path=args.targets, priors_path=args.priors,
                               population=args.population, generations=args.generations, particles=args.particles,
                               seeds=args.seeds, min_epsilon=args.min_epsilon,
-                              **({"kernel_scale": args.kernel_scale} if args.kernel_scale else {}),
+                              kernel_scale=args.kernel_scale,
                               workers=args.workers, scheduler=args.scheduler, resume=args.resume,
                               max_minutes=args.max_minutes, fitted_dir=args.out or FITTED_DIR, run_seed=args.seed,
                               predictive_draws=args.predictive_draws, force=args.force)
