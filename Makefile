@@ -29,7 +29,7 @@ bench: setup
 	$(BIN)/python -m benchmarks all
 
 docs: setup
-	$(BIN)/python -m sim.parameters
+	$(BIN)/python -m sim.spec
 
 clean:
 	rm -rf $(VENV) results

@@ -42,7 +42,7 @@ def _load(path):
     try:
         from sim import load_scenario
     except ImportError:  # pragma: no cover - older layouts
-        from sim.scenario import load_scenario
+        from sim.spec.scenario import load_scenario
     return load_scenario(path)
 
 
@@ -57,7 +57,7 @@ def scenario_files() -> list[Path]:
 
 
 def run_all(base_seed: int, n: int, workers: int) -> pd.DataFrame:
-    from sim.rng import replication_seeds
+    from sim.model.rng import replication_seeds
     seeds = replication_seeds(base_seed, n)
     rows = []
     with ProcessPoolExecutor(max_workers=workers) as pool:

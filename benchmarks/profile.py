@@ -40,8 +40,8 @@ def flat_self_time(session, top: int) -> list[str]:
 
 
 def profile(setting: str, weeks: int | None, runs: int, out_dir: Path = OUT, top: int = 40) -> Path:
-    from sim.model import OutreachModel
-    from sim.outcomes import compute
+    from sim.model.model import OutreachModel
+    from sim.experiment.outcomes import compute
 
     sc = settings.build(setting, None, weeks)
     prof = Profiler(interval=0.001, use_timing_thread=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario import SCENARIO_DIR, Scenario, load_scenario, validate_mapping
+from sim.spec.scenario import SCENARIO_DIR, Scenario, load_scenario, validate_mapping
 
 COPENHAGEN_FILE = SCENARIO_DIR / "copenhagen-outreach.yaml"
 

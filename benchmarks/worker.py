@@ -28,7 +28,7 @@ def _rss_mb() -> float:
 
 def count_work(m) -> dict:
     """Agent-weeks, citizen-weeks and model events of a finished model."""
-    from sim.states import State
+    from sim.model.states import State
 
     names = [s.name.lower() for s in State]
     citizen_weeks = sum(sum(row[n] for n in names) for row in m.weekly)
@@ -44,8 +44,8 @@ def count_work(m) -> dict:
 def run(spec: dict) -> list[dict]:
     import sim
     from benchmarks import settings
-    from sim.model import OutreachModel
-    from sim.outcomes import compute
+    from sim.model.model import OutreachModel
+    from sim.experiment.outcomes import compute
 
     baseline = _rss_mb()
     out = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario import Scenario
+from sim.spec.scenario import Scenario
 
 OUTREACH = dict(location="split", outreach_offices=2, days_in_estate=2.7, open_advice_days=3, mentors=1,
                 company_consultants=1, caseworkers=5)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import app
-from sim.commands.app import server_command, server_env
+from sim.interface import app
+from sim.interface.commands.app import server_command, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -99,12 +99,12 @@ def test_page_and_dashboard_render_and_follow_the_model():
 
 
 def test_cli_builds_the_server_command():
-    from sim.cli import build_parser
+    from sim.interface.cli import build_parser
 
     args = build_parser().parse_args(["app", "--no-browser", "--port", "9999"])
     assert args.host == "127.0.0.1" and args.port == 9999 and args.no_browser
     cmd = server_command(args.host, args.port)
-    assert "sim.app:Page" in cmd and cmd[cmd.index("--port") + 1] == "9999"
+    assert "sim.interface.app:Page" in cmd and cmd[cmd.index("--port") + 1] == "9999"
 
 
 # ----------------------------------------------------------------------------- in the browser

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from sim.barriers import CATEGORIES, category, draw_ratings, factors, improve, deteriorate
+from sim.model.barriers import CATEGORIES, category, draw_ratings, factors, improve, deteriorate
 
 
 def ratings_from_factors(f):

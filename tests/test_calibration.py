@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.calibration import (CalibrationError, MultiScenarioModel, ZScoreDistance, load_priors, load_targets,
+from sim.analysis.calibration import (CalibrationError, MultiScenarioModel, ZScoreDistance, load_priors, load_targets,
                              parameter_seed, run_calibration, scale_scenario, weighted_quantile)
-from sim.cli import main
-from sim.scenario import Scenario, ScenarioError
-from sim.simulate import simulate
+from sim.interface.cli import main
+from sim.spec.scenario import Scenario, ScenarioError
+from sim.experiment.simulate import simulate
 
 TRUTH = {"noshow_central": 0.16, "cancel_central": 0.10}
 SC = {"tiny-central.yaml": Scenario(population={"size": 150}, horizon_weeks=16)}
@@ -116,7 +116,7 @@ def test_model_sd_widens_the_distance(tmp_path):
 
 
 def test_seeds_per_evaluation_average_the_runs(tmp_path):
-    from sim.rng import replication_seeds
+    from sim.model.rng import replication_seeds
     tp, _ = _files(tmp_path, {"noshow_share_central": 0.2, "cancel_share_central": 0.1})
     targets = load_targets(tp, scenarios=SC)
     one, three = MultiScenarioModel(targets, SC, run_seed=1), MultiScenarioModel(targets, SC, run_seed=1, seeds=3)
@@ -205,7 +205,7 @@ def test_cli_resume_unknown_name_exit_2(capsys):
 
 
 def test_scenario_overrides_set_observation_window(tmp_path):
-    from sim.calibration import load_scenario_overrides, resolve_scenarios
+    from sim.analysis.calibration import load_scenario_overrides, resolve_scenarios
     data = _one()
     data["scenario_overrides"] = {"central-jobcentre.yaml": {"horizon_weeks": 26}}
     p = _write(tmp_path, data)
@@ -219,7 +219,7 @@ def test_scenario_overrides_set_observation_window(tmp_path):
 
 
 def test_population_cap_scales_only_its_scenario(tmp_path):
-    from sim.calibration import load_population_caps, resolve_scenarios
+    from sim.analysis.calibration import load_population_caps, resolve_scenarios
     data = _one()
     data["targets"].append(dict(data["targets"][0], id="b", scenario="copenhagen-outreach.yaml"))
     data["population_cap"] = {"central-jobcentre.yaml": 300}
@@ -244,6 +244,6 @@ def test_committed_posterior_matches_the_priors():
         assert post[p.name].between(p.low, p.high).all(), p.name
     # ... and to the shipped targets and priors files, byte for byte
     import json
-    from sim.calibration import PRIORS_DEFAULT, TARGETS_DEFAULT, file_hash
+    from sim.analysis.calibration import PRIORS_DEFAULT, TARGETS_DEFAULT, file_hash
     run = json.loads((root / "calibration" / "fitted" / "default" / "run.json").read_text())
     assert run["targets_hash"] == file_hash(TARGETS_DEFAULT) and run["priors_hash"] == file_hash(PRIORS_DEFAULT)

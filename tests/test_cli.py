@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import report
-from sim.cli import main
-from sim.outcomes import DEFINITIONS
-from sim.rng import replication_seeds
-from sim.scenario import SCENARIO_DIR
+from sim.interface import report
+from sim.interface.cli import main
+from sim.experiment.outcomes import DEFINITIONS
+from sim.model.rng import replication_seeds
+from sim.spec.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = {  # file text, pieces the message must contain (see also test_scenarios.py)

@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from sim.parameters import Behaviour, parameter_markdown
-from sim.outcomes import DEFINITIONS
+from sim.spec.parameters import Behaviour, parameter_markdown
+from sim.experiment.outcomes import DEFINITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_parameter_table_is_generated_from_the_code():
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == parameter_markdown(), \
-        "docs/parameters.md is stale: run `python -m sim.parameters`"
+        "docs/parameters.md is stale: run `python -m sim.spec`"
 
 
 def test_every_parameter_has_unit_range_and_source():

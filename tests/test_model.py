@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from sim import OutreachModel, simulate
-from sim.outcomes import DEFINITIONS
-from sim.rng import Streams, replication_seeds
-from sim.states import Placement, State
+from sim.experiment.outcomes import DEFINITIONS
+from sim.model.rng import Streams, replication_seeds
+from sim.model.states import Placement, State
 
 from helpers import CENTRAL, OUTREACH, scenario, with_org
 

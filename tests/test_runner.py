@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import runner
-from sim.cli import main
-from sim.rng import replication_seeds
-from sim.scenario import SCENARIO_DIR, load_scenario
+from sim.experiment import runner
+from sim.interface.cli import main
+from sim.model.rng import replication_seeds
+from sim.spec.scenario import SCENARIO_DIR, load_scenario
 
 SMALL = {"population": {"size": 150}, "horizon_weeks": 20}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.spec.scenario import ScenarioError, load_scenario
 
 
 def write(tmp_path, name, text):

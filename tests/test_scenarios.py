@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.outcomes import DEFINITIONS
-from sim.scenario import SCENARIO_DIR, ScenarioError, load_scenario
+from sim.interface.cli import main
+from sim.experiment.outcomes import DEFINITIONS
+from sim.spec.scenario import SCENARIO_DIR, ScenarioError, load_scenario
 
 SHIPPED = sorted(SCENARIO_DIR.glob("*.yaml"))
 EXPECTED = {"default", "central-jobcentre", "copenhagen-outreach", "jobgaranti-outreach", "small-caseload",

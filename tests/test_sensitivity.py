@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli import UsageError, main
-from sim.scenario import Scenario
-from sim.sensitivity import parse_factors, run_sensitivity
+from sim.interface.cli import UsageError, main
+from sim.spec.scenario import Scenario
+from sim.analysis.sensitivity import parse_factors, run_sensitivity
 
 SC = Scenario(population={"size": 120}, horizon_weeks=16)
 

@@ -281,7 +281,7 @@ class Behaviour(BaseModel):
 def parameter_markdown() -> str:
     """The parameter table as markdown (written to docs/parameters.md)."""
     lines = ["# Behavioural parameters", "",
-             "Generated from `sim/parameters.py` by `python -m sim.parameters`; do not edit by hand.",
+             "Generated from `sim/spec/parameters.py` by `python -m sim.spec`; do not edit by hand.",
              "Sources name an evidence digest in `../shared/evidence/` and its line (L) or target (T);",
              "`assumed` means no digest gives the value.", "",
              "| name | default | unit | plausible range | source | meaning |", "|---|---|---|---|---|---|"]
@@ -291,8 +291,9 @@ def parameter_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover - documentation generator
-    from pathlib import Path
-    out = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
+def write_docs() -> None:
+    """Regenerate docs/parameters.md from the table above."""
+    from sim.paths import DOCS_DIR
+    out = DOCS_DIR / "parameters.md"
     out.write_text(parameter_markdown(), encoding="utf-8")
     print(f"wrote {out}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mesa
 
-from ..barriers import category_of_factors, factors
-from ..states import OffKind, Placement, State
+from sim.model.barriers import category_of_factors, factors
+from sim.model.states import OffKind, Placement, State
 
 
 class Citizen(mesa.Agent):

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .parameters import WEEKS_PER_MONTH
-from .states import OffKind, Placement
+from sim.spec.parameters import WEEKS_PER_MONTH
+from sim.model.states import OffKind, Placement
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
 DEFINITIONS: dict[str, str] = {

@@ -19,9 +19,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim.errors import ScenarioError
+from sim.paths import SCENARIO_DIR
+
 from .parameters import Behaviour
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 CATEGORIES = ("A", "B", "C", "D", "E", "F", "G")
 
 
@@ -189,14 +191,6 @@ class Scenario(_Closed):
 # --------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------
-
-class ScenarioError(Exception):
-    """A scenario file is unreadable or invalid. ``str(err)`` is a complete user message."""
-
-    def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
-        self.file, self.key, self.value, self.allowed = (str(file) if file else "<scenario>"), key, value, allowed
-        super().__init__(f"{self.file}: {key or '(top level)'}: bad value {value!r}; {allowed}")
-
 
 def _deep_merge(base: dict, over: dict) -> dict:
     out = dict(base)

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import mesa
 
-from .model import OutreachModel
-from .outcomes import compute
-from .scenario import SCENARIO_DIR, Scenario, load_scenario
-from .states import State
+from sim.model.model import OutreachModel
+from sim.experiment.outcomes import compute
+from sim.paths import SCENARIO_DIR
+from sim.spec.scenario import Scenario, load_scenario
+from sim.model.states import State
 
 BUILTIN = "(built-in default)"
 PREFERRED = ("default", "copenhagen-outreach", "central-jobcentre")

@@ -1,4 +1,4 @@
-"""``fremskudt app``: serve the workshop app (:mod:`sim.app`) in the browser."""
+"""``fremskudt app``: serve the workshop app (:mod:`sim.interface.app`) in the browser."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 import time
 import webbrowser
 
-APP = "sim.app:Page"
+APP = "sim.interface.app:Page"
 
 
 def server_command(host: str, port: int) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from ..scenario import SCENARIO_DIR
+from sim.paths import SCENARIO_DIR
 
 
 def register(subparsers) -> None:

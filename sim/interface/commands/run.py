@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import report, runner
-from ..cli import UsageError
-from ..outcomes import DEFINITIONS
-from ..scenario import Scenario, load_scenario
+from sim.interface import report
+from sim.experiment import runner
+from sim.errors import UsageError
+from sim.experiment.outcomes import DEFINITIONS
+from sim.spec.scenario import Scenario, load_scenario
 
 DEFAULT_SCENARIO = "default"
 KEY_OUTCOMES = report.KEY_OUTCOMES

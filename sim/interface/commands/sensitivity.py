@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import positive
+from sim.interface.cli import positive
 
 DEFAULT_OUTCOMES = "ever_self_sufficient_52w,noshow_share,ag_good_kept_12m"
 
@@ -43,11 +43,11 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import os
 
-    from ..calibration import load_priors, scale_scenario
-    from ..scenario import load_scenario
-    from ..sensitivity import parse_factors, run_sensitivity
+    from sim.analysis.calibration import load_priors, scale_scenario
+    from sim.spec.scenario import load_scenario
+    from sim.analysis.sensitivity import parse_factors, run_sensitivity
 
-    from ..scenario import SCENARIO_DIR
+    from sim.paths import SCENARIO_DIR
     path = Path(args.scenario)
     if not path.exists() and (SCENARIO_DIR / path).exists():
         path = SCENARIO_DIR / path

@@ -26,17 +26,14 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .parameters import Behaviour
-from .rng import replication_seeds
-from .scenario import Scenario
+from sim.errors import RunError
+from sim.spec.parameters import Behaviour
+from sim.model.rng import replication_seeds
+from sim.spec.scenario import Scenario
 
 POSTERIOR_FILE = "posterior.parquet"
 DASK_CONNECT_TIMEOUT = "15s"
 WEIGHT_COLUMN = "weight"
-
-
-class RunError(Exception):
-    """A user-facing problem with the run's inputs (bad posterior, bad scheduler address)."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ def register(subparsers) -> None:
 
 
 def _compare(args) -> int:
-    from ..cli import UsageError
+    from sim.errors import UsageError
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenarios, e.g. fremskudt compare central-jobcentre default")
     return execute_command(args, list(args.scenarios), kind="compare")

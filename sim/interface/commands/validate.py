@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..scenario import ScenarioError, load_scenario
+from sim.spec.scenario import ScenarioError, load_scenario
 
 
 def register(subparsers) -> None:

@@ -11,9 +11,9 @@ from typing import Mapping
 
 import mesa
 
-from .model import OutreachModel
+from sim.model.model import OutreachModel
 from .outcomes import Outcomes, citizen_table, compute, event_table, weekly_table
-from .scenario import Scenario, load_scenario
+from sim.spec.scenario import Scenario, load_scenario
 
 
 def _as_scenario(scenario: Scenario | str | Path) -> Scenario:
@@ -37,7 +37,7 @@ def simulate(scenario: Scenario | str | Path, seed: int | None = None,
     ``parameters`` overrides behavioural parameters by name.  With ``detail=False``
     only the summary dict is returned (fast path for calibration).
 
-    >>> from sim.scenario import Scenario
+    >>> from sim.spec.scenario import Scenario
     >>> out = simulate(Scenario(population={"size": 100}, horizon_weeks=8), seed=3)
     >>> 0.0 <= out.summary["noshow_share"] <= 1.0
     True

@@ -23,7 +23,7 @@ import numpy as np
 from .attendance import expit
 from .barriers import deteriorate, improve, is_good
 from .office import DAY, WEEK, WORKDAY_START, OfficeDay, Visit
-from .parameters import annual_to_weekly
+from sim.spec.parameters import annual_to_weekly
 from .pathway import add_progress, end_placement
 from .states import Placement, State
 

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .outcomes import DEFINITIONS
-from .scenario import SCENARIO_DIR, Scenario
+from sim.experiment.outcomes import DEFINITIONS
+from sim.errors import OutputExists
+from sim.paths import ROOT, SCENARIO_DIR
+from sim.spec.scenario import Scenario
 
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib")
 STATES = ("not_enrolled", "trin1", "trin2", "trin3", "self_sufficient", "exited")
@@ -48,10 +50,6 @@ FIGURES = {
     "staff.png": "Staff: share of caseworker contact time used, and active caseworkers and waiting referrals over time",
     "paid_hours.png": "Ordinary paid hours per month at the end of the run, citizens with any paid hours",
 }
-
-
-class OutputExists(Exception):
-    """The output folder exists and ``force`` was not given."""
 
 
 # --------------------------------------------------------------------------------------
@@ -100,7 +98,7 @@ def reported_origin(path: str | Path) -> dict[str, str]:
 
 def git_state(repo: Path | None = None) -> dict[str, Any]:
     """Commit and dirtiness of the source tree (None outside git)."""
-    repo = repo or Path(__file__).resolve().parent.parent
+    repo = repo or ROOT
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=10)
         if commit.returncode != 0:

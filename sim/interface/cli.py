@@ -1,6 +1,6 @@
 """Command line: ``fremskudt <command> ...`` (also ``python -m sim``).
 
-Each command lives in its own module under :mod:`sim.commands` and exposes
+Each command lives in its own module under :mod:`sim.interface.commands` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to a callable taking
 the parsed arguments and returning an exit status.  Bad input (a broken scenario file,
 an unknown option value) prints one clear message to stderr and exits with status 2.
@@ -13,13 +13,9 @@ import importlib
 import pkgutil
 import sys
 
-from .scenario import ScenarioError
+from sim.errors import FremskudtError, UsageError  # noqa: F401 (UsageError: re-exported for commands)
 
 EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """A user-facing input error (exit status 2, no traceback)."""
 
 
 def positive(kind=int):
@@ -54,10 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ScenarioError as e:
-        print(f"fremskudt: error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except UsageError as e:
+    except FremskudtError as e:
         print(f"fremskudt: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

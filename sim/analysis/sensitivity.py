@@ -27,10 +27,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .outcomes import DEFINITIONS
-from .parameters import Behaviour
-from .rng import replication_seeds
-from .scenario import Scenario, ScenarioError, validate_mapping
+from sim.experiment.outcomes import DEFINITIONS
+from sim.spec.parameters import Behaviour
+from sim.model.rng import replication_seeds
+from sim.errors import ScenarioError, UsageError
+from sim.spec.scenario import Scenario, validate_mapping
 
 #: Numeric organisation levers and the range screened by default.  A pair is absolute;
 #: ("x", a, b) is a multiple of the scenario's own value.
@@ -66,7 +67,6 @@ class Factor:
 
 
 def _usage(msg: str) -> Exception:
-    from .cli import UsageError
     return UsageError(msg)
 
 
@@ -163,7 +163,7 @@ def apply(scenario: Scenario, factors: Sequence[Factor], values: Sequence[float]
 
 
 def _evaluate(args) -> list[float]:
-    from .simulate import simulate
+    from sim.experiment.simulate import simulate
     scenario, factors, row, outcomes, seeds = args
     try:
         sc, params = apply(scenario, factors, row)

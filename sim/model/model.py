@@ -35,9 +35,9 @@ from .meetings import Meetings
 from .attendance import AttendanceRule, SanctionRule, logit
 from .barriers import CATEGORIES, draw_ratings, improve, is_good
 from .office import Office
-from .parameters import Behaviour, annual_to_weekly
+from sim.spec.parameters import Behaviour, annual_to_weekly
 from .rng import Streams
-from .scenario import Scenario
+from sim.spec.scenario import Scenario
 from .states import OffKind, Placement, State
 
 
@@ -47,7 +47,7 @@ _ON_BENEFIT_CLOCKS = ("exit_other", "job_exit", "restgroup")
 class OutreachModel(Caseloads, Meetings, mesa.Model):
     """Agent-based model of outreach employment (fremskudt beskæftigelsesindsats).
 
-    >>> from sim.scenario import Scenario
+    >>> from sim.spec.scenario import Scenario
     >>> m = OutreachModel(Scenario(population={"size": 50}, horizon_weeks=4), seed=1)
     >>> m.run(); sum(m.state_counts) == 50
     True

@@ -14,7 +14,7 @@ import heapq
 
 from . import pathway
 from .agents import Caseworker
-from .parameters import annual_to_weekly
+from sim.spec.parameters import annual_to_weekly
 from .states import State
 
 

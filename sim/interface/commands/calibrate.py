@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import positive
+from sim.interface.cli import positive
 
 
 def register(subparsers) -> None:
-    from ..calibration import KERNEL_SCALE, PRIORS_DEFAULT, TARGETS_DEFAULT
+    from sim.analysis.calibration import KERNEL_SCALE, PRIORS_DEFAULT, TARGETS_DEFAULT
     p = subparsers.add_parser(
         "calibrate", help="calibrate behavioural parameters to the reported outcomes (ABC-SMC)",
         description="ABC-SMC (pyabc) calibration: one parameter set must reproduce every target in its scenario. "
@@ -47,8 +47,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import sys
 
-    from ..calibration import FITTED_DIR, run_calibration
-    from ..cli import UsageError
+    from sim.analysis.calibration import FITTED_DIR, run_calibration
+    from sim.errors import UsageError
     if args.resume and args.force:
         raise UsageError("--resume and --force cannot be combined")
     try:

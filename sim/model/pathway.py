@@ -10,7 +10,7 @@ ordinary hours, and agreements on hours 'på sigt' are rarer.
 from __future__ import annotations
 
 from .barriers import is_good
-from .parameters import WEEKS_PER_MONTH, annual_to_weekly
+from sim.spec.parameters import WEEKS_PER_MONTH, annual_to_weekly
 from .states import OffKind, Placement, State
 
 HOURS_ORIENTATION = {"accept_internships": 0.15, "balanced": 0.5, "demand_hours": 0.9}

@@ -50,13 +50,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .outcomes import DEFINITIONS
-from .parameters import Behaviour
-from .rng import replication_seeds
-from .scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from sim.experiment.outcomes import DEFINITIONS
+from sim.spec.parameters import Behaviour
+from sim.model.rng import replication_seeds
+from sim.errors import CalibrationError, ScenarioError, UsageError
+from sim.paths import CALIBRATION_DIR, ROOT, SCENARIO_DIR
+from sim.spec.scenario import Scenario, load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
-CALIBRATION_DIR = ROOT / "calibration"
 TARGETS_DEFAULT = CALIBRATION_DIR / "targets.yaml"
 PRIORS_DEFAULT = CALIBRATION_DIR / "priors.yaml"
 RUNS_DIR = CALIBRATION_DIR / "runs"
@@ -80,10 +80,6 @@ KERNEL_SCALE = 3.0
 MC_SD_FLOOR = 0.002
 
 log = logging.getLogger(__name__)
-
-
-class CalibrationError(ScenarioError):
-    """A targets or priors file is invalid (file, key path, value, what is allowed)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -388,7 +384,7 @@ def resolve_scenarios(targets: Sequence[Target], *, population: int | None = Non
                       caps: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """The scenario of every target, loaded once (with its ``overrides``) and scaled to
     ``population`` or its own cap in ``caps``, whichever is smaller."""
-    from .scenario import _deep_merge, validate_mapping
+    from sim.spec.scenario import _deep_merge, validate_mapping
     out: dict[str, Scenario] = {}
     for t in targets:
         if t.scenario in out:
@@ -432,7 +428,7 @@ class MultiScenarioModel:
         return {k: (int(round(float(v))) if k in self.int_params else float(v)) for k, v in dict(params).items()}
 
     def simulate(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
-        from .simulate import simulate
+        from sim.experiment.simulate import simulate
         p = self.clean(params)
         seeds = [seed] if self.seeds == 1 else replication_seeds(seed, self.seeds)
         runs = [{name: simulate(sc, seed=s, parameters=p, detail=False) for name, sc in self.scenarios.items()}
@@ -516,7 +512,6 @@ def _relative(path: Path) -> str:
 
 
 def _usage(msg: str) -> Exception:
-    from .cli import UsageError
     return UsageError(msg)
 
 

@@ -1,0 +1,1 @@
+"""What the evidence identifies: calibration against reported figures and sensitivity analysis."""

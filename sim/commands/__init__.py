@@ -1,1 +1,0 @@
-"""One module per command of the ``fremskudt`` command line (see :mod:`sim.cli`)."""

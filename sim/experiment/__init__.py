@@ -1,0 +1,1 @@
+"""Running models and measuring them: the plain-function interface, outcome definitions and replications."""

@@ -1,0 +1,1 @@
+"""One module per command of the ``fremskudt`` command line (see :mod:`sim.interface.cli`)."""

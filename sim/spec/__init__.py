@@ -1,0 +1,1 @@
+"""What to simulate: behavioural parameters and the scenario schema (the bottom layer)."""

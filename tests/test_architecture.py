@@ -1,0 +1,54 @@
+"""The package's layers: nothing imports upwards.
+
+    errors, paths  <  spec  <  model  <  experiment  <  analysis  <  interface
+
+A module may import its own layer and the layers below it (``sim/__init__.py``, the public
+API, may import anything)."""
+
+import ast
+from pathlib import Path
+
+SIM = Path(__file__).resolve().parent.parent / "sim"
+ORDER = ["errors", "paths", "spec", "model", "experiment", "analysis", "interface"]
+RANK = {"errors": 0, "paths": 0, **{name: i for i, name in enumerate(ORDER)}}
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "sim" and parts[1] in RANK else None
+
+
+def imported_modules(path: Path) -> list[str]:
+    pkg = ".".join(path.relative_to(SIM.parent).with_suffix("").parts)
+    if path.name == "__init__.py":
+        pkg = pkg.rsplit(".", 1)[0] + ".__init__"
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg.split(".")[: -node.level]
+                out.append(".".join(base + ([node.module] if node.module else [])))
+            elif node.module:
+                out.append(node.module)
+    return out
+
+
+def test_no_module_imports_a_higher_layer():
+    bad = []
+    for path in SIM.rglob("*.py"):
+        rel = path.relative_to(SIM.parent)
+        own = layer_of(".".join(rel.with_suffix("").parts))
+        if own is None:
+            continue   # sim/__init__.py and sim/__main__.py: the public entry points
+        for mod in imported_modules(path):
+            other = layer_of(mod)
+            if other is not None and RANK[other] > RANK[own]:
+                bad.append(f"{rel} ({own}) imports {mod} ({other})")
+    assert not bad, "imports upwards:\n" + "\n".join(bad)
+
+
+def test_every_module_is_in_a_layer():
+    stray = [p.name for p in SIM.glob("*.py") if p.stem not in RANK and p.name not in ("__init__.py", "__main__.py")]
+    assert not stray, f"modules outside the layers: {stray}"
