@@ -20,7 +20,6 @@ Seeds: the freeze uses ``replication_seeds(FREEZE_SEED, n)`` and the check
 from __future__ import annotations
 
 import argparse
-import math
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.interface.cli import UsageError, main
+from sim.errors import UsageError
+from sim.interface.cli import main
 from sim.spec.scenario import Scenario
 from sim.analysis.sensitivity import parse_factors, run_sensitivity
 

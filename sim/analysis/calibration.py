@@ -53,7 +53,7 @@ import yaml
 from sim.experiment.outcomes import DEFINITIONS
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
-from sim.errors import CalibrationError, ScenarioError, UsageError
+from sim.errors import CalibrationError, UsageError
 from sim.paths import CALIBRATION_DIR, ROOT, SCENARIO_DIR
 from sim.spec.scenario import Scenario, load_scenario
 

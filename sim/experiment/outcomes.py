@@ -81,6 +81,7 @@ def citizen_table(m) -> pd.DataFrame:
             "state_end": c.state.name.lower(), "hours_end": c.hours, "meetings_held": c.meetings_held,
             "noshows": c.noshows, "cancellations": c.cancellations, "sanctions": c.sanctions, "sanction_weeks": c.sanction_weeks,
             "caseworker_changes": c.caseworker_changes, "trust_end": c.trust, "motivation_end": c.motivation,
+            **c.accumulated,
         })
     return pd.DataFrame(rows)
 

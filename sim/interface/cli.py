@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 import sys
 
-from sim.errors import FremskudtError, UsageError  # noqa: F401 (UsageError: re-exported for commands)
+from sim.errors import FremskudtError
 
 EXIT_BAD_INPUT = 2
 

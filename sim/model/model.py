@@ -510,6 +510,7 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         return "good" if is_good(c.category) else "poor"
 
     def _record(self) -> None:
+        self._accumulate_citizen_weeks()
         on_benefit = sum(self.state_counts[:4])
         enrolled = self.state_counts[State.TRIN1] + self.state_counts[State.TRIN2] + self.state_counts[State.TRIN3]
         self.tally["case_weeks"] += enrolled
@@ -525,6 +526,30 @@ class OutreachModel(Caseloads, Meetings, mesa.Model):
         self.datacollector.collect(self)
         row = {"week": self.week, **{k: v[-1] for k, v in self.datacollector.model_vars.items()}}
         self.weekly.append(row)
+
+    def _accumulate_citizen_weeks(self) -> None:
+        """Per-citizen weeks and paid hours of this week (the inputs of the public-budget view)."""
+        per_week = 1.0 / (52.0 / 12.0)
+        for c in self.citizens:
+            acc = c.accumulated
+            if c.on_benefit:
+                acc["benefit_weeks"] += 1
+                acc["paid_hours_on_benefit"] += c.hours * per_week
+            elif c.state == State.SELF_SUFFICIENT:
+                acc["self_sufficient_weeks"] += 1
+            acc["paid_hours"] += c.hours * per_week
+            if c.placement == Placement.INTERNSHIP:
+                acc["internship_weeks"] += 1
+            elif c.placement == Placement.WAGE_SUBSIDY:
+                acc["wage_subsidy_weeks"] += 1
+            elif c.placement == Placement.HOUSING:
+                acc["housing_placement_weeks"] += 1
+            if c.in_course:
+                acc["course_weeks"] += 1
+            if c.mentor is not None:
+                acc["mentor_weeks"] += 1
+            if c.in_group:
+                acc["group_course_weeks"] += 1
 
     def run(self) -> "OutreachModel":
         """Run to the horizon.

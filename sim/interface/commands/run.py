@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.interface import report
-from sim.experiment import runner
-from sim.errors import UsageError
+from sim.experiment import outputs, runner
+from sim.errors import OutputExists, UsageError
 from sim.experiment.outcomes import DEFINITIONS
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -95,10 +95,10 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         posterior = runner.load_posterior(args.posterior) if args.posterior else None
     except runner.RunError as e:
         raise UsageError(str(e)) from None
-    out = Path(args.out) if args.out else report.default_out(names)
+    out = Path(args.out) if args.out else outputs.default_out(names)
     try:
-        report.check_out(out, args.force)
-    except report.OutputExists as e:
+        outputs.check_out(out, args.force)
+    except OutputExists as e:
         raise UsageError(str(e)) from None
 
     seeds, tasks = runner.plan(scenarios, seed, n, posterior)
@@ -115,7 +115,7 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     weekly = runner.weekly_table(results)
     citizens = runner.citizens_table(results)
     draws = runner.draws_table(results)
-    summary = pd.concat([report.summary_frame(sc, reps, report.reported_origin(p)) for sc, p in zip(scenarios, paths)],
+    summary = pd.concat([report.summary_frame(sc, reps, outputs.reported_origin(p)) for sc, p in zip(scenarios, paths)],
                         ignore_index=True)
     comparison = report.comparison_frame(reps, names) if kind == "compare" else None
 
@@ -124,7 +124,7 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         "command": _command_line(args, paths, kind),
         "started": started.isoformat(timespec="seconds"),
         "finished": None,
-        "scenarios": [report.scenario_record(p, sc) for p, sc in zip(paths, scenarios)],
+        "scenarios": [outputs.scenario_record(p, sc) for p, sc in zip(paths, scenarios)],
         "base_seed": seed,
         "replications": n,
         "seeds": seeds,
@@ -132,13 +132,13 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         "workers": args.workers,
         "scheduler": args.scheduler,
         "posterior": None,
-        "packages": report.package_versions(),
-        "git": report.git_state(),
+        "packages": outputs.package_versions(),
+        "git": outputs.git_state(),
     }
     if posterior is not None:
         ppath = Path(args.posterior) / runner.POSTERIOR_FILE
         manifest["posterior"] = {
-            "path": str(ppath.resolve()), "sha256": report._sha256(ppath), "rows": len(posterior),
+            "path": str(ppath.resolve()), "sha256": outputs.sha256(ppath), "rows": len(posterior),
             "draws": [{"replication": i, "seed": s, "row": t.posterior_row, "parameters": t.parameters}
                       for i, (s, t) in enumerate(zip(seeds, tasks))],
         }
@@ -158,11 +158,11 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
         manifest["files"] = sorted(p.name for p in tmp.iterdir()) + ["manifest.json", "report.html"]
         report.write_html(tmp, manifest, summary, scenarios, comparison)
-        report.write_json(tmp / "manifest.json", manifest)
+        outputs.write_json(tmp / "manifest.json", manifest)
 
     try:
-        final = report.write_atomically(out, args.force, build)
-    except report.OutputExists as e:
+        final = outputs.write_atomically(out, args.force, build)
+    except OutputExists as e:
         raise UsageError(str(e)) from None
     print_summary(final, scenarios, summary, comparison, n, seed)
     return 0

@@ -7,6 +7,10 @@ import mesa
 from sim.model.barriers import category_of_factors, factors
 from sim.model.states import OffKind, Placement, State
 
+#: per-citizen totals over the run: weeks in each situation, and ordinary paid hours worked
+ACCUMULATED = ("benefit_weeks", "self_sufficient_weeks", "paid_hours", "paid_hours_on_benefit", "internship_weeks",
+               "wage_subsidy_weeks", "housing_placement_weeks", "course_weeks", "mentor_weeks", "group_course_weeks")
+
 
 class Citizen(mesa.Agent):
     """A citizen in the target group.
@@ -84,6 +88,8 @@ class Citizen(mesa.Agent):
         self.ever_hours_week: int | None = None
         self.ever_internship_week: int | None = None
         self.ever_off_week: dict[int, int] = {}
+        # weeks and paid hours accumulated over the run (see OutreachModel._accumulate_citizen_weeks)
+        self.accumulated = dict.fromkeys(ACCUMULATED, 0.0)
 
     # --- derived characteristics -----------------------------------------------------
     @property
