@@ -27,16 +27,19 @@ def _rss_mb() -> float:
 
 
 def count_work(m) -> dict:
-    """Agent-weeks, citizen-weeks and model events of a finished model."""
+    """Agent-weeks, citizen-weeks and model events of a finished model.
+
+    Events: summoned meetings, problems, open-advice visits, mentor and group sessions and
+    match attempts (the things that happen to citizens, counted by the model's tallies)."""
     from sim.model.states import State
 
     names = [s.name.lower() for s in State]
     citizen_weeks = sum(sum(row[n] for n in names) for row in m.weekly)
     caseworker_weeks = sum(row["caseworkers"] for row in m.weekly)
     fixed = len(m.mentors) + len(m.consultants) + len(m.companies) + (1 if m.housing is not None else 0)
-    t = m.tally
-    events = (len(m.events) + t["summoned_outreach"] + t["summoned_central"] + t["problems"]
-              + t["mentor_sessions"] + t["match_attempts"])
+    t = m.tallies()
+    events = sum(t[k] for k in ("summoned_outreach", "summoned_central", "problems", "visits_case", "mentor_sessions",
+                                "group_sessions", "match_attempts", "match_attempts_meeting"))
     return {"weeks": len(m.weekly), "citizens": len(m.citizens), "citizen_weeks": citizen_weeks,
             "agent_weeks": citizen_weeks + caseworker_weeks + fixed * len(m.weekly), "events": events}
 

@@ -1,10 +1,10 @@
 """The A-G scale follows the Copenhagen Udviklingsmål rules exactly."""
 
-import random
-
+import numpy as np
 import pytest
 
-from sim.model.barriers import CATEGORIES, category, draw_ratings, factors, improve, deteriorate
+from sim.model import kernels
+from sim.model.barriers import CATEGORIES, category, deteriorate, draw_ratings, factors, improve, summarise
 
 
 def ratings_from_factors(f):
@@ -32,23 +32,35 @@ def test_category_rules(f, expected):
 
 
 def test_factors_take_the_binding_sub_rating():
-    r = [4, 2, 5, 5, 5, 3, 1]
-    assert factors(r) == (2, 5, 5, 5, 1)
+    r = np.array([[4, 2, 5, 5, 5, 3, 1]])
+    assert factors(r).tolist() == [[2, 5, 5, 5, 1]]
 
 
-@pytest.mark.parametrize("cat", list(CATEGORIES))
-def test_drawn_ratings_have_the_requested_category(cat):
-    rnd = random.Random(5).random
-    for i in range(500):
-        r = draw_ratings(cat, i % 2 == 0, rnd)
-        assert category(r) == cat
-        assert all(1 <= x <= 5 for x in r)
+@pytest.mark.parametrize("code", range(7))
+def test_drawn_ratings_have_the_requested_category(code):
+    rng = np.random.default_rng(5)
+    cat = np.full(500, code, dtype=np.int8)
+    r = draw_ratings(cat, np.arange(500) % 2 == 0, rng, language_share=0.6, g_health_share=0.7)
+    assert ((r >= 1) & (r <= 5)).all()
+    assert set(summarise(r)[0].tolist()) == {code}, CATEGORIES[code]
 
 
-def test_improve_and_deteriorate_stay_on_the_scale():
-    rnd = random.Random(2).random
-    r = [1] * 7
-    assert not deteriorate(r, rnd)
+def test_compiled_summary_agrees_with_the_rules_on_every_rating():
+    grid = np.array(np.meshgrid(*[np.arange(1, 6)] * 7)).reshape(7, -1).T.astype(np.int8)   # all 5^7 ratings
+    cat, health, low = summarise(grid)
+    c2, h2, l2 = (np.zeros(len(grid), np.int8) for _ in range(3))
+    kernels.summarise(grid, np.arange(len(grid)), c2, h2, l2)
+    assert (cat == c2).all() and (health == h2).all() and (low == l2).all()
+
+
+def test_improve_raises_the_weakest_factor_and_deteriorate_stops_at_one():
+    r = np.ones((1, 7), dtype=np.int8)
+    ids = np.array([0])
+    assert len(deteriorate(r, ids, np.array([2]))) == 0          # already 1: no change
+    rng = np.random.default_rng(2)
     for _ in range(100):
-        improve(r, rnd)
-    assert r == [5] * 7 and not improve(r, rnd)
+        before = factors(r).min()
+        changed = improve(r, ids, rng.random(1))
+        if before < 5:
+            assert len(changed) == 1 and factors(r).min() >= before
+    assert (r == 5).all() and len(improve(r, ids, rng.random(1))) == 0

@@ -1,9 +1,10 @@
 """Outcome measures, each defined as the evaluation that reports it defines it.
 
-Every measure is computed from the per-citizen event history (``model.events``), the
-per-citizen table and the office tallies.  The definition, denominator and horizon of
-each measure is written next to the code that computes it.  A measure whose horizon is
-not covered by the run is NaN, never a guess.
+Every measure is computed from the citizens' arrays at the end of the run (the weeks of
+first and last events they record), the model's counters (:class:`~sim.model.tally.Tally`)
+and the caseworkers' minutes.  The definition, denominator and horizon of each measure is
+written next to the code that computes it.  A measure whose horizon is not covered by the
+run is NaN, never a guess.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 from sim.spec.parameters import WEEKS_PER_MONTH
-from sim.model.states import OffKind, Placement
+from sim.model.barriers import CATEGORIES, is_good
+from sim.model.population import ACCUMULATED, BENEFITS
+from sim.model.states import OffKind, State, Status52
+from sim.model.tally import Tally
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
 DEFINITIONS: dict[str, str] = {
@@ -63,7 +67,6 @@ class Outcomes:
     summary: dict[str, float]
     weekly: pd.DataFrame = field(repr=False)
     citizens: pd.DataFrame = field(repr=False)
-    events: pd.DataFrame = field(repr=False)
     seed: int = 0
 
 
@@ -72,125 +75,128 @@ def _ratio(num: float, den: float) -> float:
 
 
 def citizen_table(m) -> pd.DataFrame:
-    rows = []
-    for c in m.citizens:
-        rows.append({
-            "citizen": c.unique_id, "first_week": c.first_week, "enrolled_week": c.enrolled_week,
-            "age": c.age, "female": c.female, "immigrant": c.immigrant, "benefit": c.benefit,
-            "category_start": m.snapshot0.get(c.unique_id), "category_end": c.category,
-            "state_end": c.state.name.lower(), "hours_end": c.hours, "meetings_held": c.meetings_held,
-            "noshows": c.noshows, "cancellations": c.cancellations, "sanctions": c.sanctions, "sanction_weeks": c.sanction_weeks,
-            "caseworker_changes": c.caseworker_changes, "trust_end": c.trust, "motivation_end": c.motivation,
-            **c.accumulated,
-        })
-    return pd.DataFrame(rows)
+    """One row per citizen at the end of the run."""
+    P = m.pop
+    letters = np.array(list(CATEGORIES))
+    start = np.where(P.initial, letters[np.maximum(P.category_start, 0)], None)
+    enrolled = P.enrolled_week
+    return pd.DataFrame({
+        "citizen": np.arange(len(P)), "first_week": P.first_week,
+        "enrolled_week": np.where(enrolled >= 0, enrolled, np.nan),     # NaN: never enrolled
+        "age": P.age, "female": P.female, "immigrant": P.immigrant, "benefit": np.array(BENEFITS)[P.benefit],
+        "category_start": start, "category_end": letters[P.category],
+        "state_end": np.array([s.name.lower() for s in State])[P.state], "hours_end": P.hours,
+        "meetings_held": P.meetings_held, "noshows": P.noshows, "cancellations": P.cancellations,
+        "sanctions": P.sanctions, "sanction_weeks": P.sanction_weeks, "caseworker_changes": P.caseworker_changes,
+        "trust_end": P.trust, "motivation_end": P.motivation,
+        **{name: getattr(P, name) for name in ACCUMULATED},
+    })
 
 
-#: the event kinds the summary measures below read
-_SUMMARY_EVENTS = frozenset({"off", "placement", "hours", "exit"})
+def _register_measures(m, out: dict) -> None:
+    """'Ever within 52 weeks of first observation' (copenhagen-outreach-2015 §4.2, T1-T3).
+    Cohort: citizens first observed at least 52 weeks before the horizon.  A week off
+    benefit or a placement start is recorded as the first week it happened, which is never
+    before first observation."""
+    P = m.pop
+    cohort = P.first_week + 52 <= m.horizon
+    n = cohort.sum()
+    if not n:
+        for k in ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w"):
+            out[k] = math.nan
+        return
+    end = (P.first_week + 52)[cohort]
+    first_off = P.first_off[cohort]
+    within = (first_off >= 0) & (first_off < end[:, None])
+    out["ever_self_sufficient_52w"] = within.any(axis=1).sum() / n
+    out["ever_job_or_education_52w"] = within[:, [OffKind.JOB - 1, OffKind.EDUCATION - 1]].any(axis=1).sum() / n
+    act = P.first_company_activation[cohort]
+    out["ever_company_activation_52w"] = ((act >= 0) & (act < end)).sum() / n
 
 
-def event_table(m, kinds: frozenset | None = None) -> pd.DataFrame:
-    """The per-citizen event history (week, citizen, event, detail); only the events of
-    ``kinds`` if given."""
-    events = m.events if kinds is None else [e for e in m.events if e[2] in kinds]
-    if not events:
-        return pd.DataFrame({"week": pd.Series(dtype=int), "citizen": pd.Series(dtype=int),
-                             "event": pd.Series(dtype=str), "detail": pd.Series(dtype=str)})
-    wk, cid, ev, det = zip(*events)
-    return pd.DataFrame({"week": np.asarray(wk, dtype=np.int32), "citizen": np.asarray(cid, dtype=np.int64),
-                         "event": pd.Categorical(ev), "detail": [str(d) for d in det]})
+def _pool_measures(m, out: dict) -> None:
+    """The jobgaranti pool's shares (jobgaranti-midway-2019 T1-T4): the denominator is the
+    citizens who received an active effort (entered a case load) by the horizon; 'ever'
+    means at any time after that first enrolment, by the horizon."""
+    P = m.pop
+    ew = P.enrolled_week
+    active = ew >= 0
+    n = active.sum()
+    out["active_effort_share"] = _ratio(n, len(P))
+    if not n:
+        for k in ("share_ordinary_hours", "share_self_supporting", "share_internship_without_hours"):
+            out[k] = math.nan
+        return
+    ew = ew[active]
+    hours = P.last_hours[active] >= ew           # ordinary paid hours set after enrolment (a placement or a job)
+    last_jobedu = P.last_off[active][:, [OffKind.JOB - 1, OffKind.EDUCATION - 1]].max(axis=1)
+    intern = P.first_internship[active] >= 0      # placements only happen after enrolment
+    out["share_ordinary_hours"] = hours.sum() / n
+    out["share_self_supporting"] = (last_jobedu >= ew).sum() / n
+    out["share_internship_without_hours"] = (intern & ~hours).sum() / n
 
 
-def compute(m) -> dict[str, float]:
-    """All summary measures of a finished run."""
-    t, H = m.tally, m.horizon
-    out: dict[str, float] = {}
-    ev = event_table(m, _SUMMARY_EVENTS)
-    first = {c.unique_id: c.first_week for c in m.citizens}
-
-    # --- register measures: 'ever within 52 weeks of first observation' ----------------
-    cohort = [cid for cid, fw in first.items() if fw + 52 <= H]
-    if cohort:
-        e = ev[ev["citizen"].isin(cohort)]
-        fw = e["citizen"].map(first)
-        inwin = e[(e["week"] >= fw) & (e["week"] < fw + 52)]
-        off = inwin[inwin["event"] == "off"]
-        out["ever_self_sufficient_52w"] = off["citizen"].nunique() / len(cohort)
-        jobedu = off[off["detail"].isin([str(int(OffKind.JOB)), str(int(OffKind.EDUCATION))])]
-        out["ever_job_or_education_52w"] = jobedu["citizen"].nunique() / len(cohort)
-        comp_kinds = {str(int(k)) for k in (Placement.INTERNSHIP, Placement.WAGE_SUBSIDY, Placement.HOUSING)}
-        pl = inwin[(inwin["event"] == "placement") & inwin["detail"].isin(comp_kinds)]
-        out["ever_company_activation_52w"] = pl["citizen"].nunique() / len(cohort)
-    else:
-        out["ever_self_sufficient_52w"] = out["ever_job_or_education_52w"] = out["ever_company_activation_52w"] = math.nan
-
-    # --- jobgaranti pool measures: denominator = received an active effort ----------------
-    enrolled = {c.unique_id: c.enrolled_week for c in m.citizens if c.enrolled_week is not None}
-    out["active_effort_share"] = _ratio(len(enrolled), len(m.citizens))
-    if enrolled:
-        e = ev[ev["citizen"].isin(enrolled.keys())]
-        ew = e["citizen"].map(enrolled)
-        after = e[e["week"] >= ew]
-        ordinary = set(after[(after["event"] == "placement") & (after["detail"] == str(int(Placement.ORDINARY)))]["citizen"])
-        ordinary |= set(after[after["event"] == "hours"]["citizen"])
-        selfsup = set(after[(after["event"] == "off") & after["detail"].isin([str(int(OffKind.JOB)), str(int(OffKind.EDUCATION))])]["citizen"])
-        intern = set(after[(after["event"] == "placement") & after["detail"].isin(
-            [str(int(Placement.INTERNSHIP)), str(int(Placement.HOUSING))])]["citizen"])
-        n = len(enrolled)
-        out["share_ordinary_hours"] = len(ordinary) / n
-        out["share_self_supporting"] = len(selfsup) / n
-        out["share_internship_without_hours"] = len(intern - ordinary) / n
-    else:
-        out["share_ordinary_hours"] = out["share_self_supporting"] = out["share_internship_without_hours"] = math.nan
-
-    # --- paid hours: time-weighted over citizen-time with paid hours ---------------------
-    out["paid_hours_per_month"] = _ratio(m.hours_weeks, m.with_hours_weeks)
-    out["smajob_share_of_paid"] = _ratio(m.smajob_weeks, m.with_hours_weeks)
-
-    # --- meetings: shares of summoned mandatory meetings ---------------------------------
-    summoned = t["summoned_outreach"] + t["summoned_central"]
-    noshow = t["noshow_outreach"] + t["noshow_central"]
-    cancel = t["cancel_outreach"] + t["cancel_central"]
+def _meeting_measures(t, out: dict) -> None:
+    """Shares of summoned mandatory meetings (copenhagen-outreach-2015 T4-T6): summoned =
+    due and not postponed, including those held early at open advice."""
+    summoned = t[Tally.SUMMONED_OUTREACH] + t[Tally.SUMMONED_CENTRAL]
+    noshow = t[Tally.NOSHOW_OUTREACH] + t[Tally.NOSHOW_CENTRAL]
+    cancel = t[Tally.CANCEL_OUTREACH] + t[Tally.CANCEL_CENTRAL]
     out["noshow_share"] = _ratio(noshow, summoned)
     out["cancel_share"] = _ratio(cancel, summoned)
     out["not_held_share"] = _ratio(noshow + cancel, summoned)
     for loc in ("outreach", "central"):
-        out[f"noshow_share_{loc}"] = _ratio(t[f"noshow_{loc}"], t[f"summoned_{loc}"])
-        out[f"cancel_share_{loc}"] = _ratio(t[f"cancel_{loc}"], t[f"summoned_{loc}"])
-    out["attendance_share"] = _ratio(t["held_outreach"] + t["held_central"], summoned)
-    case_years = t["case_weeks"] / 52.0
-    case_months = t["case_weeks"] / WEEKS_PER_MONTH
-    out["meetings_per_case_year"] = _ratio(summoned, case_years)
+        s = t[Tally[f"SUMMONED_{loc.upper()}"]]
+        out[f"noshow_share_{loc}"] = _ratio(t[Tally[f"NOSHOW_{loc.upper()}"]], s)
+        out[f"cancel_share_{loc}"] = _ratio(t[Tally[f"CANCEL_{loc.upper()}"]], s)
+    out["attendance_share"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], summoned)
+    out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / 52.0)
 
-    # --- A-G transitions over 12 months (status at week 52) -------------------------------
-    if m.snapshot52 is not None:
-        for start, good in (("good", True), ("poor", False)):
-            ids = [cid for cid, cat in m.snapshot0.items() if (cat in "ABCD") == good]
-            end = [m.snapshot52.get(cid) for cid in ids]
-            n = len(ids)
-            for status, label in (("good", "good_kept" if good else "poor_to_good"),
-                                  ("poor", "good_to_poor" if good else "poor_kept"),
-                                  ("job_education", f"{start}_to_jobedu"), ("other", f"{start}_to_other")):
-                out[f"ag_{label}_12m"] = _ratio(sum(1 for s in end if s == status), n)
-    else:
+
+def _ag_measures(m, out: dict) -> None:
+    """12-month A-G transitions (copenhagen-outreach-2015 T8-T10): of the citizens rated
+    A-D (or E-G) at week 0, the share in each status at week 52."""
+    P = m.pop
+    if m.week < 52:
         for k in DEFINITIONS:
             if k.startswith("ag_"):
                 out[k] = math.nan
+        return
+    status = P.status52
+    for start, good in (("good", True), ("poor", False)):
+        mine = P.initial & (is_good(P.category_start) == good)
+        n = mine.sum()
+        s = status[mine]
+        for code, label in ((Status52.GOOD, "good_kept" if good else "poor_to_good"),
+                            (Status52.POOR, "good_to_poor" if good else "poor_kept"),
+                            (Status52.JOB_EDUCATION, f"{start}_to_jobedu"), (Status52.OTHER, f"{start}_to_other")):
+            out[f"ag_{label}_12m"] = _ratio((s == code).sum(), n)
 
-    # --- open advice and staff -------------------------------------------------------------
-    unsummoned = t["visits_case"] - t["held_via_open_advice"]
-    out["open_advice_visits_per_case_month"] = _ratio(unsummoned, case_months)
-    out["office_visits_per_case_month"] = _ratio(t["visits_case"] + t["held_outreach"] - t["held_via_open_advice"], case_months)
-    out["open_advice_unserved_share"] = _ratio(t["visits_unserved"], t["visits_case"])
-    avail = sum(cw.minutes_available for cw in m.all_caseworkers)
-    used = sum(cw.minutes_used for cw in m.all_caseworkers)
-    out["staff_utilisation"] = _ratio(used, avail)
-    out["sanctions_per_case_year"] = _ratio(t["sanctions"], case_years)
-    out["activation_time_share"] = _ratio(t["placement_weeks"] + t["group_weeks"] + t["course_weeks"], t["benefit_weeks"])
-    out["caseworker_changes_per_case_year"] = _ratio(t["caseworker_changes"], case_years)
-    out["exited_other_share"] = _ratio(ev[ev["event"] == "exit"]["citizen"].nunique(), len(m.citizens))
-    return {k: out.get(k, math.nan) for k in DEFINITIONS}
+
+def compute(m) -> dict[str, float]:
+    """All summary measures of a finished run."""
+    t = m.tally
+    out: dict[str, float] = {}
+    _register_measures(m, out)
+    _pool_measures(m, out)
+    # paid hours: time-weighted over citizen-time with paid hours (all weeks of the run)
+    out["paid_hours_per_month"] = _ratio(t[Tally.HOURS_WEEKS], t[Tally.WITH_HOURS_WEEKS])
+    out["smajob_share_of_paid"] = _ratio(t[Tally.SMAJOB_WEEKS], t[Tally.WITH_HOURS_WEEKS])
+    _meeting_measures(t, out)
+    _ag_measures(m, out)
+    case_years, case_months = t[Tally.CASE_WEEKS] / 52.0, t[Tally.CASE_WEEKS] / WEEKS_PER_MONTH
+    # open advice: unsummoned visits = all visits by case holders minus those that held a due meeting
+    out["open_advice_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] - t[Tally.HELD_VIA_OPEN_ADVICE], case_months)
+    out["office_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] + t[Tally.HELD_OUTREACH] - t[Tally.HELD_VIA_OPEN_ADVICE],
+                                                 case_months)
+    out["open_advice_unserved_share"] = _ratio(t[Tally.VISITS_UNSERVED], t[Tally.VISITS_CASE])
+    out["staff_utilisation"] = _ratio(m.cw.minutes_used.sum(), m.cw.minutes_available.sum())
+    out["sanctions_per_case_year"] = _ratio(t[Tally.SANCTIONS], case_years)
+    out["activation_time_share"] = _ratio(t[Tally.PLACEMENT_WEEKS] + t[Tally.GROUP_WEEKS] + t[Tally.COURSE_WEEKS],
+                                          t[Tally.BENEFIT_WEEKS])
+    out["caseworker_changes_per_case_year"] = _ratio(t[Tally.CASEWORKER_CHANGES], case_years)
+    out["exited_other_share"] = _ratio((m.pop.state == State.EXITED).sum(), len(m.pop))
+    return {k: float(out.get(k, math.nan)) for k in DEFINITIONS}
 
 
 def weekly_table(m) -> pd.DataFrame:

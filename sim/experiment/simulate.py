@@ -12,7 +12,7 @@ from typing import Mapping
 import mesa
 
 from sim.model.model import OutreachModel
-from .outcomes import Outcomes, citizen_table, compute, event_table, weekly_table
+from .outcomes import Outcomes, citizen_table, compute, weekly_table
 from sim.spec.scenario import Scenario, load_scenario
 
 
@@ -47,8 +47,7 @@ def simulate(scenario: Scenario | str | Path, seed: int | None = None,
         summary = compute(m)
         if not detail:
             return summary
-        return Outcomes(summary=summary, weekly=weekly_table(m), citizens=citizen_table(m), events=event_table(m),
-                        seed=m.seed_used)
+        return Outcomes(summary=summary, weekly=weekly_table(m), citizens=citizen_table(m), seed=m.seed_used)
     finally:
         forget_model(m)
 

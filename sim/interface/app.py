@@ -22,6 +22,7 @@ import math
 from pathlib import Path
 
 import mesa
+import numpy as np
 
 from sim.model.model import OutreachModel
 from sim.experiment.outcomes import compute
@@ -173,15 +174,15 @@ def design_scenario(base: Scenario, scale: float = 1.0, levers: dict | None = No
 # ----------------------------------------------------------------------------- model wrapper
 def _snapshot(m: OutreachModel) -> dict:
     """Running figures after a week (cumulative unless the name says 'week')."""
-    t = m.tally
+    t, P = m.tallies(), m.pop
     summoned = t["summoned_outreach"] + t["summoned_central"]
-    paid = [c.hours for c in m.citizens if c.hours > 0]
-    avail = sum(cw.minutes_available for cw in m.all_caseworkers)
-    used = sum(cw.minutes_used for cw in m.all_caseworkers)
-    n = max(1, len(m.citizens))
+    paid = P.hours[P.hours > 0]
+    avail, used = float(m.cw.minutes_available.sum()), float(m.cw.minutes_used.sum())
+    n = max(1, len(P))
+    counts = np.bincount(P.state, minlength=len(State))
     return {
         "week": m.week,
-        **{s.name.lower(): m.state_counts[s] for s in State},
+        **{s.name.lower(): int(counts[s]) for s in State},
         "noshow_share": (t["noshow_outreach"] + t["noshow_central"]) / summoned if summoned else math.nan,
         "cancel_share": (t["cancel_outreach"] + t["cancel_central"]) / summoned if summoned else math.nan,
         "minutes_available": avail, "minutes_used": used,
@@ -189,9 +190,9 @@ def _snapshot(m: OutreachModel) -> dict:
         "open_advice_visits": t["visits_case"],
         "open_advice_unserved_share": t["visits_unserved"] / t["visits_case"] if t["visits_case"] else math.nan,
         "with_paid_hours": len(paid),
-        "mean_paid_hours": sum(paid) / len(paid) if paid else 0.0,
-        "ever_self_sufficient": sum(1 for c in m.citizens if c.ever_off_week) / n,
-        "ever_paid_hours": sum(1 for c in m.citizens if c.ever_hours_week is not None) / n,
+        "mean_paid_hours": float(paid.mean()) if len(paid) else 0.0,
+        "ever_self_sufficient": float((P.first_off >= 0).any(axis=1).sum()) / n,
+        "ever_paid_hours": float((P.first_hours >= 0).sum()) / n,
     }
 
 
@@ -257,9 +258,6 @@ class WorkshopModel(mesa.Model):
 
     @staticmethod
     def _finish(m: OutreachModel) -> None:
-        # as OutreachModel.run(): the 12-month status snapshot is taken at the horizon
-        if m.snapshot52 is None and m.horizon == 52:
-            m.snapshot52 = {c.unique_id: m._status_for_progression(c) for c in m.citizens}
         m.running = False
 
     def run_to_end(self) -> None:
@@ -395,7 +393,7 @@ def headline_markdown(model: WorkshopModel) -> str:
     d = model.design
     lines = [f"### Week {d.week} of {d.horizon}",
              f"Scenario **{model.scenario_name}** at population scale {model.scale:g}: "
-             f"{d.pop.size} citizens, {len(d.caseworkers)} caseworkers, {len(d.mentors)} mentors, "
+             f"{len(d.pop)} citizens, {len(d.caseworkers)} caseworkers, {len(d.mentors)} mentors, "
              f"{len(d.consultants)} company consultants, seed {model.seed_used}."]
     changed = model.changed_levers()
     if changed:

@@ -1,4 +1,5 @@
-"""The simulation itself: citizens' state, staff and company agents, and the weekly processes."""
+"""The simulation itself: citizens' state as arrays, staff and company agents, and the
+weekly processes (docs/ODD.md)."""
 
 from .model import OutreachModel
 

@@ -1,8 +1,7 @@
-"""Mandatory meetings: no-shows, cancellations and sanctions (processes 2-4).
+"""Attendance at mandatory meetings and the sanction rule (used by process 9).
 
-A meeting is summoned every ``meeting_interval_weeks`` (weekly during an intensive
-period).  At the appointment the citizen cancels (afbud) or fails to turn up
-(udeblivelse) with probabilities from a logistic model::
+At the appointment a citizen cancels (afbud) or fails to turn up (udeblivelse) with
+probabilities from a logistic model::
 
     logit p = logit(p_base[location]) - trust_effect * (trust - 0.5)
               + health_effect * (health rated 1-2 - 0.4)
@@ -10,94 +9,93 @@ period).  At the appointment the citizen cancels (afbud) or fails to turn up
               - threat_effect * (strictness - 0.25)              (no-shows only)
               - salience_effect * [sanctioned recently]          (no-shows only)
 
-``p_base`` is the Copenhagen 2014 share for the location (outreach office or central
-job centre, copenhagen-outreach-2015 T4-T5).  The centring constants (0.4: share with
-health rated 1-2; 0.25: strictness of the ordinary 'after k' practice without an
-explicit warning) keep the population average at the reported figure.
+``p_base`` is the Copenhagen 2014 share for the location (outreach office or central job
+centre, copenhagen-outreach-2015 §6.2).  The centring constants (0.4: the share with health
+rated 1-2; 0.25: the strictness of the ordinary 'after k' practice without an explicit
+warning) keep the average citizen at the reported figure.
 
-An unexcused no-show can lead to a sanction, depending on the policy: never, after
-``k`` no-shows within 52 weeks, or strict (every no-show).  Where the meeting holder has
-no authority to sanction (``authority: central_only`` and the meeting is held in the
-estate), the no-show must first be reported to a caseworker (two-step path).
+An unexcused no-show can lead to a sanction: never, after ``k`` no-shows within 52 weeks,
+or strict (every no-show).  Where the meeting holder has no authority to sanction
+(``authority: central_only`` and the meeting is in the estate office) the no-show must
+first be reported to a caseworker (the two-step path, alle-i-gang-2009 §6.1).
 """
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
+from .population import LONG_AGO
+from .tally import Tally
 
 STRICTNESS = {"never": 0.0, "after_k": 0.5, "strict": 1.0}
 
 
 def logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+    return float(np.log(p / (1 - p)))
 
 
-def expit(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+def expit(x):
+    return 1.0 / (1.0 + np.exp(-x))
 
 
-class AttendanceRule:
-    """Decides at the appointment whether a meeting is cancelled, missed or held."""
+class Attendance:
+    """(p_cancel, p_noshow) of citizens at their appointments."""
 
     def __init__(self, b, org):
         self.b = b
-        self.org = org
         s = org.sanctions
-        strict = STRICTNESS[s.policy] * (1.0 if s.announced else 0.5)
-        self.threat = b.sanction_threat_effect * (strict - 0.25)
-        self.base = {True: (logit(b.cancel_outreach), logit(b.noshow_outreach)),
-                     False: (logit(b.cancel_central), logit(b.noshow_central))}
+        self.threat = b.sanction_threat_effect * (STRICTNESS[s.policy] * (1.0 if s.announced else 0.5) - 0.25)
+        self.cancel = np.array([logit(b.cancel_central), logit(b.cancel_outreach)])
+        self.noshow = np.array([logit(b.noshow_central), logit(b.noshow_outreach)])
 
-    def frequency_term(self, interval: int) -> float:
-        return self.b.attendance_frequency_effect * math.log2(13 / interval) if interval < 13 else 0.0
-
-    def probabilities(self, c, outreach: bool, interval: int, week: int) -> tuple[float, float]:
-        """(p_cancel, p_noshow) for citizen ``c`` at this appointment."""
-        b = self.b
-        common = (-b.attendance_trust_effect * (c.trust - 0.5)
-                  + b.attendance_health_effect * ((1.0 if c.health <= 2 else 0.0) - 0.4)
-                  + self.frequency_term(interval))
-        lc, ln = self.base[outreach]
-        noshow = ln + common - self.threat
-        if week < c.salience_until:
-            noshow -= b.sanction_salience_effect
-        return expit(lc + common), expit(noshow)
+    def probabilities(self, m, ids: np.ndarray, outreach: np.ndarray, interval: np.ndarray, week: int):
+        P, b = m.pop, self.b
+        frequency = np.where(interval < 13, b.attendance_frequency_effect * np.log2(13.0 / interval), 0.0)
+        common = (-b.attendance_trust_effect * (P.trust[ids] - 0.5)
+                  + b.attendance_health_effect * ((P.health[ids] <= 2) - 0.4) + frequency)
+        loc = outreach.astype(int)
+        noshow = self.noshow[loc] + common - self.threat - np.where(week < P.salience_until[ids],
+                                                                     b.sanction_salience_effect, 0.0)
+        return expit(self.cancel[loc] + common), expit(noshow)
 
 
 class SanctionRule:
-    """Sanction policy (process 4)."""
+    """Which unexcused no-shows lead to a sanction, and what a sanction does."""
 
     def __init__(self, b, org):
         self.b = b
         self.s = org.sanctions
 
-    def sanctionable(self, c, week: int) -> bool:
-        """Record an unexcused no-show and say whether the policy calls for a sanction."""
-        c.noshow_weeks = [w for w in c.noshow_weeks if w > week - 52]
-        c.noshow_weeks.append(week)
-        if self.s.policy == "never":
-            return False
-        if self.s.policy == "strict":
-            return True
-        if len(c.noshow_weeks) >= self.s.k:
-            c.noshow_weeks = []
-            return True
-        return False
+    def sanctionable(self, m, ids: np.ndarray, week: int) -> np.ndarray:
+        """Record the no-shows; True where the policy calls for a sanction.  The no-show
+        history keeps the weeks of the last k-1 no-shows since the last sanction."""
+        policy = self.s.policy
+        if policy == "never":
+            return np.zeros(len(ids), dtype=bool)
+        if policy == "strict" or self.s.k <= 1:
+            return np.ones(len(ids), dtype=bool)
+        hist = m.pop.noshow_weeks[ids]
+        due = (hist > week - 52).sum(axis=1) + 1 >= self.s.k
+        hist[due] = LONG_AGO
+        keep = np.flatnonzero(~due)
+        hist[keep, np.argmin(hist[keep], axis=1)] = week
+        m.pop.noshow_weeks[ids] = hist
+        return due
 
-    def decide(self, c, holder_has_authority: bool, rnd) -> bool:
-        """Two-step path: report (if needed), then the caseworker's decision."""
-        if not holder_has_authority and rnd() >= self.b.report_probability:
-            return False
-        return rnd() < self.b.caseworker_sanction_probability
+    def decide(self, m, ids: np.ndarray, holder_has_authority: np.ndarray) -> np.ndarray:
+        """The two-step path: reported (if the holder cannot sanction), then decided."""
+        reported = holder_has_authority | (m.draw("sanction_report", ids) < self.b.report_probability)
+        return reported & (m.draw("sanction", ids) < self.b.caseworker_sanction_probability)
 
-    def apply(self, c, week: int) -> None:
-        b = self.b
-        c.sanctions += 1
-        # weeks of reduced benefit; a sanction running at a new one is not counted twice
-        c.sanction_weeks += min(b.sanction_weeks, week + b.sanction_weeks - max(week, c.sanctioned_until))
-        c.sanctioned_until = week + b.sanction_weeks
-        c.salience_until = week + b.sanction_salience_weeks
-        c.trust = max(0.0, c.trust - b.sanction_trust_drop)
-        c.motivation = max(0.0, c.motivation - b.sanction_motivation_drop)
+    def apply(self, m, ids: np.ndarray, week: int) -> None:
+        """Benefit is reduced for ``sanction_weeks`` (a sanction running into a new one is
+        not counted twice); attendance is higher for a while; trust and motivation fall."""
+        P, b = m.pop, self.b
+        P.sanctions[ids] += 1
+        P.sanction_weeks[ids] += np.minimum(b.sanction_weeks, week + b.sanction_weeks - np.maximum(week, P.sanctioned_until[ids]))
+        P.sanctioned_until[ids] = week + b.sanction_weeks
+        P.salience_until[ids] = week + b.sanction_salience_weeks
+        P.trust[ids] = np.maximum(0.0, P.trust[ids] - b.sanction_trust_drop)
+        P.motivation[ids] = np.maximum(0.0, P.motivation[ids] - b.sanction_motivation_drop)
+        m.tally[Tally.SANCTIONS] += len(ids)

@@ -1,206 +1,260 @@
-"""The STAR step model: trin 1 (job plan), trin 2 (job match), trin 3 (retention and
-progression in ordinary hours) — processes 6-8.
+"""Transitions on the pathway, shared by the processes: every change of pathway state,
+placement and paid hours goes through one function here, over arrays of citizen ids.
 
-With ``trin_model: false`` the same states describe ordinary practice: clarification,
-an order for a company-directed offer, and the placement; what changes is that the
-plan is not built on the citizen's own wish, consultants are not asked to insist on
-ordinary hours, and agreements on hours 'på sigt' are rarer.
+The STAR step model (trin 1 clarification and a job plan, trin 2 a job match, trin 3
+retention and progression in ordinary hours) is the pathway; with ``trin_model: false``
+the same states describe ordinary practice (clarification, an ordered offer, the offer).
 """
 
 from __future__ import annotations
 
-from .barriers import is_good
-from sim.spec.parameters import WEEKS_PER_MONTH, annual_to_weekly
-from .states import OffKind, Placement, State
+import numpy as np
 
-HOURS_ORIENTATION = {"accept_internships": 0.15, "balanced": 0.5, "demand_hours": 0.9}
-INTERNSHIP_WEEKS = 13      # virksomhedspraktik for the non-job-ready: at most 13 weeks (activation-practice-2012 L1279)
-WAGE_SUBSIDY_WEEKS = 26    # assumed typical length (legal maximum one year, activation-practice-2012 L1285)
-HOUSING_WEEKS = 13         # placements in estate operations, unpaid (assumed like an internship)
-SMAJOB_HOURS = 30.0        # småjob: at least 30 ordinary paid hours a month (jobgaranti-midway-2019 L60-62)
+from . import caseload, kernels
+from .states import OFF, PL, ST, Placement, State
+from .tally import Tally
 
-
-def hours_orientation(org) -> float:
-    """Probability that a consultant insists on ordinary hours in a negotiation."""
-    h = HOURS_ORIENTATION[org.consultant_stance]
-    if org.payment_counts_internships:
-        h = max(0.0, h - 0.2)   # a payment criterion counting internships pulls towards them (jobgaranti-midway-2019 L533-540)
-    return h
+SMAJOB_HOURS = 30.0       #: småjob: at least 30 ordinary paid hours a month (jobgaranti-midway-2019, the trin model)
+FULL_TIME_HOURS = 160.0   #: ordinary full-time hours a month (37 hours a week × 52/12 ≈ 160)
+INTERNSHIP_WEEKS = 13     #: virksomhedspraktik for the non-job-ready: at most 13 weeks (activation-practice-2012 §2.3)
+COMPANY_ACTIVATION = (PL.INTERNSHIP, PL.WAGE_SUBSIDY, PL.HOUSING)
 
 
-def progress_multiplier(m, c) -> float:
-    """How fast contacts move this citizen forward (trin 1) and how good the job chance is."""
-    b = m.b
-    x = (0.5 + c.motivation) * (1.0 + b.belief_effect * (c.belief - 0.5))
-    if m.org.trin_model:
-        x *= b.wish_based_plan_multiplier
-    if c.heavy:
-        x *= b.heavy_group_multiplier
-    if c.health == 1:
-        x *= b.health_block_multiplier
-    if m.week < c.change_penalty_until:
-        x *= b.caseworker_change_multiplier
-    return x
+# ------------------------------------------------------------------ multipliers
+def progress_multiplier(m, ids: np.ndarray) -> np.ndarray:
+    """How fast contacts move each citizen forward in trin 1: ``(0.5 + motivation) ×
+    (1 + belief_effect × (caseworker's belief − 0.5))``, times the wish-based plan of the
+    trin model and the multipliers of the heavy group, of a health factor rated 1, and of a
+    recent change of caseworker (:func:`multiplier_table`)."""
+    P = m.pop
+    return kernels.progress_multiplier(ids, P.motivation, P.belief, P.heavy, P.health, P.change_penalty_until,
+                                       m.week, m.b.belief_effect, m.multipliers)
 
 
-def add_progress(m, c, amount: float) -> None:
-    """Trin 1: progress towards a clarified job wish; trin 1 ends at 1.0."""
-    if c.state != State.TRIN1 or amount <= 0:
+def multiplier_table(b, trin_model: bool) -> np.ndarray:
+    """The product of the heavy-group, health-block and change-of-caseworker multipliers
+    (and the wish-based plan) for each of the eight combinations (index bits: heavy,
+    health rated 1, recent change)."""
+    wish = b.wish_based_plan_multiplier if trin_model else 1.0
+    return np.array([wish * (b.heavy_group_multiplier if i & 1 else 1.0) * (b.health_block_multiplier if i & 2 else 1.0)
+                     * (b.caseworker_change_multiplier if i & 4 else 1.0) for i in range(8)])
+
+
+def job_chance(m, ids: np.ndarray) -> np.ndarray:
+    """The job-chance multiplier: the progress multiplier without the wish-based plan
+    (the plan speeds clarification, not the labour market's response)."""
+    x = progress_multiplier(m, ids)
+    return x / m.b.wish_based_plan_multiplier if m.org.trin_model else x
+
+
+# ------------------------------------------------------------------ state
+def set_state(m, ids: np.ndarray, new: State) -> None:
+    """Move citizens to pathway state ``new``.  A course ends when its citizen leaves
+    trin 1-2, a place in a consultant's queue when the citizen leaves trin 2."""
+    if len(ids) == 0:
         return
-    c.plan_progress += amount * progress_multiplier(m, c)
-    if c.plan_progress >= 1.0:
-        c.job_wish = True
-        enter_trin2(m, c)
+    P = m.pop
+    if new not in (ST.TRIN1, ST.TRIN2):
+        end_course(m, ids[P.in_course[ids]])
+    P.state[ids] = new
+    if new != ST.TRIN2:
+        P.consultant[ids] = -1
+        P.queue_ticket[ids] = -1
 
 
-def enter_trin2(m, c) -> None:
-    m.set_state(c, State.TRIN2)
+def ratings_changed(m, ids: np.ndarray) -> None:
+    """After ratings changed: new category, health factor and count of low factors."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    kernels.summarise(P.ratings, ids, P.category, P.health, P.low_factors)
+
+
+# ------------------------------------------------------------------ trin 1 and 2
+def add_progress(m, ids: np.ndarray, amount) -> None:
+    """Trin 1: progress towards a clarified job wish (``amount`` times the progress
+    multiplier); at 1.0 the citizen enters trin 2."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    done = kernels.add_progress(ids, np.atleast_1d(np.asarray(amount, dtype=float)), P.state, P.plan_progress,
+                                P.motivation, P.belief, P.heavy, P.health, P.change_penalty_until, m.week,
+                                m.b.belief_effect, m.multipliers)
+    if done.any():
+        done = ids[done]
+        P.job_wish[done] = True
+        enter_trin2(m, done)
+
+
+def enter_trin2(m, ids: np.ndarray) -> None:
+    """Trin 2: the citizen joins a company consultant's queue (the consultant acts after
+    ``order_delay_weeks`` in the order-and-deliver organisation, at once in a team)."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    set_state(m, ids, ST.TRIN2)
     delay = m.b.order_delay_weeks if m.org.team_structure == "order_and_deliver" else 0
-    c.trin2_ready_week = m.week + delay
-    if m.consultants:
-        cons = m.consultants[c.unique_id % len(m.consultants)]
-        c.queue_token += 1
-        cons.queue.append((c, c.queue_token))
-        c.consultant = cons
+    P.trin2_ready_week[ids] = m.week + delay
+    if m.n_consultants:
+        P.consultant[ids] = ids % m.n_consultants
+        P.queue_ticket[ids] = m.next_ticket(len(ids))
 
 
-def attempt_match(m, c, network: list, orientation: float) -> bool:
-    """One match attempt for a citizen in trin 2. Returns True if a placement starts."""
-    b, rnd = m.b, m.streams["match"].random
-    p = b.match_probability * (1.0 if is_good(c.category) else b.match_poor_multiplier)
-    p *= min(1.5, progress_multiplier(m, c) / (b.wish_based_plan_multiplier if m.org.trin_model else 1.0)) ** 0.5
-    if not network or rnd() >= min(1.0, p):
-        return False
-    company = network[int(rnd() * len(network))]
-    if not company.has_room:
-        return False
-    willing_hours = company.hours_willingness + (b.job_ready_willingness_boost if m.org.include_job_ready else 0.0)
-    if company is m.housing:
-        willing_hours = m.org.housing.hours_willingness
-    if rnd() < orientation and company is not m.housing:
-        if rnd() < willing_hours:
-            start_placement(m, c, company, Placement.ORDINARY, promised=True)
-            return True
-        company.refusals += 1
-        company.hours_willingness = min(1.0, company.hours_willingness + b.culture_shift)
-        if m.org.drop_refusing_companies and company in network:
-            network.remove(company)
-            m.tally["companies_dropped"] += 1
-        return False
-    if rnd() >= company.internship_willingness:
-        return False
-    promise_p = willing_hours if m.org.trin_model else 0.5 * willing_hours
-    promised = rnd() < promise_p
-    if company is m.housing:
-        kind = Placement.HOUSING
-    elif c.seniority_weeks + (m.week - c.first_week) > 26 and rnd() < b.wage_subsidy_share:
-        kind = Placement.WAGE_SUBSIDY
-    else:
-        kind = Placement.INTERNSHIP
-    start_placement(m, c, company, kind, promised=promised)
-    return True
-
-
-def start_placement(m, c, company, kind: Placement, promised: bool) -> None:
-    """Trin 3 begins when the citizen starts at a company (jobgaranti-midway-2019 L83)."""
-    b, w = m.b, m.week
-    c.consultant = None      # its queue entry is now stale
-    m.set_state(c, State.TRIN3)
-    c.placement = kind
-    c.placement_company = company
-    company.placed.add(c)
-    c.placement_start = w
-    c.hours_promised = promised
-    m.log(c, "placement", int(kind))
-    if kind == Placement.ORDINARY:
-        m.set_hours(c, m.streams["hours"].uniform(b.initial_hours_min, b.initial_hours_max))
-        c.motivation = min(1.0, c.motivation + b.paid_hours_motivation_gain)
-        m.schedule(months_to_next(w), "hours", c)
-        c.placement_end = -1
-    else:
-        if c.ever_company_activation_week is None:
-            c.ever_company_activation_week = w
-        length = {Placement.INTERNSHIP: INTERNSHIP_WEEKS, Placement.WAGE_SUBSIDY: WAGE_SUBSIDY_WEEKS,
-                  Placement.HOUSING: HOUSING_WEEKS}[kind]
-        c.placement_end = w + length
-        m.schedule(length, "placement_end", c)
-        if c.ever_internship_week is None and kind in (Placement.INTERNSHIP, Placement.HOUSING):
-            c.ever_internship_week = w
-    schedule_breakdown(m, c)
-
-
-def schedule_breakdown(m, c) -> None:
-    b = m.b
-    h = annual_to_weekly(b.breakdown_annual)
-    if m.org.retention_support or c.mentor is not None:
-        h *= 1.0 - b.retention_support_effect
-    m.schedule(m.streams["breakdown"].geometric(h), "breakdown", c)
-
-
-def months_to_next(week: int) -> int:
-    """Weeks until the next month boundary (months of 52/12 weeks)."""
-    month = int(week / WEEKS_PER_MONTH)
-    nxt = int(-(-((month + 1) * WEEKS_PER_MONTH) // 1))
-    return max(1, nxt - week)
-
-
-def end_placement(m, c, *, broke_down: bool) -> None:
-    """Leave the company: breakdown or an internship without hours sends the citizen back to trin 2."""
-    comp = c.placement_company
-    if comp is not None:
-        comp.placed.discard(c)
-    kind = c.placement
-    c.placement = Placement.NONE
-    c.placement_company = None
-    c.placement_end = -1
-    m.cancel("breakdown", c)
-    m.cancel("hours", c)
-    m.cancel("placement_end", c)
-    if c.hours > 0:
-        m.set_hours(c, 0.0)
-    if broke_down:
-        m.tally["breakdowns"] += 1
-        m.log(c, "breakdown", int(kind))
-    elif kind in (Placement.INTERNSHIP, Placement.HOUSING):
-        c.motivation = max(0.0, c.motivation - m.b.internship_motivation_drop)
-    enter_trin2(m, c)
-
-
-def placement_end(m, c) -> None:
-    """An internship or wage subsidy reaches its end: ordinary hours, or back to trin 2."""
-    b, rnd = m.b, m.streams["placement"].random
-    comp = c.placement_company
-    if c.placement == Placement.WAGE_SUBSIDY:
-        p = b.wage_subsidy_conversion
-    else:
-        p = b.internship_conversion if c.hours_promised else 0.3 * b.internship_conversion
-    if comp is not None and rnd() < p:
-        m.cancel("breakdown", c)
-        c.placement = Placement.ORDINARY
-        c.placement_end = -1
-        m.log(c, "placement", int(Placement.ORDINARY))
-        m.set_hours(c, m.streams["hours"].uniform(b.initial_hours_min, b.initial_hours_max))
-        c.motivation = min(1.0, c.motivation + b.paid_hours_motivation_gain)
-        m.schedule(months_to_next(m.week), "hours", c)
-        schedule_breakdown(m, c)
-    else:
-        end_placement(m, c, broke_down=False)
-
-
-def hours_progression(m, c) -> None:
-    """Monthly: paid hours may grow a step; enough hours make the citizen self-sufficient."""
-    b = m.b
-    if m.streams["hours"].random() < b.hours_growth_probability:
-        cap = 160.0 * c.health / 5.0
-        new = min(max(cap, c.hours), c.hours + b.hours_step)
-        m.set_hours(c, new)
-    if c.hours >= b.self_sufficiency_hours:
-        comp = c.placement_company
-        if comp is not None:
-            comp.placed.discard(c)
-        c.placement = Placement.NONE
-        c.placement_company = None
-        m.cancel("breakdown", c)
-        m.go_off_benefit(c, OffKind.JOB, keep_hours=True)
+def start_course(m, ids: np.ndarray) -> None:
+    """A guidance or upskilling course (vejledning og opkvalificering) ordered at a meeting."""
+    if len(ids) == 0:
         return
-    m.schedule(months_to_next(m.week), "hours", c)
+    P = m.pop
+    P.in_course[ids] = True
+    P.course_start[ids] = m.week
+    P.course_end[ids] = m.week + m.b.course_weeks
+    m.tally[Tally.COURSES] += len(ids)
+
+
+def end_course(m, ids: np.ndarray) -> None:
+    """A course ends (or is cut short): its weeks add job-plan progress in trin 1."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    P.in_course[ids] = False
+    P.course_end[ids] = -1
+    add_progress(m, ids, m.b.trin1_progress_per_course_week * (m.week - P.course_start[ids]))
+
+
+# ------------------------------------------------------------------ trin 3
+def set_hours(m, ids: np.ndarray, hours: np.ndarray) -> None:
+    """Ordinary paid hours this month (never negative); records when hours were set."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    hours = np.maximum(0.0, hours)
+    P.hours[ids] = hours
+    paid = ids[hours > 0]
+    P.first_hours[paid[P.first_hours[paid] < 0]] = m.week
+    P.last_hours[paid] = m.week
+
+
+def clear_hours(m, ids: np.ndarray) -> None:
+    """No paid hours any more."""
+    m.pop.hours[ids] = 0.0
+
+
+def start_placement(m, ids: np.ndarray, companies: np.ndarray, kinds: np.ndarray, promised: np.ndarray) -> None:
+    """Trin 3 begins when the citizen starts at a company (jobgaranti-midway-2019, the
+    trin model).  The company's place was taken by the negotiation."""
+    if len(ids) == 0:
+        return
+    P, w = m.pop, m.week
+    set_state(m, ids, ST.TRIN3)
+    P.placement[ids] = kinds
+    P.company[ids] = companies
+    P.placement_start[ids] = w
+    P.hours_promised[ids] = promised
+    ordinary = kinds == PL.ORDINARY
+    start_ordinary_hours(m, ids[ordinary])
+    unpaid, k = ids[~ordinary], kinds[~ordinary]
+    first = unpaid[P.first_company_activation[unpaid] < 0]
+    P.first_company_activation[first] = w
+    P.placement_end[unpaid] = w + m.placement_weeks[k]
+    intern = unpaid[(k == PL.INTERNSHIP) | (k == PL.HOUSING)]
+    P.first_internship[intern[P.first_internship[intern] < 0]] = w
+
+
+def placement_weeks(b) -> np.ndarray:
+    """Planned length of an unpaid placement by Placement code (ordinary hours have none):
+    an internship at most 13 weeks, wage subsidy and housing placements as the parameters say."""
+    weeks = np.zeros(max(int(k) for k in Placement) + 1, dtype=np.int64)
+    weeks[PL.INTERNSHIP], weeks[PL.WAGE_SUBSIDY], weeks[PL.HOUSING] = (INTERNSHIP_WEEKS, b.wage_subsidy_weeks,
+                                                                       b.housing_placement_weeks)
+    return weeks
+
+
+def start_ordinary_hours(m, ids: np.ndarray) -> None:
+    """An agreement on ordinary paid hours: a few hours a month to begin with, and a lift
+    in motivation (the importance of even a few paid hours)."""
+    if len(ids) == 0:
+        return
+    P, b = m.pop, m.b
+    P.placement[ids] = PL.ORDINARY
+    P.placement_end[ids] = -1
+    P.ordinary_since[ids] = m.week
+    set_hours(m, ids, b.initial_hours_min + (b.initial_hours_max - b.initial_hours_min) * m.draw("hours", ids))
+    P.motivation[ids] = np.minimum(1.0, P.motivation[ids] + b.paid_hours_motivation_gain)
+
+
+def leave_placement(m, ids: np.ndarray) -> None:
+    """The citizen leaves the company: its place is free again.  The one way a placement
+    ends; what follows (back to trin 2, off benefit, exit) is up to the caller."""
+    P = m.pop
+    ids = ids[P.placement[ids] != PL.NONE]
+    if len(ids) == 0:
+        return
+    np.subtract.at(m.firms.placed, P.company[ids], 1)
+    P.placement[ids] = PL.NONE
+    P.company[ids] = -1
+    P.placement_end[ids] = -1
+    P.ordinary_since[ids] = -1
+
+
+def back_to_trin2(m, ids: np.ndarray, broke_down: bool) -> None:
+    """A placement ends without a way off benefit: a breakdown, or an internship without
+    ordinary hours; trin 2 is repeated (jobgaranti-midway-2019, the trin model)."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    unpaid = (P.placement[ids] == PL.INTERNSHIP) | (P.placement[ids] == PL.HOUSING)
+    leave_placement(m, ids)
+    clear_hours(m, ids)
+    if broke_down:
+        m.tally[Tally.BREAKDOWNS] += len(ids)
+    else:
+        drop = ids[unpaid]
+        P.motivation[drop] = np.maximum(0.0, P.motivation[drop] - m.b.internship_motivation_drop)
+    enter_trin2(m, ids)
+
+
+# ------------------------------------------------------------------ leaving and returning
+def go_off_benefit(m, ids: np.ndarray, kinds, keep_hours: bool = False) -> None:
+    """Self-sufficiency (selvforsørgelse) as the register counts it: a job, education, or
+    no benefit and no registered income (the DREAM 'restgruppe'); ``kinds`` is the route
+    (an OffKind code, for all or per citizen).  A job found directly pays between the
+    self-sufficiency hours and full time."""
+    if len(ids) == 0:
+        return
+    P, b, w = m.pop, m.b, m.week
+    kinds = np.broadcast_to(np.asarray(kinds, dtype=np.int8), ids.shape)
+    leave_placement(m, ids)
+    caseload.release(m, ids)
+    if not keep_hours:
+        job = kinds == OFF.JOB
+        clear_hours(m, ids[~job])
+        set_hours(m, ids[job], b.self_sufficiency_hours + (FULL_TIME_HOURS - b.self_sufficiency_hours)
+                  * m.draw("hours", ids[job]))
+    set_state(m, ids, ST.SELF_SUFFICIENT)
+    P.off_kind[ids] = kinds
+    i = kinds - 1
+    first = P.first_off[ids, i] < 0
+    P.first_off[ids[first], i[first]] = w
+    P.last_off[ids, i] = w
+
+
+def return_to_benefit(m, ids: np.ndarray) -> None:
+    """Back on benefit: referred again, the citizen waits for a case load."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    clear_hours(m, ids)
+    P.off_kind[ids] = 0
+    set_state(m, ids, ST.NOT_ENROLLED)
+    P.exits_from[ids] = m.week + 1
+    m.waiting.extend(ids.tolist())
+
+
+def exit_for_good(m, ids: np.ndarray) -> None:
+    """Another exit (pension, sickness exemption, moving away): no rule applies any more."""
+    if len(ids) == 0:
+        return
+    leave_placement(m, ids)
+    caseload.release(m, ids)
+    clear_hours(m, ids)
+    set_state(m, ids, ST.EXITED)

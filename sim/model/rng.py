@@ -1,24 +1,22 @@
-"""Random streams: one generator per kind of decision, all derived from the scenario seed.
+"""Random streams: one numpy generator per kind of decision, all derived from one seed.
 
-Every random draw in the model comes from a :class:`Streams` object.  Each kind of
-decision (no-shows, problems arising, company negotiation, ...) has its own
-``numpy.random.Generator`` spawned from ``numpy.random.SeedSequence(seed)`` with a
-spawn key derived from the stream's *name*.  Two scenarios run with the same seed
-therefore use the same random numbers for the same kind of decision (common random
-numbers), and adding a new stream never shifts the numbers of an existing one.
+Each kind of decision (no-shows, problems arising, company negotiation, ...) has its own
+``numpy.random.Generator`` spawned from ``SeedSequence(seed)`` with a spawn key derived
+from the stream's *name*.  Two scenarios run with the same seed therefore use the same
+random numbers for the same kind of decision (common random numbers), and adding a new
+stream never shifts the numbers of an existing one.
 
-Draws are buffered: scalar draws in a simulation loop are taken from a block of
-uniforms, which is much faster than asking numpy for one number at a time.
+Citizens' decisions draw one number per citizen in the population (:meth:`Streams.per_citizen`)
+and each citizen reads its own: a citizen's number does not depend on who else faces the
+decision this week, so scenarios compared with the same seed stay aligned citizen by
+citizen (the Starsim approach to common random numbers).
 """
 
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np
-
-_BLOCK = 2048
 
 
 def stream_key(name: str) -> int:
@@ -26,74 +24,43 @@ def stream_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-class Stream:
-    """A buffered uniform stream with the few distributions the model needs."""
+class Streams:
+    """Named random generators derived from one seed.
 
-    __slots__ = ("name", "generator", "_next")
-
-    def __init__(self, name: str, generator: np.random.Generator):
-        self.name = name
-        self.generator = generator
-        self._next = iter(()).__next__
-
-    def random(self) -> float:
-        """One uniform draw on [0, 1)."""
-        try:
-            return self._next()
-        except StopIteration:
-            self._next = iter(self.generator.random(_BLOCK).tolist()).__next__
-            return self._next()
-
-    def geometric(self, p: float) -> int:
-        """Number of weeks (>= 1) until an event with weekly probability ``p``.
-
-        Returns a very large number when ``p`` is zero, so that the event never falls
-        inside any horizon.
-        """
-        if p <= 0.0:
-            return 1 << 30
-        if p >= 1.0:
-            return 1
-        u = self.random()
-        return 1 + int(math.log1p(-u) / math.log1p(-p))
-
-    def exponential(self, mean: float) -> float:
-        return -mean * math.log1p(-self.random())
-
-    def uniform(self, low: float, high: float) -> float:
-        return low + (high - low) * self.random()
-
-    def integers(self, low: int, high: int) -> int:
-        """Integer in [low, high)."""
-        return low + int(self.random() * (high - low))
-
-    def poisson(self, lam: float) -> int:
-        return int(self.generator.poisson(lam))
-
-
-class Streams(dict):
-    """Named random streams derived from one seed (a dict that creates a stream on first use).
-
-    >>> s = Streams(7)
-    >>> a = s["noshow"].random(); b = Streams(7)["noshow"].random()
+    >>> a = Streams(7)["noshow"].random(); b = Streams(7)["noshow"].random()
     >>> a == b
     True
     """
 
     def __init__(self, seed: int):
-        super().__init__()
         self.seed = int(seed)
+        self._gen: dict[str, np.random.Generator] = {}
 
-    def generator(self, name: str) -> np.random.Generator:
-        ss = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
-        return np.random.default_rng(ss)
+    def __getitem__(self, name: str) -> np.random.Generator:
+        g = self._gen.get(name)
+        if g is None:
+            ss = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
+            g = self._gen[name] = np.random.default_rng(ss)
+        return g
 
-    def __missing__(self, name: str) -> Stream:
-        s = self[name] = Stream(name, self.generator(name))
-        return s
+    def per_citizen_columns(self, name: str, n: int, k: int) -> np.ndarray:
+        """An (n, k) block of uniforms: row i holds citizen i's numbers for k decisions."""
+        return self[name].random((n, k))
+
+    def per_citizen(self, name: str, n: int, ids: np.ndarray) -> np.ndarray:
+        """Uniforms for the citizens ``ids`` out of one draw for all ``n`` citizens."""
+        return self[name].random(n)[ids]
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
     """Explicit list of per-replication seeds derived from a scenario's base seed."""
     ss = np.random.SeedSequence(int(seed))
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in ss.spawn(replications)]
+
+
+def geometric_weeks(p: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Weeks (>= 1) until an event with weekly probability ``p``, from uniforms ``u``."""
+    p = np.clip(p, 1e-12, 1.0)
+    with np.errstate(divide="ignore"):
+        w = 1 + np.floor(np.log1p(-u) / np.log1p(-np.minimum(p, 1 - 1e-12)))
+    return np.where(p >= 1.0, 1, w).astype(np.int64)

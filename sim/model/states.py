@@ -33,3 +33,25 @@ class OffKind(IntEnum):
     JOB = 1
     EDUCATION = 2
     REST = 3  #: no benefit and no registered income (the DREAM 'restgruppe')
+
+
+class Status52(IntEnum):
+    """Status 12 months after week 0, for the A-G transition tables
+    (copenhagen-outreach-2015 §3.3): on benefit rated A-D or E-G, off benefit to a job or
+    education, or another status (other exit, or off benefit without registered income)."""
+
+    GOOD = 0
+    POOR = 1
+    JOB_EDUCATION = 2
+    OTHER = 3
+
+
+def plain(enum) -> type:
+    """The members of ``enum`` as plain ints on a namespace class (``ST.TRIN1 == 1``): numpy
+    compares an array with a plain int several times faster than with an enum member."""
+    return type(f"{enum.__name__}Codes", (), {m.name: int(m) for m in enum})
+
+
+ST = plain(State)
+PL = plain(Placement)
+OFF = plain(OffKind)

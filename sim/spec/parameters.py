@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WEEKS_PER_YEAR = 52
 WEEKS_PER_MONTH = 52 / 12
@@ -266,6 +266,50 @@ class Behaviour(BaseModel):
     debt_counselling_solve: float = P(0.1, unit="probability", plausible=(0.0, 0.3),
         source=f"assumed; {JG} T8 and §2.5 (housing partnership contributed little)",
         doc="Probability that the housing organisation's debt counselling solves a social problem that open advice did not", **PROB)
+
+    # --- shapes of behaviour and of the starting population -------------------------
+    belief_by_category: tuple[float, float, float, float, float, float, float] = P(
+        (0.8, 0.75, 0.65, 0.55, 0.4, 0.3, 0.2), unit="belief 0-1, for A, B, ..., G", plausible=(0.1, 0.9),
+        source="assumed; direction from jobgaranti-midway-2019 (caseworkers' belief in the citizen)",
+        doc="A caseworker's belief that a citizen will get a job, by the citizen's A-G category, before the caseworker's own optimism")
+    caseworker_optimism_spread: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source="assumed",
+        doc="Caseworkers differ in optimism: each shifts every belief by a uniform amount within plus or minus this", ge=0.0, le=1.0)
+    company_willingness_concentration: float = P(4.0, unit="Beta concentration", plausible=(1.0, 20.0), source="assumed",
+        doc="How alike companies are: their willingness to agree ordinary hours or take interns is Beta-distributed around the means with this concentration (higher: more alike)", ge=0.1, le=1000.0)
+    initial_attitude_spread: float = P(0.25, unit="motivation and trust units", plausible=(0.0, 0.5), source="assumed",
+        doc="Motivation and trust at intake are uniform within plus or minus this around the population means", ge=0.0, le=1.0)
+    initial_progress_max: float = P(1.2, unit="job-plan progress", plausible=(1.0, 2.0), source="assumed",
+        doc="Citizens already in the group at week 0 are part-way through clarification: job-plan progress uniform on [0, this]; above 1 means a clarified job wish", ge=0.0, le=5.0)
+    language_barrier_share: float = P(0.6, unit="share", plausible=(0.3, 0.9), source="assumed",
+        doc="Share of citizens with immigrant background whose professional barrier is language rather than skills", **PROB)
+    g_health_share: float = P(0.7, unit="share", plausible=(0.4, 0.9), source="assumed",
+        doc="Share of citizens in category G who are there because health (not social conditions) is rated 1", **PROB)
+    match_chance_cap: float = P(1.5, unit="multiplier", plausible=(1.0, 3.0), source="assumed",
+        doc="Upper limit of the job-chance multiplier in a match attempt (before its square root is taken)", ge=0.0, le=10.0)
+    conversion_without_agreement: float = P(0.3, unit="multiplier", plausible=(0.0, 1.0), source="assumed",
+        doc="An internship without an agreement on hours 'på sigt' turns into ordinary hours this many times as often as one with it", ge=0.0, le=1.0)
+    hours_orientation_accept_internships: float = P(0.15, unit="probability per negotiation", plausible=(0.0, 0.4), source="assumed",
+        doc="Probability that a consultant with the stance 'accept internships' insists on ordinary hours", **PROB)
+    hours_orientation_balanced: float = P(0.5, unit="probability per negotiation", plausible=(0.3, 0.7), source="assumed",
+        doc="Probability that a consultant with the stance 'balanced' insists on ordinary hours", **PROB)
+    hours_orientation_demand_hours: float = P(0.9, unit="probability per negotiation", plausible=(0.7, 1.0), source="assumed",
+        doc="Probability that a consultant with the stance 'demand hours' insists on ordinary hours", **PROB)
+    payment_criterion_orientation_drop: float = P(0.2, unit="probability per negotiation", plausible=(0.0, 0.4),
+        source="assumed size; direction from jobgaranti-midway-2019 (the Flere Skal Med payment criterion counts internships)",
+        doc="How much less often consultants insist on ordinary hours when a payment criterion counts internships and ordinary hours alike", **PROB)
+    promise_without_trin_model: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
+        doc="Without the trin model an internship carries an agreement on hours 'på sigt' this many times as often as with it", ge=0.0, le=1.0)
+    wage_subsidy_weeks: int = P(26, unit="weeks", plausible=(13, 52), source="assumed (the legal maximum is a year, activation-practice-2012)",
+        doc="Length of a wage-subsidy job (løntilskud)", ge=1, le=104)
+    housing_placement_weeks: int = P(13, unit="weeks", plausible=(4, 26), source="assumed (like an internship)",
+        doc="Length of an unpaid placement in the housing organisation's estate operations", ge=1, le=104)
+
+    @field_validator("belief_by_category")
+    @classmethod
+    def _beliefs_are_probabilities(cls, v):
+        if any(not 0.0 <= x <= 1.0 for x in v):
+            raise ValueError("every belief must be between 0 and 1")
+        return v
 
     def table(self) -> list[dict[str, Any]]:
         """Rows of name, value, unit, plausible range, source and meaning."""

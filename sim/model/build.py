@@ -1,0 +1,98 @@
+"""Initialisation (docs/ODD.md §3.1): staff, offices, companies, networks and the citizens
+at week 0, from the scenario.
+
+Caseworkers (``round(caseworkers)``, at least one) are spread round-robin over the outreach
+offices; the average weekdays in the estate equals ``days_in_estate`` (fractional parts
+spread over the staff).  An office offers open advice on the first ``open_advice_days``
+weekdays on which any of its staff sits there.  Companies draw their willingness to agree
+ordinary hours and to take interns from Beta distributions around the behavioural means
+(``company_willingness_concentration``); each consultant's network is an equal share of
+the pool plus the housing organisation's placements.
+"""
+
+from __future__ import annotations
+
+
+from .agents import Caseworker, Company, CompanyConsultant, HousingOrganisation, Mentor, Networks
+from .population import add_citizens
+
+
+def estate_days(days: float, n: int) -> list[int]:
+    """Whole weekdays in the estate per caseworker, averaging ``days``."""
+    frac = days - int(days)
+    return [min(5, int(days) + int((i + 1) * frac + 1e-9) - int(i * frac + 1e-9)) for i in range(n)]
+
+
+def hire(m, office: int, days: int) -> int:
+    """A new caseworker; returns its index."""
+    org, cw = m.org, m.cw
+    j = int(cw.add(1)[0])
+    cw.office[j] = office
+    cw.estate_days[j] = days
+    spread = m.b.caseworker_optimism_spread
+    cw.optimism[j] = m.streams["staff"].uniform(-spread, spread)
+    cw.authority[j] = org.sanctions.authority == "all_caseworkers"
+    cw.hired_week[j] = m.week
+    cw.contact_minutes_per_day[j] = org.caseworker_hours_per_week * 60.0 * org.contact_share / 5.0
+    m.caseworkers_by_index.append(Caseworker(m, j))
+    m.staff_version += 1
+    return j
+
+
+def build_staff(m) -> None:
+    org = m.org
+    n = max(1, round(org.caseworkers))
+    m.n_offices = org.outreach_offices if org.location != "central" else 0
+    for i, d in enumerate(estate_days(org.days_in_estate, n)):
+        hire(m, (i % m.n_offices) if m.n_offices else -1, d)
+    cw = m.cw
+    m.open_days = {}
+    for o in range(m.n_offices):
+        staffed = sorted({d for j in range(len(cw)) if cw.office[j] == o for d in range(int(cw.estate_days[j]))})
+        if staffed[: org.open_advice_days]:
+            m.open_days[o] = staffed[: org.open_advice_days]
+    mt = m.mentor_table
+    ids = mt.add(org.mentors)
+    mt.capacity[ids] = org.mentor_caseload
+    m.mentors = [Mentor(m, i) for i in ids]
+    ct = m.consultant_table
+    ids = ct.add(org.company_consultants)
+    ct.attempts_per_week[ids] = org.consultant_attempts_per_week
+    ct.orientation[ids] = m.orientation
+    m.consultants = [CompanyConsultant(m, i) for i in ids]
+    m.n_mentors, m.n_consultants = len(m.mentors), len(m.consultants)
+
+
+def build_companies(m) -> None:
+    b, comp, F = m.b, m.scenario.companies, m.firms
+    g = m.streams["companies"]
+    k = b.company_willingness_concentration
+    ids = F.add(comp.count)
+    F.slots[ids] = comp.slots_per_company
+    # each company's two draws side by side, so that a company's draws do not depend on the pool's size
+    w = g.beta([k * b.company_hours_willingness + 1e-9, k * b.company_internship_willingness + 1e-9],
+               [k * (1 - b.company_hours_willingness) + 1e-9, k * (1 - b.company_internship_willingness) + 1e-9],
+               size=(len(ids), 2))
+    F.hours_willingness[ids], F.internship_willingness[ids] = w[:, 0], w[:, 1]
+    m.companies = [Company(m, i) for i in ids]
+    h = m.org.housing
+    m.housing = None
+    if h.placements > 0 or h.debt_counselling:
+        j = int(F.add(1)[0])
+        F.slots[j], F.internship_willingness[j], F.housing[j] = max(0, h.placements), 1.0, True
+        F.hours_willingness[j] = h.hours_willingness
+        m.housing = HousingOrganisation(m, j, debt_counselling=h.debt_counselling)
+    extra = [m.housing.index] if m.housing is not None and h.placements > 0 else []
+    k = m.n_consultants
+    lists = [[int(i) for i in ids if i % k == j] + extra for j in range(k)]
+    m.networks = Networks(lists + [[int(i) for i in ids] + extra])
+
+
+def build_citizens(m) -> None:
+    add_citizens(m, m.scenario.population.size, initial=True)
+
+
+def build(m) -> None:
+    build_staff(m)
+    build_companies(m)
+    build_citizens(m)

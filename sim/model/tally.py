@@ -1,0 +1,62 @@
+"""The model's counters, named once.
+
+``model.tally`` is a float array indexed by :class:`Tally`; each process adds to the
+counters it declares (``Process.counts``).  The outcome measures in
+:mod:`sim.experiment.outcomes` read them by name, so a counter cannot be misspelt in one
+place and silently read as zero in another.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Tally(IntEnum):
+    # mandatory meetings (summoned = booked and due; per location of the appointment)
+    SUMMONED_OUTREACH = 0
+    SUMMONED_CENTRAL = 1
+    CANCEL_OUTREACH = 2
+    CANCEL_CENTRAL = 3
+    NOSHOW_OUTREACH = 4
+    NOSHOW_CENTRAL = 5
+    HELD_OUTREACH = 6
+    HELD_CENTRAL = 7
+    HELD_MINUTES = 8              #: minutes of meetings held at appointments
+    HELD_VIA_OPEN_ADVICE = 9      #: due meetings held early at open advice
+    MEETINGS_POSTPONED = 10       #: no contact time left that day: to next week
+    SANCTIONS = 11
+    COURSES = 12                  #: guidance and upskilling courses started
+    # problems and open advice
+    PROBLEMS = 13
+    PROBLEMS_UNSOLVED = 14
+    VISITS_CASE = 15              #: open-advice visits by citizens with a case
+    VISITS_OTHER = 16             #: visitors without a case
+    VISITS_SERVED = 17
+    VISITS_UNSERVED = 18
+    VISITS_NOT_SOLVED = 19        #: served, but the problem of a citizen rated E-G was not solved
+    DEBT_COUNSELLED = 20
+    # the pathway
+    BREAKDOWNS = 21
+    MATCH_ATTEMPTS = 22           #: by company consultants
+    MATCH_ATTEMPTS_MEETING = 23   #: ordered by the caseworker at a held meeting
+    COMPANIES_DROPPED = 24
+    MENTOR_ASSIGNMENTS = 25
+    MENTOR_SESSIONS = 26
+    GROUP_SESSIONS = 27
+    # staff
+    CASEWORKER_CHANGES = 28
+    CASEWORKERS_LEFT = 29
+    # weekly integrals (citizen-weeks)
+    CASE_WEEKS = 30               #: enrolled (trin 1-3)
+    BENEFIT_WEEKS = 31            #: on benefit (waiting or trin 1-3)
+    PLACEMENT_WEEKS = 32          #: in a company placement (trin 3)
+    COURSE_WEEKS = 33
+    GROUP_WEEKS = 34
+    HOURS_WEEKS = 35              #: sum of paid hours a month over citizen-weeks
+    WITH_HOURS_WEEKS = 36         #: citizen-weeks with paid hours above zero
+    SMAJOB_WEEKS = 37             #: citizen-weeks with paid hours at or above the småjob threshold
+
+
+def tally_dict(tally) -> dict[str, float]:
+    """The counters as a plain mapping ``name -> value`` (lower-case names)."""
+    return {t.name.lower(): float(tally[t]) for t in Tally}
