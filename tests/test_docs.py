@@ -25,3 +25,17 @@ def test_odd_mentions_every_parameter_group_and_outcome():
     odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
     for name in DEFINITIONS:
         assert f"`{name}`" in odd, f"docs/ODD.md does not define outcome {name}"
+
+
+def test_odd_lists_the_model_processes_in_order():
+    """docs/ODD.md §1.3 names the processes in the order the model steps them, and §3.3
+    describes each under the same number and name."""
+    import re
+    from sim.model.processes import PROCESSES
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    overview = odd[odd.index("### 1.3"):odd.index("## 2.")]
+    listed = [name.lower() for name in re.findall(r"^\d+\. \*\*(.+?)\*\*", overview, flags=re.M)]
+    assert listed == [p.name for p in PROCESSES]
+    details = odd[odd.index("### 3.3"):odd.index("### 3.4")]
+    described = [name.lower() for name in re.findall(r"^\*\*\d+\. (.+?)\*\*", details, flags=re.M)]
+    assert described == listed
