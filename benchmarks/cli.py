@@ -71,7 +71,8 @@ def bench_national(repeats: int, quick: bool) -> dict:
         _say(f"national seed {r['seed']}: {r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU, {r['maxrss_mb']:.0f} MB")
     sc = settings.build("national", size, weeks)
     med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "maxrss_mb", "agent_weeks",
-                                          "citizen_weeks", "events")}
+                                          "citizen_weeks", "events", "reference_cpu_s")}
+    med["speed_vs_reference"] = statistics.median(r["reference_cpu_s"] / r["cpu_s"] for r in runs)
     med["agent_weeks_per_s"] = statistics.median(r["agent_weeks"] / r["wall_s"] for r in runs)
     med["citizen_weeks_per_s"] = statistics.median(r["citizen_weeks"] / r["wall_s"] for r in runs)
     return {"setting": settings.describe(sc), "repeats": repeats, "quick": quick, "median": med, "runs": runs}
@@ -82,9 +83,11 @@ def bench_copenhagen(repeats: int, quick: bool) -> dict:
     runs = run_worker({"setting": "copenhagen", "size": size, "weeks": weeks, "seed": 1, "runs": repeats,
                        "warmup": 1, "mode": "simulate"})
     sc = settings.build("copenhagen", size, weeks)
-    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "summary_s", "maxrss_mb", "events")}
+    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "summary_s", "maxrss_mb", "events",
+                                          "reference_cpu_s")}
     med["sims_per_s"] = 1.0 / med["wall_s"]
     med["sims_per_cpu_s"] = 1.0 / med["cpu_s"]
+    med["speed_vs_reference"] = statistics.median(r["reference_cpu_s"] / r["cpu_s"] for r in runs)
     _say(f"copenhagen: {med['sims_per_s']:.2f} simulations/s")
     return {"setting": settings.describe(sc), "source": settings.copenhagen_source(), "repeats": repeats,
             "quick": quick, "median": med, "runs": runs}
@@ -106,7 +109,8 @@ def bench_scaling(repeats: int, quick: bool) -> dict:
                 _say(f"scaling {r['size']:,} seed {r['seed']}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU")
     for n, runs in by_size.items():
         med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "build_s", "run_s", "maxrss_mb", "citizen_weeks",
-                                              "events")}
+                                              "events", "reference_cpu_s")}
+        med["speed_vs_reference"] = statistics.median(r["reference_cpu_s"] / r["cpu_s"] for r in runs)
         med["us_per_citizen_week"] = statistics.median(1e6 * r["wall_s"] / r["citizen_weeks"] for r in runs)
         med["us_per_event"] = statistics.median(1e6 * r["wall_s"] / r["events"] for r in runs)
         med["events_per_citizen_week"] = med["events"] / med["citizen_weeks"]
@@ -149,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         result["jobs"] = JOBS
         store = json.loads(store_path.read_text()) if store_path.exists() else {}
         store[name] = result
+        store.setdefault("history", []).append(report.history_entry(name, result))
         store_path.parent.mkdir(parents=True, exist_ok=True)
         store_path.write_text(json.dumps(store, indent=1) + "\n")
         a.results.write_text(report.render(store))

@@ -30,18 +30,28 @@ def count_work(m) -> dict:
     """Agent-weeks, citizen-weeks and model events of a finished model.
 
     Events: summoned meetings, problems, open-advice visits, mentor and group sessions and
-    match attempts (the things that happen to citizens, counted by the model's tallies)."""
+    match attempts (the things that happen to citizens, counted by the model's tallies).
+    A model from before the array-based core (``--rev`` of an older commit) is counted the
+    same way from its tallies."""
     from sim.model.states import State
 
     names = [s.name.lower() for s in State]
     citizen_weeks = sum(sum(row[n] for n in names) for row in m.weekly)
     caseworker_weeks = sum(row["caseworkers"] for row in m.weekly)
     fixed = len(m.mentors) + len(m.consultants) + len(m.companies) + (1 if m.housing is not None else 0)
-    t = m.tallies()
+    t = m.tallies() if hasattr(m, "tallies") else m.tally
     events = sum(t[k] for k in ("summoned_outreach", "summoned_central", "problems", "visits_case", "mentor_sessions",
                                 "group_sessions", "match_attempts", "match_attempts_meeting"))
     return {"weeks": len(m.weekly), "citizens": len(m.citizens), "citizen_weeks": citizen_weeks,
             "agent_weeks": citizen_weeks + caseworker_weeks + fixed * len(m.weekly), "events": events}
+
+
+def time_reference(citizens: int, weeks: int, seed: int) -> float:
+    """CPU seconds of the trivial plain-Mesa model of the same size (benchmarks/reference.py)."""
+    from benchmarks.reference import run as trivial
+    c0 = time.process_time()
+    trivial(citizens, weeks, seed)
+    return time.process_time() - c0
 
 
 def run(spec: dict) -> list[dict]:
@@ -72,8 +82,12 @@ def run(spec: dict) -> list[dict]:
                    "build_s": w1 - w0, "run_s": w2 - w1, "summary_s": w3 - w2,
                    "maxrss_mb": _rss_mb(), "baseline_rss_mb": baseline, "code": str(Path(sim.__file__).parent)}
             rec.update(count_work(m))
-            out.append(rec)
             del m
+            if spec.get("reference", True):
+                if i == warm and warm:
+                    time_reference(sc.population.size, sc.horizon_weeks, seed)      # warm-up of the reference too
+                rec["reference_cpu_s"] = time_reference(sc.population.size, sc.horizon_weeks, seed + i)
+            out.append(rec)
     return out
 
 

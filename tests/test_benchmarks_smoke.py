@@ -35,18 +35,21 @@ def test_benchmarks_quick_run_writes_table(tmp_path):
     (cph,) = _table_rows(text, "Copenhagen")
     assert float(cph[2]) > 0
     store = json.loads(out.with_suffix(".json").read_text())
-    assert set(store) == {"scaling", "copenhagen"}          # the second suite kept the first one's figures
+    assert set(store) == {"scaling", "copenhagen", "history"}   # the second suite kept the first one's figures
+    assert [h["suite"] for h in store["history"]] == ["scaling", "copenhagen"]
+    assert all(r["reference_cpu_s"] > 0 for r in store["copenhagen"]["runs"])   # the naive-Mesa yardstick, same run
+    assert float(cph[4].rstrip("×")) > 0
     assert len(store["copenhagen"]["runs"]) == 2
     assert store["copenhagen"]["machine"]["cores"] >= 1
     assert text.count("Machine:") == 2 and "Python 3." in text
 
 
 def test_national_section_renders():
-    run = {"wall_s": 50.0, "cpu_s": 49.0, "build_s": 3.0, "run_s": 47.0, "maxrss_mb": 900.0, "agent_weeks": 2.6e7,
-           "citizen_weeks": 2.6e7, "events": 1e7}
-    med = dict(run, agent_weeks_per_s=5.2e5, citizen_weeks_per_s=5.2e5)
+    run = {"wall_s": 12.0, "cpu_s": 11.0, "build_s": 3.0, "run_s": 47.0, "maxrss_mb": 900.0, "agent_weeks": 2.6e7,
+           "citizen_weeks": 2.6e7, "events": 1e7, "reference_cpu_s": 22.0}
+    med = dict(run, agent_weeks_per_s=5.2e5, citizen_weeks_per_s=5.2e5, speed_vs_reference=2.0)
     store = {"national": {"setting": "test", "repeats": 1, "quick": False, "median": med, "runs": [run],
                           "machine": report.machine()}}
     text = report.render(store)
     (row,) = _table_rows(text, "National")
-    assert row[0] == "50.0" and row[-2:] == ["met", "met"]
+    assert row[0] == "12.0" and row[-2:] == ["met", "met"] and row[-3] == "2.00×"
