@@ -19,6 +19,7 @@ from sim.spec.parameters import WEEKS_PER_MONTH
 from sim.model.barriers import CATEGORIES, is_good
 from sim.model.population import ACCUMULATED, BENEFITS
 from sim.model.states import OffKind, State, Status52
+from sim.model.processes.record import WEEKLY_KEYS
 from sim.model.tally import Tally
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
@@ -200,7 +201,7 @@ def compute(m) -> dict[str, float]:
 
 
 def weekly_table(m) -> pd.DataFrame:
-    """Weekly population counts by pathway state (Mesa DataCollector), one row per week."""
-    df = m.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    df.insert(0, "week", range(len(df)))
-    return df
+    """The weekly counts (``model.weekly``), one row per week: citizens per pathway state, with
+    paid hours, active caseworkers, waiting referrals, and cumulative sanctions and
+    open-advice visits."""
+    return pd.DataFrame(m.weekly, columns=list(WEEKLY_KEYS))

@@ -13,7 +13,7 @@ the pool plus the housing organisation's placements.
 from __future__ import annotations
 
 
-from .agents import Caseworker, Company, CompanyConsultant, HousingOrganisation, Mentor, Networks
+from .agents import Caseworker, CompanyConsultant, HousingOrganisation, Mentor, Networks
 from .population import add_citizens
 
 
@@ -74,7 +74,7 @@ def build_companies(m) -> None:
                [k * (1 - b.company_hours_willingness) + 1e-9, k * (1 - b.company_internship_willingness) + 1e-9],
                size=(len(ids), 2))
     F.hours_willingness[ids], F.internship_willingness[ids] = w[:, 0], w[:, 1]
-    m.companies = [Company(m, i) for i in ids]
+    m.n_companies = len(ids)
     h = m.org.housing
     m.housing = None
     if h.placements > 0 or h.debt_counselling:

@@ -20,7 +20,6 @@ from . import agents, build, invariants, pathway
 from .population import Citizens, new_store
 from .processes import PROCESSES
 from .processes.matching import orientation
-from .processes.record import WEEKLY_KEYS
 from .rng import Streams
 from .tally import Tally, tally_dict
 
@@ -58,8 +57,8 @@ class OutreachModel(mesa.Model):
         self.unsolved = np.zeros(0, np.int64)
         self.orders: list[np.ndarray] = []        # offers ordered at this week's meetings (process 13)
         self.weekly: list[dict] = []
-        self.current: dict = {}
         self.caseworkers_by_index: list[agents.Caseworker] = []
+        self._companies: list[agents.Company] | None = None
         self.staff_version = 0          # changes whenever a caseworker starts or leaves
         self.orientation = orientation(self)
         self.multipliers = pathway.multiplier_table(self.b, self.org.trin_model)
@@ -72,8 +71,6 @@ class OutreachModel(mesa.Model):
         self.morning_used = np.zeros((len(self.cw), 5))
         self.citizens = Citizens(self)
         self.processes = [cls(self) for cls in PROCESSES]
-        self.datacollector = mesa.DataCollector(
-            model_reporters={k: (lambda m, k=k: m.current[k]) for k in WEEKLY_KEYS})
         self.running = True
 
     # ------------------------------------------------------------------ helpers the processes share
@@ -98,6 +95,14 @@ class OutreachModel(mesa.Model):
     def caseworkers(self) -> list[agents.Caseworker]:
         """The caseworkers now employed."""
         return [a for a, on in zip(self.caseworkers_by_index, self.cw.active) if on]
+
+    @property
+    def companies(self) -> list[agents.Company]:
+        """The companies as Mesa agents (made on first use: their state is in ``model.firms``,
+        and most runs never need the objects)."""
+        if self._companies is None:
+            self._companies = [agents.Company(self, i) for i in range(self.n_companies)]
+        return self._companies
 
     def tallies(self) -> dict[str, float]:
         return tally_dict(self.tally)

@@ -1,4 +1,5 @@
-"""Record (process 14): the week's counts by pathway state, the citizen-weeks and paid-hour
+"""Record (process 14): the week's row of ``model.weekly`` (counts by pathway state, paid
+hours, active caseworkers, cumulative sanctions and open-advice visits), the citizen-weeks and paid-hour
 integrals the outcome measures need, each citizen's accumulated weeks and hours (one pass
 over the population, :func:`sim.model.kernels.record_week`), and, 52 weeks after week 0,
 each citizen's status for the A-G transition tables."""
@@ -14,8 +15,9 @@ from ..states import OFF, ST, State, Status52
 from ..tally import Tally
 from .base import Process
 
-WEEKLY_KEYS = (*(s.name.lower() for s in State), "with_paid_hours", "caseworkers", "waiting", "sanctions",
-               "open_advice_visits")
+STATE_KEYS = tuple(s.name.lower() for s in State)
+#: the columns of the weekly table (``model.weekly``, one row per finished week)
+WEEKLY_KEYS = ("week", *STATE_KEYS, "with_paid_hours", "caseworkers", "waiting", "sanctions", "open_advice_visits")
 
 
 class Record(Process):
@@ -38,11 +40,10 @@ class Record(Process):
         on_benefit, in_course, in_group, hours, paid, smajob = totals
         t[self.index] += (counts[ST.TRIN1] + counts[ST.TRIN2] + counts[ST.TRIN3], on_benefit, counts[ST.TRIN3],
                            in_course, in_group, hours, paid, smajob)
-        m.current = {**{s.name.lower(): int(counts[s]) for s in State}, "with_paid_hours": int(paid),
-                     "caseworkers": int(m.cw.active.sum()), "waiting": int(counts[ST.NOT_ENROLLED]),
-                     "sanctions": int(t[Tally.SANCTIONS]), "open_advice_visits": int(t[Tally.VISITS_CASE])}
-        m.datacollector.collect(m)
-        m.weekly.append({"week": week, **m.current})
+        n = counts.tolist()
+        m.weekly.append({"week": week, **dict(zip(STATE_KEYS, n)), "with_paid_hours": int(paid),
+                         "caseworkers": int(m.cw.active.sum()), "waiting": n[ST.NOT_ENROLLED],
+                         "sanctions": int(t[Tally.SANCTIONS]), "open_advice_visits": int(t[Tally.VISITS_CASE])})
         if week + 1 == 52:
             self.status_at_52(m)
 
