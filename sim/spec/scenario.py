@@ -23,6 +23,7 @@ from sim.errors import ScenarioError
 from sim.paths import SCENARIO_DIR
 
 from .parameters import Behaviour
+from .prices import DEFAULT_PRICES
 
 CATEGORIES = ("A", "B", "C", "D", "E", "F", "G")
 
@@ -173,6 +174,7 @@ class Scenario(_Closed):
     companies: Companies = Field(default_factory=Companies)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
+    prices: str = Field(DEFAULT_PRICES, min_length=1, description="Prices for the public-budget view: a name in scenarios/prices/ or a path (sim/spec/prices.py)")
 
     @field_validator("reported", mode="before")
     @classmethod
