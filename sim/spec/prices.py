@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from sim.errors import PricesError
 from sim.paths import SCENARIO_DIR
@@ -28,12 +28,6 @@ from sim.paths import SCENARIO_DIR
 PRICES_DIR = SCENARIO_DIR / "prices"
 DEFAULT_PRICES = "dk-2024"
 BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
-MONTHLY, YEARLY, HOURLY, WEEKLY, SHARE = "DKK per month", "DKK per year", "DKK per hour", "DKK per week", "share"
-
-
-def _unit(unit: str, **kw) -> Any:
-    """A figure field and the unit its value must be given in."""
-    return Field(json_schema_extra={"unit": unit}, **kw)
 
 
 class _Closed(BaseModel):
@@ -61,24 +55,47 @@ class Figure(_Closed):
         return self.source.lower().startswith("assumed")
 
 
+def _given_in(unit: str) -> type[Figure]:
+    """A figure that must be given in ``unit`` (a share must also be at most 1)."""
+    class InUnit(Figure):
+        @field_validator("unit")
+        @classmethod
+        def _unit(cls, v: str) -> str:
+            if v != unit:
+                raise ValueError(f"this figure must be given in '{unit}', got '{v}'")
+            return v
+
+        @field_validator("value")
+        @classmethod
+        def _share(cls, v: float) -> float:
+            if unit == "share" and v > 1.0:
+                raise ValueError(f"a share must be <= 1, got {v}")
+            return v
+    InUnit.__name__ = InUnit.__qualname__ = f"Figure in {unit}"
+    return InUnit
+
+
+Monthly, Yearly, Hourly, Weekly = (_given_in(f"DKK per {u}") for u in ("month", "year", "hour", "week"))
+Share, HoursPerWeek = _given_in("share"), _given_in("hours per week")
+
+
 class Situations(_Closed):
     """Monthly rates of one benefit for one age group, by household situation, and how
     the target group is assumed to be spread over those situations."""
 
-    rates: dict[str, Figure]
+    rates: dict[str, Monthly]
     mix: dict[str, float]
     mix_source: str = Field(min_length=8)
 
-    @model_validator(mode="after")
-    def _mix_covers_rates(self) -> "Situations":
-        if set(self.mix) != set(self.rates):
-            raise ValueError(f"mix needs exactly the situations of rates ({sorted(self.rates)}), got {sorted(self.mix)}")
-        if any(v < 0 for v in self.mix.values()) or abs(sum(self.mix.values()) - 1.0) > 1e-6:
-            raise ValueError(f"mix shares must be >= 0 and sum to 1 (sum {sum(self.mix.values()):.4f})")
-        for key, fig in self.rates.items():
-            if fig.unit != MONTHLY:
-                raise ValueError(f"rates.{key}.unit must be '{MONTHLY}', got '{fig.unit}'")
-        return self
+    @field_validator("mix")
+    @classmethod
+    def _mix_covers_rates(cls, mix: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        rates = info.data.get("rates", {})
+        if set(mix) != set(rates):
+            raise ValueError(f"mix needs exactly the situations of rates ({sorted(rates)})")
+        if any(v < 0 for v in mix.values()) or abs(sum(mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"mix shares must be >= 0 and sum to 1 (they sum to {sum(mix.values()):.4f})")
+        return mix
 
     def monthly(self) -> float:
         """The mix-weighted monthly rate."""
@@ -95,8 +112,8 @@ class Benefit(_Closed):
 class StaffCost(_Closed):
     """A full-time employee's yearly cost: salary with pension, plus overhead."""
 
-    salary: Figure = _unit(YEARLY)
-    overhead: Figure = _unit(SHARE)
+    salary: Yearly
+    overhead: Share
 
     def annual(self) -> float:
         return self.salary.value * (1.0 + self.overhead.value)
@@ -111,22 +128,22 @@ class Staff(_Closed):
 class Earnings(_Closed):
     """Ordinary paid hours: the wage, and the rules by which earnings reduce benefit (modregning)."""
 
-    hourly_wage: Figure = _unit(HOURLY)
-    labour_market_contribution: Figure = _unit(SHARE)
-    disregard_per_hour: Figure = _unit(HOURLY)
+    hourly_wage: Hourly
+    labour_market_contribution: Share
+    disregard_per_hour: Hourly
 
 
 class Tax(_Closed):
     """Average income tax (including the labour-market contribution on earnings)."""
 
-    on_benefits: Figure = _unit(SHARE)
-    on_earnings_on_benefit: Figure = _unit(SHARE)
-    on_earnings_off_benefit: Figure = _unit(SHARE)
+    on_benefits: Share
+    on_earnings_on_benefit: Share
+    on_earnings_off_benefit: Share
 
 
 class WageSubsidy(_Closed):
-    per_hour: Figure = _unit(HOURLY)
-    hours_per_week: Figure = _unit("hours per week")
+    per_hour: Hourly
+    hours_per_week: HoursPerWeek
 
 
 class Prices(_Closed):
@@ -137,26 +154,22 @@ class Prices(_Closed):
     year: int = Field(ge=1990, le=2100)
     currency: Literal["DKK"] = "DKK"
     benefits: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], Benefit]
-    sanction_withheld_share: Figure = _unit(SHARE)
+    sanction_withheld_share: Share
     earnings: Earnings
     tax: Tax
     staff: Staff
-    outreach_office: Figure = _unit(YEARLY)
-    course_week: Figure = _unit(WEEKLY)
+    outreach_office: Yearly
+    course_week: Weekly
     wage_subsidy: WageSubsidy
     _file: Path | None = PrivateAttr(default=None)
 
-    @model_validator(mode="after")
-    def _check(self) -> "Prices":
-        missing = [b for b in BENEFITS if b not in self.benefits]
+    @field_validator("benefits")
+    @classmethod
+    def _every_benefit(cls, v: dict) -> dict:
+        missing = [b for b in BENEFITS if b not in v]
         if missing:
-            raise ValueError(f"benefits needs rates for every benefit type; missing {missing}")
-        for path, fig, unit in _declared_figures(self):
-            if fig.unit != unit:
-                raise ValueError(f"{path}.unit must be '{unit}', got '{fig.unit}'")
-            if unit == SHARE and fig.value > 1.0:
-                raise ValueError(f"{path}.value is a share and must be <= 1, got {fig.value}")
-        return self
+            raise ValueError(f"rates for every benefit type are needed; missing {', '.join(missing)}")
+        return v
 
     @property
     def file(self) -> Path | None:
@@ -167,13 +180,8 @@ class Prices(_Closed):
         return (b.under_30 if age < 30 else b.age_30_and_over).monthly()
 
     def figures(self) -> list[tuple[str, Figure]]:
-        """Every figure with its key path, in file order (for the report's table of prices)."""
-        out = [(p, f) for p, f, _ in _declared_figures(self)]
-        for name, ben in self.benefits.items():
-            for group in ("age_30_and_over", "under_30"):
-                for key, fig in getattr(ben, group).rates.items():
-                    out.append((f"benefits.{name}.{group}.rates.{key}", fig))
-        return out
+        """Every figure with its key path (for the report's table of prices)."""
+        return list(_figures(self))
 
     def record(self) -> dict[str, Any]:
         """What the manifest keeps: the file, its hash and every resolved figure."""
@@ -183,16 +191,16 @@ class Prices(_Closed):
                 "resolved": self.model_dump(mode="json")}
 
 
-def _declared_figures(model: BaseModel, prefix: str = ""):
-    """(key path, figure, required unit) of every figure field declared with a unit."""
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        path = f"{prefix}{name}"
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        if isinstance(value, Figure) and "unit" in extra:
-            yield path, value, extra["unit"]
-        elif isinstance(value, BaseModel) and not isinstance(value, Figure):
-            yield from _declared_figures(value, path + ".")
+def _figures(node: Any, path: str = ""):
+    """(key path, figure) of every figure below ``node``, in file order."""
+    if isinstance(node, Figure):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _figures(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _figures(value, f"{path}.{key}")
 
 
 # --------------------------------------------------------------------------------------
@@ -240,7 +248,8 @@ def _error(path: Path, e: ValidationError) -> PricesError:
     if err["type"] == "missing":
         return PricesError(path, key, None, "this figure is required (value, unit, year and source)")
     ctx = err.get("ctx", {}).get("error")
-    shown = "…" if isinstance(value, dict) else value
+    flat = isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values())
+    shown = "…" if isinstance(value, dict) and not flat else value
     return PricesError(path, key, shown, f"allowed: {ctx or err['msg']}")
 
 
