@@ -98,12 +98,15 @@ def _flatten(d: dict, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def settings(sc: Scenario) -> dict[str, Any]:
+    """The settings a key finding can name, by key path (``organisation.caseworkers``, ...)."""
+    return {**_flatten({"organisation": sc.organisation.model_dump(mode="json")}),
+            "companies.count": sc.companies.count, "population.size": sc.population.size,
+            "horizon_weeks": sc.horizon_weeks}
+
+
 def changed_levers(reference: Scenario, scenario: Scenario) -> list[tuple[str, Any, Any]]:
     """(key path, reference value, scenario value) of every setting that differs."""
-    def settings(sc: Scenario) -> dict[str, Any]:
-        return {**_flatten({"organisation": sc.organisation.model_dump(mode="json")}),
-                "companies.count": sc.companies.count, "population.size": sc.population.size,
-                "horizon_weeks": sc.horizon_weeks}
     a, b = settings(reference), settings(scenario)
     return [(k, a.get(k), b.get(k)) for k in b if a.get(k) != b.get(k)]
 

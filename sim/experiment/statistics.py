@@ -14,7 +14,9 @@ The convention (stated once, in every report):
 Verdict on a difference (:func:`verdict`), written down here and tested:
 
 * ``not_covered``: no replication has a value (e.g. a 52-week measure in a shorter run);
-* ``none`` (no detectable difference): the 90 % interval includes zero;
+* ``none`` (no detectable difference): the 90 % interval includes zero, or there are fewer
+  than :data:`MIN_PAIRS` pairs (with so few, all pointing one way happens by chance too
+  often: 2 in 16 with four pairs);
 * ``clear``: the interval excludes zero, every replication points the same way and there
   are at least :data:`CLEAR_MIN_PAIRS` pairs;
 * ``likely``: the interval excludes zero otherwise.
@@ -32,6 +34,7 @@ from sim.experiment.outcomes import DEFINITIONS as OUTCOME_DEFINITIONS
 from sim.spec.scenario import Scenario
 
 LOW, HIGH = 0.05, 0.95            #: the 90 % interval
+MIN_PAIRS = 5
 CLEAR_MIN_PAIRS = 10
 MISFIT_Z = 2.0                    #: |z| above this flags a figure far from the evaluation
 
@@ -73,7 +76,7 @@ def verdict(lo: float, hi: float, same_direction: float, pairs: int) -> str:
     """The rule of the module docstring."""
     if pairs == 0 or math.isnan(lo) or math.isnan(hi):
         return "not_covered"
-    if lo <= 0.0 <= hi:
+    if lo <= 0.0 <= hi or pairs < MIN_PAIRS:
         return "none"
     if same_direction >= 1.0 and pairs >= CLEAR_MIN_PAIRS:
         return "clear"
