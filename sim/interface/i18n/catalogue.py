@@ -26,8 +26,9 @@ def catalogue(lang: str) -> dict[str, Any]:
 
 
 def _entry(section: str, key: str, lang: str) -> Any:
+    table = catalogue(lang)
     try:
-        return catalogue(lang)[section][key]
+        return table[section][key]
     except KeyError:
         raise KeyError(f"{lang}.yaml has no {section}.{key}") from None
 
@@ -134,6 +135,14 @@ def value(x: float, unit: str, lang: str = "en", diff: bool = False) -> str:
     return number(x, lang, 2 if unit == "rate" else 1, sign=diff)
 
 
+def _enough_digits(values, digits: int, most: int = 3) -> int:
+    """Digits enough that no bound other than zero is written as zero (an interval that
+    excludes zero must not look as if it touched it)."""
+    while digits < most and any(x != 0 and round(x, digits) == 0 for x in values):
+        digits += 1
+    return digits
+
+
 def value_range(low: float, high: float, unit: str, lang: str = "en", diff: bool = False) -> str:
     """An interval with its unit written once: '14.3 to 17.8 %', '+11.0 to +11.8 million kr.'."""
     if any(x is None or math.isnan(x) for x in (low, high)):
@@ -147,7 +156,9 @@ def value_range(low: float, high: float, unit: str, lang: str = "en", diff: bool
                     high=number(round(high, digits), lang, 0, diff))
         return text("unit.kroner", lang, amount=span)
     if unit == "share":
-        span = text("table.range", lang, low=number(100 * low, lang, 1, diff), high=number(100 * high, lang, 1, diff))
+        digits = _enough_digits((100 * low, 100 * high), 1)
+        span = text("table.range", lang, low=number(100 * low, lang, digits, diff),
+                    high=number(100 * high, lang, digits, diff))
         return f"{span}{NBSP}{text('unit.points_short', lang)}" if diff else f"{span}{NBSP}%"
     digits = 0 if unit == "persons" else 2 if unit == "rate" else 1
     return text("table.range", lang, low=number(low, lang, digits, diff), high=number(high, lang, digits, diff))

@@ -29,9 +29,10 @@ def figure(w: float, h: float):
     return fig
 
 
-def save(fig, path: Path) -> None:
+def save(fig, path: Path):
     fig.tight_layout()
     fig.savefig(path, format="png")
+    return fig
 
 
 def colours(n: int) -> list:
@@ -40,14 +41,15 @@ def colours(n: int) -> list:
     return [cmap(i % 10) for i in range(n)]
 
 
-def _empty(fig, message: str, path: Path) -> None:
+def _empty(fig, message: str, path: Path):
     ax = fig.add_subplot(1, 1, 1)
     ax.text(0.5, 0.5, message, ha="center", va="center")
     ax.set_axis_off()
     save(fig, path)
+    return fig
 
 
-def fig_states(weekly: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_states(weekly: pd.DataFrame, names: list[str], path: Path, lang: str):
     n = len(names)
     handles, labels = [], []
     cols = min(n, 2)
@@ -68,16 +70,16 @@ def fig_states(weekly: pd.DataFrame, names: list[str], path: Path, lang: str) ->
     fig.legend(handles[::-1], labels[::-1], loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.6 / (3.8 * rows + 0.6), 1, 1))
     fig.savefig(path, format="png")
+    return fig
 
 
-def fig_outcomes(summary: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_outcomes(summary: pd.DataFrame, names: list[str], path: Path, lang: str):
     """Simulated outcomes against the evaluation figures; misfits (|z| > 2) ringed in red."""
     have = summary[~summary["reported"].isna()]
     outcomes = [o for o in DEFINITIONS if o in set(have["outcome"])]
     fig = figure(9.5, max(2.5, 0.45 * max(len(outcomes), 1) * max(1, len(names)) ** 0.5 + 1.6))
     if not outcomes:
-        _empty(fig, text("fig.outcomes.none", lang), path)
-        return
+        return _empty(fig, text("fig.outcomes.none", lang), path)
     ax = fig.add_subplot(1, 1, 1)
     step = 0.7 / max(len(names), 1)
     flagged = False
@@ -107,6 +109,7 @@ def fig_outcomes(summary: pd.DataFrame, names: list[str], path: Path, lang: str)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="best")
     save(fig, path)
+    return fig
 
 
 def _bar_with_range(ax, x, vals, colour, legend):
@@ -124,7 +127,7 @@ def _values(summary: pd.DataFrame, names: list[str], outcome: str) -> list[tuple
     return [tuple(s.loc[n, ["mean", "p5", "p95"]]) for n in names]
 
 
-def fig_noshows(summary: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_noshows(summary: pd.DataFrame, names: list[str], path: Path, lang: str):
     fig = figure(max(9.0, 2.4 * len(names) + 3), 4.0)
     x = np.arange(len(names), dtype=float)
     for k, kind in enumerate(("noshow", "cancel")):
@@ -139,9 +142,10 @@ def fig_noshows(summary: pd.DataFrame, names: list[str], path: Path, lang: str) 
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=7)
     save(fig, path)
+    return fig
 
 
-def fig_staff(summary: pd.DataFrame, weekly: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_staff(summary: pd.DataFrame, weekly: pd.DataFrame, names: list[str], path: Path, lang: str):
     fig = figure(11, 3.8)
     ax1 = fig.add_subplot(1, 2, 1)
     x = np.arange(len(names), dtype=float)
@@ -165,14 +169,14 @@ def fig_staff(summary: pd.DataFrame, weekly: pd.DataFrame, names: list[str], pat
     ax2.set_ylim(bottom=0)
     ax2.legend(fontsize=7)
     save(fig, path)
+    return fig
 
 
-def fig_paid_hours(citizens: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_paid_hours(citizens: pd.DataFrame, names: list[str], path: Path, lang: str):
     fig = figure(7.5, 3.8)
     paid = citizens[citizens["hours_end"] > 0]
     if paid.empty:
-        _empty(fig, text("fig.paid_hours.none", lang), path)
-        return
+        return _empty(fig, text("fig.paid_hours.none", lang), path)
     ax = fig.add_subplot(1, 1, 1)
     bins = np.linspace(0, max(40.0, float(paid["hours_end"].quantile(0.99))), 25)
     for colour, name in zip(colours(len(names)), names):
@@ -187,6 +191,7 @@ def fig_paid_hours(citizens: pd.DataFrame, names: list[str], path: Path, lang: s
     ax.set_ylabel(text("fig.paid_hours.ylabel", lang))
     ax.legend(fontsize=7)
     save(fig, path)
+    return fig
 
 
 def write_figures(out: Path, summary: pd.DataFrame, weekly: pd.DataFrame, citizens: pd.DataFrame,

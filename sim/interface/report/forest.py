@@ -55,7 +55,7 @@ def _panel(ax, comparison: pd.DataFrame, rows: list[str], names: list[str], scal
     ax.grid(axis="x", alpha=0.3)
 
 
-def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path, lang: str) -> None:
+def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path, lang: str):
     out_rows = _rows(comparison, OUTCOMES, budget=False)
     budget_rows = _rows(comparison, BUDGET, budget=True)
     panels = [(rows, scale, key) for rows, scale, key in ((out_rows, 100.0, "fig.forest.outcomes"),
@@ -66,8 +66,7 @@ def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path, lang: str
         ax = fig.add_subplot(1, 1, 1)
         ax.text(0.5, 0.5, text("fig.forest.none", lang), ha="center", va="center")
         ax.set_axis_off()
-        save(fig, path)
-        return
+        return save(fig, path)
     for k, (rows, scale, key) in enumerate(panels):
         ax = fig.add_subplot(1, len(panels), k + 1)
         _panel(ax, comparison, rows, names, scale, lang)
@@ -77,6 +76,7 @@ def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path, lang: str
     fig.text(0.01, 0.005, text("fig.forest.note", lang), fontsize=7, color="#555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, format="png")
+    return fig
 
 
 def forest_outcomes(comparison: pd.DataFrame) -> list[str]:
