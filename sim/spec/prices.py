@@ -14,7 +14,6 @@ A scenario names its prices file in ``prices:`` (default :data:`DEFAULT_PRICES`)
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from sim.errors import PricesError
 from sim.paths import SCENARIO_DIR
+
+from .keys import unknown_key
 
 PRICES_DIR = SCENARIO_DIR / "prices"
 DEFAULT_PRICES = "dk-2024"
@@ -219,32 +220,13 @@ def shipped() -> list[str]:
     return sorted(p.stem for p in PRICES_DIR.glob("*.yaml"))
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: Any = Prices
-    for part in loc:
-        if isinstance(part, int) or model is None:
-            return None
-        field = model.model_fields.get(part)
-        if field is None:   # a key inside a dict field: the dict's value type
-            continue
-        ann, model = field.annotation, None
-        for cand in (ann, *getattr(ann, "__args__", ())):
-            if isinstance(cand, type) and issubclass(cand, BaseModel):
-                model = cand
-    return model
-
-
 def _error(path: Path, e: ValidationError) -> PricesError:
     err = e.errors()[0]
     loc = tuple(err["loc"])
     key = ".".join(str(p) for p in loc)
     value = err.get("input")
     if err["type"] == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        valid = sorted(parent.model_fields) if parent else []
-        guess = difflib.get_close_matches(str(loc[-1]), valid, n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
-        return PricesError(path, key, value, f"unknown key; {hint}valid keys here: {', '.join(valid)}")
+        return PricesError(path, key, value, unknown_key(Prices, loc))
     if err["type"] == "missing":
         return PricesError(path, key, None, "this figure is required (value, unit, year and source)")
     ctx = err.get("ctx", {}).get("error")
