@@ -99,8 +99,8 @@ def fig_outcomes(summary: pd.DataFrame, names: list[str], path: Path, lang: str)
             if r["misfit"]:
                 ax.plot(r["mean"], y, marker="o", markersize=16, mfc="none", mec=MISFIT_COLOUR, mew=2,
                         linestyle="none", label=None if flagged else text("fig.outcomes.misfit", lang))
-                ax.annotate(f"z = {r['z']:+.1f}", (r["mean"], y), xytext=(10, -3), textcoords="offset points",
-                            fontsize=7, color=MISFIT_COLOUR)
+                ax.annotate(f"z = {r['z']:+.1f}", (r["mean"], y), xytext=(0, 11), textcoords="offset points",
+                            ha="center", fontsize=7, color=MISFIT_COLOUR)
                 flagged = True
     ax.set_yticks(range(len(outcomes)))
     ax.set_yticklabels([label(o, lang) for o in outcomes], fontsize=8)
