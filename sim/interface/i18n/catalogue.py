@@ -57,7 +57,7 @@ def lever(key: str, lang: str = "en") -> str:
 
 
 def lever_value(v: Any, lang: str = "en") -> str:
-    """A setting's value as a person reads it (yes/no, named options, numbers)."""
+    """A setting's value or a named term (yes/no, named options, units of prices, numbers) as a person reads it."""
     if isinstance(v, bool):
         return text("value.yes" if v else "value.no", lang)
     if v is None:

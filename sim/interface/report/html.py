@@ -12,7 +12,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sim.experiment.findings import compare_findings, run_findings
-from sim.interface.i18n import definition, label, number, text
+from sim.interface.i18n import definition, label, lever_value, number, text
 from sim.spec.prices import Prices
 from sim.spec.scenario import Scenario
 
@@ -55,7 +55,8 @@ def _prices_tables(prices: dict[str, Prices], lang: str) -> list[dict]:
         if p.name in seen:
             continue
         seen.add(p.name)
-        rows = [{"key": k, "label": f.label, "value": number(f.value, lang, 2 if f.value < 100 else 0), "unit": f.unit,
+        rows = [{"key": k, "label": f.label, "value": number(f.value, lang, 2 if f.value < 100 else 0),
+                 "unit": lever_value(f.unit, lang),
                  "year": f.year, "source": f.source, "assumed": f.assumed} for k, f in p.figures()]
         out.append({"name": p.name, "description": p.description, "rows": rows,
                     "assumed": sum(r["assumed"] for r in rows), "total": len(rows)})
