@@ -46,8 +46,8 @@ def _panel(ax, comparison: pd.DataFrame, rows: list[str], names: list[str], scal
             m, lo, hi = r["difference_mean"] * scale, r["difference_p5"] * scale, r["difference_p95"] * scale
             filled = r["verdict"] in ("likely", "clear")
             ax.errorbar(m, y, xerr=[[max(m - lo, 0)], [max(hi - m, 0)]], fmt="o", color=colour, capsize=3,
-                        mfc=colour if filled else "white", ms=6,
-                        label=text("fig.forest.legend", lang, scenario=name, reference=names[0]) if i == 0 else None)
+                        mfc=colour if filled else "white", ms=6)
+        ax.plot([], [], "o", color=colour, label=text("fig.forest.legend", lang, scenario=name, reference=names[0]))
     ax.axvline(0, color="black", lw=1)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([label(o, lang) for o in rows], fontsize=8)
