@@ -28,6 +28,10 @@ class CalibrationError(ScenarioError):
     """A targets or priors file is invalid (same message shape as :class:`ScenarioError`)."""
 
 
+class PricesError(ScenarioError):
+    """A prices file is unreadable or invalid (same message shape as :class:`ScenarioError`)."""
+
+
 class UsageError(FremskudtError):
     """A command-line input error: a bad option value or combination."""
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.experiment import statistics
+from sim.experiment.statistics import DEFINITIONS
 from sim.interface import report
 from sim.interface.cli import main
-from sim.experiment.outcomes import DEFINITIONS
 from sim.model.rng import replication_seeds
 from sim.spec.scenario import SCENARIO_DIR
 
@@ -60,17 +61,18 @@ def test_run_writes_every_file(run_dir):
 
 def test_summary_has_every_outcome_with_evaluation_figures(run_dir):
     s = pd.read_csv(run_dir / "summary.csv")
-    assert list(s.columns) == report.SUMMARY_COLUMNS
-    assert list(s["outcome"]) == list(DEFINITIONS)
+    assert list(s.columns) == ["scenario", "outcome", "label", *statistics.SUMMARY_COLUMNS[2:]]
+    assert list(s["outcome"]) == list(DEFINITIONS)   # the evaluation measures, then the budget
     assert list(s["definition"]) == list(DEFINITIONS.values())
     row = s.set_index("outcome").loc["noshow_share"]
     assert row["reported"] == 0.07 and "T4" in row["reported_source"] and row["reported_n"] == 9672
     assert row["reported_from"] == "copenhagen-outreach"  # inherited by the small copy: named as such
-    assert row["p10"] <= row["median"] <= row["p90"]
+    assert row["p5"] <= row["mean"] <= row["p95"] and row["label"] == "No-shows at mandatory meetings"
     # a 52-week measure in a 20-week run is not covered
-    assert math.isnan(s.set_index("outcome").loc["ever_self_sufficient_52w", "median"])
+    assert math.isnan(s.set_index("outcome").loc["ever_self_sufficient_52w", "mean"])
     md = (run_dir / "summary.md").read_text()
     assert "noshow_share" in md and "figure of base scenario 'copenhagen-outreach'" in md
+    assert "No-shows at mandatory meetings" in md
 
 
 def test_long_tables_carry_scenario_replication_seed(run_dir):
@@ -204,24 +206,25 @@ def test_compare_with_common_random_numbers(tmp_path, capsys):
     assert main(["compare", str(a), str(b), "--out", str(out), "--quiet", "--seed", "11"]) == 0
     screen = capsys.readouterr().out
     assert "small-copenhagen-outreach minus small-central-jobcentre" in screen and str(out) in screen
-    for name in [*EXPECTED_FILES, "comparison.csv", "comparison.md"]:
+    for name in [*EXPECTED_FILES, "comparison.csv", "comparison.md", "differences.png"]:
         assert (out / name).stat().st_size > 0, name
     reps = pd.read_parquet(out / "summary_replications.parquet")
     seeds = replication_seeds(11, 2)
     for name in ("small-central-jobcentre", "small-copenhagen-outreach"):
         assert sorted(reps.loc[reps["scenario"] == name, "seed"].unique()) == sorted(seeds)
     comp = pd.read_csv(out / "comparison.csv")
-    assert list(comp.columns) == report.COMPARISON_COLUMNS
+    assert list(comp.columns) == ["scenario", "reference", "outcome", "label", *statistics.COMPARISON_COLUMNS[3:]]
     assert set(comp["scenario"]) == {"small-copenhagen-outreach"}
     assert set(comp["reference"]) == {"small-central-jobcentre"}
     assert list(comp["outcome"]) == list(DEFINITIONS)
     # the difference is paired by seed
     w = reps[reps["outcome"] == "noshow_share"].pivot(index="seed", columns="scenario", values="value")
-    d = (w["small-copenhagen-outreach"] - w["small-central-jobcentre"]).median()
+    d = (w["small-copenhagen-outreach"] - w["small-central-jobcentre"]).mean()
     row = comp.set_index("outcome").loc["noshow_share"]
-    assert row["difference_median"] == pytest.approx(d)
-    assert row["difference_p5"] <= row["difference_median"] <= row["difference_p95"]
-    assert row["difference_median"] < 0  # the outreach arm has fewer no-shows
+    assert row["difference_mean"] == pytest.approx(d)
+    assert row["difference_mean"] == pytest.approx(row["scenario_mean"] - row["reference_mean"])
+    assert row["difference_p5"] <= row["difference_mean"] <= row["difference_p95"]
+    assert row["difference_mean"] < 0  # the outreach arm has fewer no-shows
     summ = pd.read_csv(out / "summary.csv")
     assert set(summ["scenario"]) == {"small-central-jobcentre", "small-copenhagen-outreach"}
     assert "minus" in (out / "comparison.md").read_text()

@@ -29,6 +29,7 @@ import pandas as pd
 from sim.errors import RunError
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
+from sim.spec.prices import Prices, load_prices
 from sim.spec.scenario import Scenario
 
 POSTERIOR_FILE = "posterior.parquet"
@@ -44,6 +45,7 @@ class Task:
     seed: int
     parameters: dict[str, float] | None = None
     posterior_row: int | None = None
+    prices: dict | None = None   # resolved prices (Prices.model_dump()): adds the budget to the summary
 
 
 @dataclass
@@ -64,10 +66,15 @@ def run_task(task: Task) -> Replication:
     """Run one replication (top-level so that worker processes can unpickle it)."""
     from .simulate import simulate  # imported here: keeps the parent's import light for spawn
 
+    from .budget import replication_budget
+
     sc = Scenario.model_validate(task.scenario)
     out = simulate(sc, seed=task.seed, parameters=task.parameters, detail=True)
+    summary = dict(out.summary)
+    if task.prices is not None:
+        summary.update(replication_budget(sc, Prices.model_validate(task.prices), summary, out.citizens, out.weekly))
     return Replication(scenario=task.scenario_name, replication=task.replication, seed=task.seed,
-                       summary=dict(out.summary), weekly=out.weekly, citizens=out.citizens,
+                       summary=summary, weekly=out.weekly, citizens=out.citizens,
                        parameters=task.parameters, posterior_row=task.posterior_row)
 
 
@@ -128,16 +135,20 @@ def draw_parameters(posterior: pd.DataFrame, seed: int) -> tuple[int, dict[str, 
 
 def plan(scenarios: list[Scenario], seed: int, replications: int,
          posterior: pd.DataFrame | None = None) -> tuple[list[int], list[Task]]:
-    """The explicit seed list and one task per (scenario, replication)."""
+    """The explicit seed list and one task per (scenario, replication).
+
+    Each task carries the scenario's resolved prices (its ``prices`` file), so that every
+    replication's summary holds the budget outcomes next to the others."""
     seeds = replication_seeds(seed, replications)
     draws = [draw_parameters(posterior, s) if posterior is not None else (None, None) for s in seeds]
     tasks = []
     for sc in scenarios:
         resolved = sc.resolved()
+        prices = load_prices(sc.prices).model_dump(mode="json")
         for i, s in enumerate(seeds):
             row, params = draws[i]
             tasks.append(Task(scenario=resolved, scenario_name=sc.name, replication=i, seed=s,
-                              parameters=params, posterior_row=row))
+                              parameters=params, posterior_row=row, prices=prices))
     return seeds, tasks
 
 

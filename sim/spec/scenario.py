@@ -10,7 +10,6 @@ the key path, the bad value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -22,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.errors import ScenarioError
 from sim.paths import SCENARIO_DIR
 
+from .keys import model_at, unknown_key
 from .parameters import Behaviour
+from .prices import DEFAULT_PRICES
 
 CATEGORIES = ("A", "B", "C", "D", "E", "F", "G")
 
@@ -173,6 +174,7 @@ class Scenario(_Closed):
     companies: Companies = Field(default_factory=Companies)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
+    prices: str = Field(DEFAULT_PRICES, min_length=1, description="Prices for the public-budget view: a name in scenarios/prices/ or a path (sim/spec/prices.py)")
 
     @field_validator("reported", mode="before")
     @classmethod
@@ -263,23 +265,6 @@ def resolve_file(path: str | Path) -> dict:
     return _merge_chain(_chain(_find(path)))
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: Any = Scenario
-    for part in loc:
-        if isinstance(part, int) or model is None:
-            return None
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        ann = field.annotation
-        nxt = None
-        for cand in (ann, *getattr(ann, "__args__", ())):
-            if isinstance(cand, type) and issubclass(cand, BaseModel):
-                nxt = cand
-        model = nxt
-    return model
-
-
 def _describe_allowed(model: type[BaseModel] | None, name: str, err: dict) -> str:
     msg = err.get("msg", "")
     if model is not None and name in model.model_fields:
@@ -305,16 +290,12 @@ def validate_mapping(data: dict, file: str | Path | None = None) -> Scenario:
         loc = tuple(err["loc"])
         key = ".".join(str(p) for p in loc)
         if err["type"] == "extra_forbidden":
-            parent = _model_at(loc[:-1])
-            valid = sorted(parent.model_fields) if parent else []
-            guess = difflib.get_close_matches(str(loc[-1]), valid, n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            raise ScenarioError(file, key, err.get("input"), f"unknown key; {hint}valid keys here: {', '.join(valid)}") from None
+            raise ScenarioError(file, key, err.get("input"), unknown_key(Scenario, loc)) from None
         if err["type"] in ("value_error", "assertion_error"):
             ctx = err.get("ctx", {}).get("error")
             raise ScenarioError(file, key, err.get("input") if not isinstance(err.get("input"), dict) else "…",
                                 f"{ctx or err['msg']}") from None
-        parent = _model_at(loc[:-1])
+        parent = model_at(Scenario, loc[:-1])
         raise ScenarioError(file, key, err.get("input"), _describe_allowed(parent, str(loc[-1]), err)) from None
 
 

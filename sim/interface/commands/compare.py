@@ -10,7 +10,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "compare", help="compare scenarios with common random numbers",
         description="Run two or more scenarios with the same replication seeds and report, for every outcome, "
-                    "the difference against the first scenario: median and 90 % interval (5-95 %) over "
+                    "the difference against the first scenario: the mean of the paired differences and their 90 % interval (5-95 %) over "
                     "replications, paired by seed.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="two or more scenario files (or names in scenarios/); the first is the reference")

@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim.interface import report
-from sim.experiment import outputs, runner
+from sim.experiment import outputs, runner, statistics
+from sim.experiment.findings import compare_findings
 from sim.errors import OutputExists, UsageError
-from sim.experiment.outcomes import DEFINITIONS
+from sim.interface.i18n import LANGUAGES, label, text, value, value_range
+from sim.spec.prices import load_prices
 from sim.spec.scenario import Scenario, load_scenario
 
 DEFAULT_SCENARIO = "default"
@@ -56,6 +58,11 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--posterior", metavar="DIR",
                    help="folder with posterior.parquet: each replication draws one row (probability ∝ weight)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run the replications on a Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--prices", metavar="NAME|FILE",
+                   help="prices for the public-budget view, for every scenario: a name in scenarios/prices/ "
+                        "(dk-2014, dk-2024) or a file (default: each scenario's own 'prices', else dk-2024)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="language of the report, the tables' labels and the key findings (default: en)")
 
 
 def register(subparsers) -> None:
@@ -70,13 +77,15 @@ def register(subparsers) -> None:
 
 def _command_line(args, paths: list[str], kind: str) -> str:
     parts = ["fremskudt", kind, *paths]
-    for opt in ("replications", "seed", "workers", "out", "posterior", "scheduler"):
+    for opt in ("replications", "seed", "workers", "out", "posterior", "scheduler", "prices"):
         v = getattr(args, opt, None)
         if v is not None and not (opt == "workers" and v == 1):
             parts += [f"--{opt}", str(v)]
     for flag in ("force", "quiet"):
         if getattr(args, flag, False):
             parts.append(f"--{flag}")
+    if getattr(args, "lang", "en") != "en":
+        parts += ["--lang", args.lang]
     return " ".join(parts)
 
 
@@ -89,7 +98,10 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         raise UsageError(f"scenario name {dupes[0]!r} appears more than once; give each compared file its own 'name:'")
     seed = args.seed if args.seed is not None else loaded[0].seed
     n = args.replications if args.replications is not None else loaded[0].replications
-    scenarios = [s.model_copy(update={"seed": seed, "replications": n}) for s in loaded]
+    update = {"seed": seed, "replications": n, **({"prices": args.prices} if args.prices else {})}
+    scenarios = [s.model_copy(update=update) for s in loaded]
+    prices = {s.name: load_prices(s.prices) for s in scenarios}   # PricesError -> one line, exit 2
+    lang = args.lang
 
     try:
         posterior = runner.load_posterior(args.posterior) if args.posterior else None
@@ -115,9 +127,9 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     weekly = runner.weekly_table(results)
     citizens = runner.citizens_table(results)
     draws = runner.draws_table(results)
-    summary = pd.concat([report.summary_frame(sc, reps, outputs.reported_origin(p)) for sc, p in zip(scenarios, paths)],
+    summary = pd.concat([statistics.summary_frame(sc, reps, outputs.reported_origin(p)) for sc, p in zip(scenarios, paths)],
                         ignore_index=True)
-    comparison = report.comparison_frame(reps, names) if kind == "compare" else None
+    comparison = statistics.comparison_frame(reps, names) if kind == "compare" else None
 
     manifest = {
         "kind": kind,
@@ -132,6 +144,8 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         "workers": args.workers,
         "scheduler": args.scheduler,
         "posterior": None,
+        "prices": {name: p.record() for name, p in prices.items()},
+        "language": lang,
         "packages": outputs.package_versions(),
         "git": outputs.git_state(),
     }
@@ -149,51 +163,48 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         reps.to_parquet(tmp / "summary_replications.parquet", index=False)
         if draws is not None:
             draws.to_parquet(tmp / "posterior_draws.parquet", index=False)
-        summary.to_csv(tmp / "summary.csv", index=False)
-        (tmp / "summary.md").write_text(report.summary_markdown(summary, scenarios), encoding="utf-8")
-        if comparison is not None:
-            comparison.to_csv(tmp / "comparison.csv", index=False)
-            (tmp / "comparison.md").write_text(report.comparison_markdown(comparison), encoding="utf-8")
-        report.write_figures(tmp, summary, weekly, citizens, names)
+        report.write_tables_and_figures(tmp, summary, comparison, scenarios, weekly, citizens, lang)
         manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
         manifest["files"] = sorted(p.name for p in tmp.iterdir()) + ["manifest.json", "report.html"]
-        report.write_html(tmp, manifest, summary, scenarios, comparison)
+        report.write_html(tmp, manifest, summary, comparison, scenarios, citizens, prices, lang)
         outputs.write_json(tmp / "manifest.json", manifest)
 
     try:
         final = outputs.write_atomically(out, args.force, build)
     except OutputExists as e:
         raise UsageError(str(e)) from None
-    print_summary(final, scenarios, summary, comparison, n, seed)
+    print_summary(final, scenarios, summary, comparison, n, seed, lang)
     return 0
 
 
 def print_summary(out: Path, scenarios: list[Scenario], summary: pd.DataFrame, comparison: pd.DataFrame | None,
-                  n: int, seed: int) -> None:
-    f = report.fmt
+                  n: int, seed: int, lang: str = "en") -> None:
+    """The answer on screen: key outcomes (a run) or the key findings (a comparison), then the report's path."""
     lines = []
     if comparison is None:
         sc = scenarios[0]
-        lines.append(f"{sc.name}: {sc.population.size:,} citizens, {sc.horizon_weeks} weeks, "
-                     f"{n} replications (base seed {seed})")
+        lines.append(text("cli.run_head", lang, scenario=sc.name, size=f"{sc.population.size:,}", weeks=sc.horizon_weeks,
+                          n=n, seed=seed))
         s = summary[summary["scenario"] == sc.name].set_index("outcome")
-        shown = [o for o in DEFINITIONS if o in KEY_OUTCOMES or s.loc[o, "reported_source"]]
-        lines.append(f"  {'outcome':<36} {'median':>8} {'10-90 %':>15}  {'evaluation':>10}")
+        shown = [o for o in s.index if o in KEY_OUTCOMES or s.loc[o, "reported_source"] or o == "net_cost"]
+        width = max((len(label(o, lang)) for o in shown), default=0)
         for o in shown:
             r = s.loc[o]
-            rng = f"{f(r['p10'])}-{f(r['p90'])}" if not pd.isna(r["p10"]) else "–"
-            ev = f(r["reported"]) if r["reported_source"] else ""
-            lines.append(f"  {o:<36} {f(r['median']):>8} {rng:>15}  {ev:>10}")
+            ev = f"{text('cli.evaluation', lang)} {value(r['reported'], r['unit'], lang)}" if r["reported_source"] else ""
+            flag = " ⚠" if r["misfit"] else ""
+            lines.append(f"  {label(o, lang):<{width}} {value(r['mean'], r['unit'], lang):>16} "
+                         f"[{value_range(r['p5'], r['p95'], r['unit'], lang)}]  {ev}{flag}  ({o})")
     else:
-        ref = scenarios[0].name
-        lines.append(f"Compared with {ref}: {n} paired replications (base seed {seed}); "
-                     "median difference [5 %, 95 %]")
-        for name, sub in comparison.groupby("scenario", sort=False):
-            lines.append(f"  {name} minus {ref}")
-            for r in sub[sub["outcome"].isin(KEY_OUTCOMES)].itertuples():
-                if pd.isna(r.difference_median):
-                    continue
-                lines.append(f"    {r.outcome:<34} {f(r.difference_median):>8} "
-                             f"[{f(r.difference_p5)}, {f(r.difference_p95)}]")
-    lines.append(f"All outcomes, evaluation figures and figures: {out / 'report.html'}")
+        lines.append(text("cli.compare_head", lang, reference=scenarios[0].name, n=n, seed=seed))
+        for f in compare_findings(comparison, scenarios):
+            lines.append("  " + report.comparison_sentences(f, lang)[0])
+        shown = comparison[comparison["outcome"].isin(KEY_OUTCOMES + ("net_cost",))
+                           & (comparison["verdict"] != "not_covered")]
+        width = max((len(label(o, lang)) for o in shown["outcome"]), default=0)
+        for name, sub in shown.groupby("scenario", sort=False):
+            lines.append(f"  {text('table.minus', lang, scenario=name, reference=scenarios[0].name)}")
+            for r in sub.itertuples():
+                lines.append(f"    {label(r.outcome, lang):<{width}} {value(r.difference_mean, r.unit, lang, True):>18} "
+                             f"[{value_range(r.difference_p5, r.difference_p95, r.unit, lang, True)}]  ({r.outcome})")
+    lines.append(text("cli.report", lang, path=out / "report.html"))
     print("\n".join(lines))

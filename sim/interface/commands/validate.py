@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
+from sim.spec.prices import load_prices
 from sim.spec.scenario import ScenarioError, load_scenario
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("validate", help="check scenario files",
-                              description="Check scenario files (including the files they extend). "
+                              description="Check scenario files (including the files they extend and the prices file they name). "
                                           "Exit status 0 if all are valid, 2 otherwise.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files, or names in scenarios/")
     p.set_defaults(func=_validate)
@@ -20,6 +21,7 @@ def _validate(args) -> int:
     for path in args.scenarios:
         try:
             sc = load_scenario(path)
+            load_prices(sc.prices)          # the prices file it names must be valid too
         except ScenarioError as e:
             bad += 1
             print(f"fremskudt: error: {e}", file=sys.stderr)

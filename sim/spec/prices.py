@@ -1,0 +1,259 @@
+"""Prices for the public-budget view: benefit rates, how earnings reduce benefit, tax,
+staff, offices, courses and wage subsidies.
+
+A prices file is YAML in ``scenarios/prices/`` (or any path).  Every figure carries its
+``value``, ``unit``, ``year`` and ``source``; a source either cites a publication
+(institute, year, title, table or section) or starts with ``assumed`` and gives the
+reasoning.  Units are checked against what each figure means, so a salary given per
+month instead of per year is an error, not a silent factor of twelve.  Problems raise
+:class:`PricesError` naming the file, the key path, the bad value and what is allowed.
+
+A scenario names its prices file in ``prices:`` (default :data:`DEFAULT_PRICES`);
+``fremskudt run/compare --prices`` overrides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
+
+from sim.errors import PricesError
+from sim.paths import SCENARIO_DIR
+
+from .keys import unknown_key
+
+PRICES_DIR = SCENARIO_DIR / "prices"
+DEFAULT_PRICES = "dk-2024"
+BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(_Closed):
+    """One price: its value, unit, the year it applies to and where it comes from."""
+
+    value: float = Field(ge=0.0)
+    unit: str
+    year: int = Field(ge=1990, le=2100)
+    source: str = Field(min_length=8)
+    label: str = ""
+
+    @field_validator("source")
+    @classmethod
+    def _standalone(cls, v: str) -> str:
+        if "shared/" in v:
+            raise ValueError("cite the publication itself (institute, year, title, table), not a shared/ path")
+        return v
+
+    @property
+    def assumed(self) -> bool:
+        return self.source.lower().startswith("assumed")
+
+
+def _given_in(unit: str) -> type[Figure]:
+    """A figure that must be given in ``unit`` (a share must also be at most 1)."""
+    class InUnit(Figure):
+        @field_validator("unit")
+        @classmethod
+        def _unit(cls, v: str) -> str:
+            if v != unit:
+                raise ValueError(f"this figure must be given in '{unit}', got '{v}'")
+            return v
+
+        @field_validator("value")
+        @classmethod
+        def _share(cls, v: float) -> float:
+            if unit == "share" and v > 1.0:
+                raise ValueError(f"a share must be <= 1, got {v}")
+            return v
+    InUnit.__name__ = InUnit.__qualname__ = f"Figure in {unit}"
+    return InUnit
+
+
+Monthly, Yearly, Hourly, Weekly = (_given_in(f"DKK per {u}") for u in ("month", "year", "hour", "week"))
+Share, HoursPerWeek = _given_in("share"), _given_in("hours per week")
+
+
+class Situations(_Closed):
+    """Monthly rates of one benefit for one age group, by household situation, and how
+    the target group is assumed to be spread over those situations."""
+
+    rates: dict[str, Monthly]
+    mix: dict[str, float]
+    mix_source: str = Field(min_length=8)
+
+    @field_validator("mix")
+    @classmethod
+    def _mix_covers_rates(cls, mix: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        rates = info.data.get("rates", {})
+        if set(mix) != set(rates):
+            raise ValueError(f"mix needs exactly the situations of rates ({sorted(rates)})")
+        if any(v < 0 for v in mix.values()) or abs(sum(mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"mix shares must be >= 0 and sum to 1 (they sum to {sum(mix.values()):.4f})")
+        return mix
+
+    def monthly(self) -> float:
+        """The mix-weighted monthly rate."""
+        return sum(self.mix[k] * fig.value for k, fig in self.rates.items())
+
+
+class Benefit(_Closed):
+    """Rates of one benefit type: citizens aged 30 or over and citizens under 30."""
+
+    age_30_and_over: Situations
+    under_30: Situations
+
+
+class StaffCost(_Closed):
+    """A full-time employee's yearly cost: salary with pension, plus overhead."""
+
+    salary: Yearly
+    overhead: Share
+
+    def annual(self) -> float:
+        return self.salary.value * (1.0 + self.overhead.value)
+
+
+class Staff(_Closed):
+    caseworker: StaffCost
+    mentor: StaffCost
+    company_consultant: StaffCost
+
+
+class Earnings(_Closed):
+    """Ordinary paid hours: the wage, and the rules by which earnings reduce benefit (modregning)."""
+
+    hourly_wage: Hourly
+    labour_market_contribution: Share
+    disregard_per_hour: Hourly
+
+
+class Tax(_Closed):
+    """Average income tax (including the labour-market contribution on earnings)."""
+
+    on_benefits: Share
+    on_earnings_on_benefit: Share
+    on_earnings_off_benefit: Share
+
+
+class WageSubsidy(_Closed):
+    per_hour: Hourly
+    hours_per_week: HoursPerWeek
+
+
+class Prices(_Closed):
+    """A complete, validated prices file."""
+
+    name: str
+    description: str = Field(min_length=8)
+    year: int = Field(ge=1990, le=2100)
+    currency: Literal["DKK"] = "DKK"
+    benefits: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], Benefit]
+    sanction_withheld_share: Share
+    earnings: Earnings
+    tax: Tax
+    staff: Staff
+    outreach_office: Yearly
+    course_week: Weekly
+    wage_subsidy: WageSubsidy
+    _file: Path | None = PrivateAttr(default=None)
+
+    @field_validator("benefits")
+    @classmethod
+    def _every_benefit(cls, v: dict) -> dict:
+        missing = [b for b in BENEFITS if b not in v]
+        if missing:
+            raise ValueError(f"rates for every benefit type are needed; missing {', '.join(missing)}")
+        return v
+
+    @property
+    def file(self) -> Path | None:
+        return self._file
+
+    def monthly_benefit(self, benefit: str, age: float) -> float:
+        b = self.benefits[benefit]
+        return (b.under_30 if age < 30 else b.age_30_and_over).monthly()
+
+    def figures(self) -> list[tuple[str, Figure]]:
+        """Every figure with its key path (for the report's table of prices)."""
+        return list(_figures(self))
+
+    def record(self) -> dict[str, Any]:
+        """What the manifest keeps: the file, its hash and every resolved figure."""
+        f = self._file
+        return {"name": self.name, "file": str(f) if f else None,
+                "sha256": hashlib.sha256(f.read_bytes()).hexdigest() if f else None,
+                "resolved": self.model_dump(mode="json")}
+
+
+def _figures(node: Any, path: str = ""):
+    """(key path, figure) of every figure below ``node``, in file order."""
+    if isinstance(node, Figure):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _figures(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _figures(value, f"{path}.{key}")
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+def locate(ref: str | Path) -> Path:
+    """The file a prices reference names: a path, or a name in ``scenarios/prices/``."""
+    p = Path(ref)
+    if not p.exists() and not p.suffix and (PRICES_DIR / f"{p}.yaml").exists():
+        p = PRICES_DIR / f"{p}.yaml"
+    return p.resolve()
+
+
+def shipped() -> list[str]:
+    return sorted(p.stem for p in PRICES_DIR.glob("*.yaml"))
+
+
+def _error(path: Path, e: ValidationError) -> PricesError:
+    err = e.errors()[0]
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc)
+    value = err.get("input")
+    if err["type"] == "extra_forbidden":
+        return PricesError(path, key, value, unknown_key(Prices, loc))
+    if err["type"] == "missing":
+        return PricesError(path, key, None, "this figure is required (value, unit, year and source)")
+    ctx = err.get("ctx", {}).get("error")
+    flat = isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values())
+    shown = "…" if isinstance(value, dict) and not flat else value
+    return PricesError(path, key, shown, f"allowed: {ctx or err['msg']}")
+
+
+def load_prices(ref: str | Path) -> Prices:
+    """Read and validate a prices file (a name in ``scenarios/prices/`` or a path)."""
+    path = locate(ref)
+    if not path.is_file():
+        raise PricesError(ref, "prices", str(ref), f"no such prices file; give a path or one of: {', '.join(shipped())}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise PricesError(path, "", f"<YAML syntax error at {where}>", "the file must be valid YAML") from None
+    except OSError as e:
+        raise PricesError(path, "", str(path), f"the file cannot be read ({e.strerror})") from None
+    if not isinstance(data, dict):
+        raise PricesError(path, "", type(data).__name__, "a prices file must be a mapping of keys to values")
+    data.setdefault("name", path.stem)
+    try:
+        prices = Prices.model_validate(data)
+    except ValidationError as e:
+        raise _error(path, e) from None
+    prices._file = path
+    return prices
