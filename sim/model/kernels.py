@@ -305,10 +305,13 @@ def progress_multiplier(ids, motivation, belief, heavy, health, penalty_until, w
 @njit(cache=True)
 def record_week(state, hours, placement, in_course, in_group, mentor, smajob_hours, hours_per_week_of_month,
                 benefit_weeks, self_sufficient_weeks, paid_hours, paid_hours_on_benefit, internship_weeks,
-                wage_subsidy_weeks, housing_weeks, course_weeks, mentor_weeks, group_weeks, counts, totals):  # pragma: no cover
+                wage_subsidy_weeks, housing_weeks, course_weeks, mentor_weeks, group_weeks, counts, totals,
+                hist, bin_hours):  # pragma: no cover
     """Add this week to each citizen's totals; count citizens by state (``counts``) and fill
     ``totals`` = [on benefit, in a course, in a group, sum of paid hours, with paid hours,
-    with a småjob]."""
+    with a småjob, sum of paid hours on benefit, with paid hours on benefit]; ``hist``
+    counts the citizens with paid hours by hours a month in bins of ``bin_hours`` (the
+    last bin holds the rest)."""
     for i in range(state.shape[0]):
         s = state[i]
         counts[s] += 1
@@ -342,6 +345,10 @@ def record_week(state, hours, placement, in_course, in_group, mentor, smajob_hou
             totals[4] += 1.0
             if h >= smajob_hours:
                 totals[5] += 1.0
+            if on:
+                totals[6] += h
+                totals[7] += 1.0
+            hist[min(int(h / bin_hours), hist.shape[0] - 1)] += 1
 
 
 @njit(cache=True)

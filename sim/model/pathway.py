@@ -178,6 +178,7 @@ def start_ordinary_hours(m, ids: np.ndarray) -> None:
     P.placement[ids] = PL.ORDINARY
     P.placement_end[ids] = -1
     P.ordinary_since[ids] = m.week
+    P.first_hours_on_benefit[ids[P.first_hours_on_benefit[ids] < 0]] = m.week
     set_hours(m, ids, b.initial_hours_min + (b.initial_hours_max - b.initial_hours_min) * m.draw("hours", ids))
     P.motivation[ids] = np.minimum(1.0, P.motivation[ids] + b.paid_hours_motivation_gain)
 

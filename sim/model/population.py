@@ -94,6 +94,7 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "first_internship": _week("first unpaid internship or housing placement"),
     "first_hours": _week("first week with ordinary paid hours set"),
     "last_hours": _week("last week ordinary paid hours were set above zero"),
+    "first_hours_on_benefit": _week("first week of an agreement on ordinary paid hours while on benefit (a småjob in trin 3)"),
     "first_off": Column(np.int32, NEVER, "first week off benefit, by OffKind (job, education, rest)", shape=(3,)),
     "last_off": Column(np.int32, NEVER, "last week off benefit, by OffKind", shape=(3,)),
     "status52": Column(np.int8, -1, "status at week 52 for the A-G tables (see Status52)"),

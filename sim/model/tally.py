@@ -55,6 +55,8 @@ class Tally(IntEnum):
     HOURS_WEEKS = 35              #: sum of paid hours a month over citizen-weeks
     WITH_HOURS_WEEKS = 36         #: citizen-weeks with paid hours above zero
     SMAJOB_WEEKS = 37             #: citizen-weeks with paid hours at or above the småjob threshold
+    HOURS_WEEKS_ON_BENEFIT = 38   #: sum of paid hours a month over citizen-weeks on benefit
+    WITH_HOURS_WEEKS_ON_BENEFIT = 39  #: citizen-weeks on benefit with paid hours above zero
 
 
 def tally_dict(tally) -> dict[str, float]:

@@ -18,28 +18,32 @@ from .base import Process
 STATE_KEYS = tuple(s.name.lower() for s in State)
 #: the columns of the weekly table (``model.weekly``, one row per finished week)
 WEEKLY_KEYS = ("week", *STATE_KEYS, "with_paid_hours", "caseworkers", "waiting", "sanctions", "open_advice_visits")
+HOURS_BIN = 5.0       #: width of the bins of the paid-hours distribution (hours a month)
+HOURS_BINS = 33       #: 0-5, 5-10, ..., 155-160 and 160 or more
 
 
 class Record(Process):
     name = "record"
     counts = (Tally.CASE_WEEKS, Tally.BENEFIT_WEEKS, Tally.PLACEMENT_WEEKS, Tally.COURSE_WEEKS, Tally.GROUP_WEEKS,
-              Tally.HOURS_WEEKS, Tally.WITH_HOURS_WEEKS, Tally.SMAJOB_WEEKS)
+              Tally.HOURS_WEEKS, Tally.WITH_HOURS_WEEKS, Tally.SMAJOB_WEEKS, Tally.HOURS_WEEKS_ON_BENEFIT,
+              Tally.WITH_HOURS_WEEKS_ON_BENEFIT)
 
     def __init__(self, m):
         self.index = np.array(self.counts, dtype=np.int64)
+        m.hours_hist = np.zeros(HOURS_BINS, dtype=np.int64)   # citizen-weeks with paid hours, by hours a month
 
     def step(self, m, week: int) -> None:
         P, t = m.pop, m.tally
         counts = np.zeros(len(State), dtype=np.int64)
-        totals = np.zeros(6)
+        totals = np.zeros(8)
         kernels.record_week(P.state, P.hours, P.placement, P.in_course, P.in_group, P.mentor, pathway.SMAJOB_HOURS,
                             1.0 / WEEKS_PER_MONTH, P.benefit_weeks, P.self_sufficient_weeks, P.paid_hours,
                             P.paid_hours_on_benefit, P.internship_weeks, P.wage_subsidy_weeks,
                             P.housing_placement_weeks, P.course_weeks, P.mentor_weeks, P.group_course_weeks,
-                            counts, totals)
-        on_benefit, in_course, in_group, hours, paid, smajob = totals
+                            counts, totals, m.hours_hist, HOURS_BIN)
+        on_benefit, in_course, in_group, hours, paid, smajob, hours_on, paid_on = totals
         t[self.index] += (counts[ST.TRIN1] + counts[ST.TRIN2] + counts[ST.TRIN3], on_benefit, counts[ST.TRIN3],
-                           in_course, in_group, hours, paid, smajob)
+                           in_course, in_group, hours, paid, smajob, hours_on, paid_on)
         n = counts.tolist()
         m.weekly.append({"week": week, **dict(zip(STATE_KEYS, n)), "with_paid_hours": int(paid),
                          "caseworkers": int(m.cw.active.sum()), "waiting": n[ST.NOT_ENROLLED],
