@@ -169,12 +169,29 @@ def placement_weeks(b) -> np.ndarray:
     return weeks
 
 
+def smajobs(org) -> bool:
+    """Do agreements on a few ordinary hours (småjobs, hybrid internships) exist?  They are
+    the ordinary-hours approach of the step model ("an agreement on ordinary hours, or on
+    ordinary hours 'på sigt'", jobgaranti-midway-2019, the step model): with the trin model,
+    or with consultants who pursue ordinary hours (stance 'balanced' or 'demand_hours')."""
+    return bool(org.trin_model or org.consultant_stance != "accept_internships")
+
+
 def start_ordinary_hours(m, ids: np.ndarray) -> None:
-    """An agreement on ordinary paid hours: a few hours a month to begin with, and a lift
-    in motivation (the importance of even a few paid hours)."""
+    """An agreement on ordinary paid hours at the company (at a match, or at the end of an
+    internship or wage subsidy).  Trin 3 begins "in an internship or in a job"
+    (jobgaranti-midway-2019, the step model): with ``job_hire_share`` the company hires the
+    citizen into a job that ends the benefit (:func:`go_off_benefit`); otherwise it is a
+    småjob of a few hours a month, with a lift in motivation (the importance of even a few
+    paid hours, outreach-knowledge-sheet-2022).  Småjobs belong to the ordinary-hours
+    approach (:func:`smajobs`); in the ordinary practice of activation-practice-2012
+    (internships, wage subsidy and ordinary jobs) every agreement is a job."""
     if len(ids) == 0:
         return
     P, b = m.pop, m.b
+    hire = m.draw("hire", ids) < (b.job_hire_share if smajobs(m.org) else 1.0)
+    go_off_benefit(m, ids[hire], OFF.JOB)
+    ids = ids[~hire]
     P.placement[ids] = PL.ORDINARY
     P.placement_end[ids] = -1
     P.ordinary_since[ids] = m.week

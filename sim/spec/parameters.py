@@ -232,9 +232,14 @@ class Behaviour(BaseModel):
         doc="Probability that an internship with an agreement on hours 'på sigt' turns into ordinary hours at its end", **PROB)
     wage_subsidy_conversion: float = P(0.3, unit="probability", plausible=(0.1, 0.6), source="assumed",
         doc="Probability that a wage-subsidy job turns into ordinary hours at its end", **PROB)
-    initial_hours_min: float = P(8.0, unit="paid hours per month", plausible=(4.0, 16.0), source=f"assumed; {JG} L503 (1-2 hours a day tasks)",
+    job_hire_share: float = P(0.3, unit="share", plausible=(0.1, 0.6),
+        source=f"assumed size; {JG}, the step model (trin 3 begins in an internship or a job; the aim is self-support or employment with ordinary hours) and Bilag 1 (Høje Taastrup: 19 % self-supporting, 3 % with ordinary hours)",
+        doc="Where småjobs exist (trin model, or consultants who pursue ordinary hours): share of agreements on ordinary hours that are a job with enough hours to leave benefit (the others are småjobs of a few hours); elsewhere every agreement is a job", **PROB)
+    initial_hours_min: float = P(20.0, unit="paid hours per month", plausible=(8.0, 30.0),
+        source=f"{JG}, Box 3 (småjob tasks of 1-2 hours a day: about 20-40 hours a month) and the step model (a småjob is at least 30 hours a month, about one day a week)",
         doc="Lowest ordinary hours a month at the start of a småjob agreement", ge=0.0, le=160.0)
-    initial_hours_max: float = P(24.0, unit="paid hours per month", plausible=(12.0, 40.0), source="assumed",
+    initial_hours_max: float = P(40.0, unit="paid hours per month", plausible=(30.0, 60.0),
+        source=f"{JG}, Box 3 (småjob tasks of 1-2 hours a day: about 20-40 hours a month)",
         doc="Highest ordinary hours a month at the start of a småjob agreement", ge=0.0, le=160.0)
     hours_growth_probability: float = P(0.25, unit="probability per month", plausible=(0.05, 0.5), source=f"assumed; {JG} L521-527 (little progression)",
         doc="Monthly probability that paid hours grow by one step", **PROB)

@@ -6,8 +6,9 @@ consultant cannot act on yet (the order arrived less than ``order_delay_weeks`` 
 a citizen whose attempt failed go to the back of the queue.  An attempt finds an interested
 company with ``match_probability`` (× ``match_poor_multiplier`` in E-G, × the square root of
 the job-chance multiplier, at most ``match_chance_cap``); what follows is the negotiation
-in :func:`sim.model.kernels.match_attempts`: ordinary hours if the consultant insists and
-the company agrees, else perhaps an unpaid internship (wage subsidy for long-term
+in :func:`sim.model.kernels.match_attempts`: an agreement on ordinary hours if the consultant
+insists and the company agrees (a job or a småjob, :func:`sim.model.pathway.start_ordinary_hours`),
+else perhaps an unpaid internship (wage subsidy for long-term
 recipients), with or without an agreement on hours 'på sigt'.  The consultants' stance
 sets how often they insist (``hours_orientation_*``, lower when a payment criterion counts
 internships, jobgaranti-midway-2019).

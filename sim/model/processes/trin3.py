@@ -2,13 +2,15 @@
 
 * An internship or housing placement ends after 13 weeks (the legal maximum for the
   non-job-ready, activation-practice-2012), wage subsidy after ``wage_subsidy_weeks``; it
-  turns into ordinary hours with ``internship_conversion`` (× ``conversion_without_agreement``
-  without an agreement on hours 'på sigt') or ``wage_subsidy_conversion``, else the
-  citizen goes back to trin 2 and loses ``internship_motivation_drop`` of motivation.
+  turns into an agreement on ordinary hours with ``internship_conversion`` (×
+  ``conversion_without_agreement`` without an agreement on hours 'på sigt') or
+  ``wage_subsidy_conversion`` (a job that ends the benefit, or a småjob:
+  :func:`sim.model.pathway.start_ordinary_hours`), else the citizen goes back to trin 2
+  and loses ``internship_motivation_drop`` of motivation.
 * A placement breaks down with ``breakdown_annual``, less ``retention_support_effect``
   with retention support or a mentor; trin 2 is then repeated (jobgaranti-midway-2019,
   the trin model).
-* At each month boundary ordinary hours grow by ``hours_step`` with
+* At each month boundary småjob hours grow by ``hours_step`` with
   ``hours_growth_probability``, up to 160 hours × health factor / 5; at
   ``self_sufficiency_hours`` the citizen leaves benefit through the job.
 """
