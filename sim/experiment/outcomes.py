@@ -58,6 +58,7 @@ DEFINITIONS: dict[str, str] = {
     "staff_utilisation": "Caseworker minutes spent on meetings and open advice as a share of contact minutes available.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
     "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012 §3.2: match 2 about 25-30 %).",
+    "activation_spells_per_activated": "Activation offers (courses, internships, wage subsidy, housing placements) started in the first 52 weeks, per citizen with at least one (activation-practice-2012, chapter 3, Table 3.1: match 2 about 2.0 in 2011); NaN if the run is shorter than 52 weeks.",
     "caseworker_changes_per_case_year": "Changes of caseworker per active case-year.",
     "exited_other_share": "Share of all citizens ever observed who left for another benefit, exemption or moving away by the horizon.",
 }
@@ -226,6 +227,11 @@ def compute(m) -> dict[str, float]:
     out["sanctions_per_case_year"] = _ratio(t[Tally.SANCTIONS], case_years)
     out["activation_time_share"] = _ratio(t[Tally.PLACEMENT_WEEKS] + t[Tally.GROUP_WEEKS] + t[Tally.COURSE_WEEKS],
                                           t[Tally.BENEFIT_WEEKS])
+    # offers started in weeks 0-51 per citizen who started at least one (Jobindsats counts a
+    # spell running at least one day in the year; none runs at week 0 in the model)
+    spells = m.pop.spells_52w
+    out["activation_spells_per_activated"] = (_ratio(spells.sum(), (spells > 0).sum()) if m.horizon >= 52
+                                              else math.nan)
     out["caseworker_changes_per_case_year"] = _ratio(t[Tally.CASEWORKER_CHANGES], case_years)
     out["exited_other_share"] = _ratio((m.pop.state == State.EXITED).sum(), len(m.pop))
     return {k: float(out.get(k, math.nan)) for k in DEFINITIONS}

@@ -109,6 +109,29 @@ def start_course(m, ids: np.ndarray) -> None:
     P.course_start[ids] = m.week
     P.course_end[ids] = m.week + m.b.course_weeks
     m.tally[Tally.COURSES] += len(ids)
+    record_offer(m, ids)
+
+
+def record_offer(m, ids: np.ndarray) -> None:
+    """An activation offer starts (a course or an unpaid or subsidised placement): the week
+    of the latest offer (for the rule of repeated offers) and the count of offers in the
+    first 52 weeks."""
+    P = m.pop
+    P.last_offer[ids] = m.week
+    if m.week < 52:
+        P.spells_52w[ids] += 1
+
+
+def offer_due(m, ids: np.ndarray) -> np.ndarray:
+    """Ordinary practice's right and duty to activation (ret og pligt, activation-practice-2012,
+    chapter 2): a first offer after ``first_offer_weeks_30plus`` weeks on benefit
+    (``first_offer_weeks_under30`` under 30), then a new offer every ``reoffer_weeks``.
+    Weeks on benefit are counted from the seniority at first observation."""
+    P, b, w = m.pop, m.b, m.week
+    last = P.last_offer[ids]
+    on_benefit = P.seniority_weeks[ids] + (w - P.first_week[ids])
+    first = np.where(P.age[ids] < 30, b.first_offer_weeks_under30, b.first_offer_weeks_30plus)
+    return np.where(last >= 0, w - last >= b.reoffer_weeks, on_benefit >= first)
 
 
 def end_course(m, ids: np.ndarray) -> None:
@@ -155,6 +178,7 @@ def start_placement(m, ids: np.ndarray, companies: np.ndarray, kinds: np.ndarray
     unpaid, k = ids[~ordinary], kinds[~ordinary]
     first = unpaid[P.first_company_activation[unpaid] < 0]
     P.first_company_activation[first] = w
+    record_offer(m, unpaid)
     P.placement_end[unpaid] = w + m.placement_weeks[k]
     intern = unpaid[(k == PL.INTERNSHIP) | (k == PL.HOUSING)]
     P.first_internship[intern[P.first_internship[intern] < 0]] = w

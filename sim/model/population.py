@@ -58,6 +58,8 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "plan_progress": Column(np.float64, 0.0, "trin 1 job-plan progress (1.0: wish clarified)"),
     "job_wish": Column(bool, False, "trin 1 done: a direction for the job wish"),
     "in_course": Column(bool, False, "in a guidance or upskilling course (vejledning og opkvalificering)"),
+    "last_offer": _week("week the latest activation offer started (a course, an internship, wage subsidy or a housing placement)"),
+    "spells_52w": Column(np.int16, 0, "activation offers started in the first 52 weeks of the run"),
     "course_start": _week("week the current course started"),
     "course_end": _week("week the current course ends"),
     "placement": Column(np.int8, int(PL.NONE), "kind of company placement (Placement)"),

@@ -193,11 +193,20 @@ class Behaviour(BaseModel):
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
     # --- guidance and upskilling courses (vejledning og opkvalificering) ---------------
-    course_order_probability: float = P(0.35, unit="probability per held meeting", plausible=(0.0, 0.8),
-        source=f"assumed; calibrate to the national activation rate, match 2 about 25-30 % of the time ({AP} §3.2)",
-        doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one", **PROB)
+    course_order_probability: float = P(0.1, unit="probability per held meeting", plausible=(0.0, 0.4),
+        source=f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 25-30 % for match 2 ({AP}, chapter 3, Figure 3.1)",
+        doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one, beyond the offers the right and duty to activation makes due", **PROB)
     course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP} §2.3 (4- and 13-week spells)",
         doc="Length of a guidance or upskilling course", ge=1, le=52)
+    reoffer_weeks: int = P(26, unit="weeks", plausible=(13, 52),
+        source=f"{AP}, chapter 2 (after the first offer a right and duty to a new offer every 6 months, regardless of age; a municipality that is late loses refund)",
+        doc="Ordinary practice (without the trin model): weeks after the start of the latest activation offer when a held meeting orders a new one (ret og pligt)", ge=1, le=104)
+    first_offer_weeks_30plus: int = P(39, unit="weeks on benefit", plausible=(26, 52),
+        source=f"{AP}, chapter 2 (first offer at the latest after 9 months for those aged 30 and over)",
+        doc="Ordinary practice: weeks on benefit after which a held meeting orders the first activation offer, aged 30 or over", ge=0, le=260)
+    first_offer_weeks_under30: int = P(13, unit="weeks on benefit", plausible=(4, 26),
+        source=f"{AP}, chapter 2 (first offer at the latest after 13 weeks for those under 30)",
+        doc="Ordinary practice: weeks on benefit after which a held meeting orders the first activation offer, under 30", ge=0, le=260)
     trin1_progress_per_course_week: float = P(0.01, unit="progress per course week", plausible=(0.0, 0.04),
         source=f"assumed; {AP} L1058-1075 (no employment effect shown for courses, some clarification)",
         doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)

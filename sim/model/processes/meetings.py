@@ -53,7 +53,9 @@ def hold_meetings(m, ids: np.ndarray, outreach: np.ndarray, quality: np.ndarray)
     the weakest rating may improve; job-plan progress in trin 1; a course may be ordered
     for a citizen in trin 1-2; for a citizen in trin 2 the caseworker orders a
     company-directed offer (one match attempt in the job centre's whole company pool, made
-    in process 13).  The caller books the next meeting."""
+    in process 13).  In ordinary practice (without the trin model) a course is also ordered
+    whenever the right and duty to activation makes an offer due
+    (:func:`sim.model.pathway.offer_due`).  The caller books the next meeting."""
     if len(ids) == 0:
         return
     P, b, w = m.pop, m.b, m.week
@@ -67,7 +69,10 @@ def hold_meetings(m, ids: np.ndarray, outreach: np.ndarray, quality: np.ndarray)
     if m.org.courses:
         st = P.state[ids]
         can = ((st == ST.TRIN1) | (st == ST.TRIN2)) & ~P.in_course[ids]
-        pathway.start_course(m, ids[can & (m.draw("course", ids) < b.course_order_probability)])
+        order = m.draw("course", ids) < b.course_order_probability
+        if not m.org.trin_model:
+            order |= pathway.offer_due(m, ids)
+        pathway.start_course(m, ids[can & order])
     m.orders.append(ids[(P.state[ids] == ST.TRIN2) & (w >= P.trin2_ready_week[ids])])
 
 
