@@ -15,6 +15,10 @@ social conditions           social
 health                      min(physical, mental)
 ==========================  ===============================
 
+The A-G category on a caseworker's form (:func:`read_form`) is a reading of these factors,
+each one step off with a probability that falls with the citizen's trust (docs/ODD.md,
+process 9).
+
 The A-G category follows the evaluation's rules exactly (copenhagen-outreach-2015 §4.3):
 G = health or social conditions rated 1; otherwise A = all 4-5; B = at most two 3s, rest
 4-5; C = three to five 3s, none 1-2; D = exactly one rating 1-2; E = two or three ratings
@@ -70,6 +74,16 @@ def summarise(ratings: np.ndarray):
     """(category, health factor, number of factors rated 1-2) of rating rows."""
     f = factors(ratings)
     return category_of_factors(f), f[:, 4].astype(np.int8), (f <= 2).sum(axis=1).astype(np.int8)
+
+
+def read_form(ratings: np.ndarray, error: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The A-G category a caseworker writes on an Udviklingsmål form: each of the five
+    factors is read one step too high or too low (even odds, within 1-5) with the row's
+    probability ``error``.  ``u`` holds two uniforms per factor, shape (n, 10)."""
+    f = factors(ratings).astype(np.int64)
+    off = u[:, :5] < np.asarray(error, dtype=float)[:, None]
+    step = np.where(u[:, 5:] < 0.5, -1, 1)
+    return category_of_factors(np.clip(f + np.where(off, step, 0), 1, 5))
 
 
 def _pick(values: tuple[int, ...], u: np.ndarray) -> np.ndarray:

@@ -24,9 +24,10 @@ def pick_caseworkers(m, ids: np.ndarray, cap: int | None) -> np.ndarray:
 
 
 def belief(m, ids: np.ndarray, cws: np.ndarray) -> np.ndarray:
-    """The caseworker's belief that the citizen will get a job: by A-G category, shifted
-    by the caseworker's optimism and, in a team, by the team's shared belief."""
-    base = np.asarray(m.b.belief_by_category)[m.pop.category[ids]]
+    """The caseworker's belief that the citizen will get a job: by the A-G category on the
+    citizen's latest form, shifted by the caseworker's optimism and, in a team, by the
+    team's shared belief."""
+    base = np.asarray(m.b.belief_by_category)[m.pop.rated[ids]]
     boost = m.b.belief_team_boost if m.org.team_structure == "team" else 0.0
     return np.clip(base + m.cw.optimism[cws] + boost, 0.0, 1.0)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import caseload, kernels
+from . import barriers, caseload, kernels
 from .states import OFF, PL, ST, Placement, State
 from .tally import Tally
 
@@ -68,6 +68,19 @@ def ratings_changed(m, ids: np.ndarray) -> None:
         return
     P = m.pop
     kernels.summarise(P.ratings, ids, P.category, P.health, P.low_factors)
+
+
+def fill_forms(m, ids: np.ndarray) -> None:
+    """An Udviklingsmål form for each citizen: the caseworker's reading of the ratings
+    (:func:`sim.model.barriers.read_form`), each factor one step off with probability
+    ``rating_misread × 2 × (1 − trust)``: a citizen who trusts the caseworker more tells
+    more (copenhagen-outreach-2015, part on time per citizen: "the more often you meet
+    people, the more comes out")."""
+    if len(ids) == 0:
+        return
+    P = m.pop
+    error = np.clip(2.0 * m.b.rating_misread * (1.0 - P.trust[ids]), 0.0, 1.0)
+    P.rated[ids] = barriers.read_form(P.ratings[ids], error, m.streams["form"].random((len(ids), 10)))
 
 
 # ------------------------------------------------------------------ trin 1 and 2

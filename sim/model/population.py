@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import barriers
+from . import barriers, pathway
 from .states import PL, ST, OffKind, State
 from .store import Column, View, columns_as_properties
 
@@ -46,7 +46,8 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     # barriers (Udviklingsmål) and attitudes
     "ratings": Column(np.int8, 5, "seven sub-ratings 1-5", shape=(7,)),
     "category": Column(np.int8, barriers.G, "A-G code 0-6 implied by the ratings"),
-    "category_start": Column(np.int8, -1, "A-G code at intake"),
+    "category_start": Column(np.int8, -1, "A-G code on the form at intake"),
+    "rated": Column(np.int8, barriers.G, "A-G code on the latest Udviklingsmål form (the caseworker's reading of the ratings)"),
     "health": Column(np.int8, 5, "the health factor (min of physical and mental)"),
     "low_factors": Column(np.int8, 0, "number of factors rated 1-2"),
     "motivation": Column(np.float64, 0.5, "motivation and belief in a job (tro på job), 0-1"),
@@ -117,7 +118,8 @@ def add_citizens(m, k: int, initial: bool) -> np.ndarray:
     """Draw ``k`` new citizens of the scenario's population; they join the waiting list.
 
     A-G category from ``ag_distribution`` (job-ready residents are A or B, even odds);
-    ratings consistent with the category; age uniform; motivation and trust uniform within
+    ratings consistent with the category, and a first Udviklingsmål form read from them
+    (``category_start``); age uniform; motivation and trust uniform within
     ``initial_attitude_spread`` of the means; the stock at week 0 part-way through
     clarification (progress uniform on ``[0, initial_progress_max]``)."""
     pop, b, P = m.scenario.population, m.b, m.pop
@@ -151,7 +153,8 @@ def add_citizens(m, k: int, initial: bool) -> np.ndarray:
     P.area[ids] = ids % m.n_offices if m.n_offices else -1
     c, h, low = barriers.summarise(P.ratings[ids])
     P.category[ids], P.health[ids], P.low_factors[ids] = c, h, low
-    P.category_start[ids] = c
+    pathway.fill_forms(m, ids)
+    P.category_start[ids] = P.rated[ids]
     m.waiting.extend(ids.tolist())
     return ids
 

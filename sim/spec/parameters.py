@@ -125,6 +125,12 @@ class Behaviour(BaseModel):
     improve_per_meeting: float = P(0.05, unit="probability per held meeting", plausible=(0.0, 0.15),
         source=f"assumed; calibrate to {CPH} T9 (EFG→ABCD 11-14 % a year)",
         doc="Probability that a full-length held meeting improves the citizen's weakest rating by one", **PROB)
+    form_use_share: float = P(0.5, unit="share of held meetings", plausible=(0.45, 0.6),
+        source=f"{CPH}, Udviklingsmål tables after Bilag 2 (use of the form: 47 % of conversations in the outreach department, 47-57 % in the ordinary departments, 2014)",
+        doc="Share of held mandatory meetings at which the caseworker fills in the Udviklingsmål form (the A-G category the tables and the caseworker's decisions use)", **PROB)
+    rating_misread: float = P(0.1, unit="probability per factor per form", plausible=(0.0, 0.3),
+        source=f"assumed size; {CPH}, Bilag 2 (the consultant fills in the form, with or without the citizen) and Udviklingsmål tables (practice differs between departments); part on time per citizen (trust brings out barriers)",
+        doc="Probability that a caseworker reads one of the five Udviklingsmål factors one step off (up or down) for a citizen of trust 0.5; twice as often at trust 0, never at trust 1", **PROB)
     improve_per_mentor_session: float = P(0.05, unit="probability per session", plausible=(0.0, 0.15), source="assumed",
         doc="Probability that a mentor session improves the weakest rating by one", **PROB)
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),

@@ -4,7 +4,7 @@ meeting does.
 Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after the last (during
 an ``intensive`` period from enrolment: ``intensive.interval_weeks``).  Where a meeting is
 held: with no estate days at the central job centre; with ``summon_vulnerable_locally``
-citizens rated E-G at the estate office and A-D centrally (copenhagen-outreach-2015 §2.3);
+citizens whose latest form rates them E-G at the estate office and A-D centrally (copenhagen-outreach-2015 §2.3);
 else at the estate with probability ``estate_days / 5``.  Each caseworker-day's meetings
 share the day's contact minutes: each gets ``min(standard, max(min_meeting_minutes,
 minutes / meetings))``, and those that no longer fit are postponed to next week.  At the
@@ -50,7 +50,8 @@ def book_meeting(m, ids: np.ndarray, delay) -> None:
 
 def hold_meetings(m, ids: np.ndarray, outreach: np.ndarray, quality: np.ndarray) -> None:
     """What a held meeting does (in this order): trust grows (more at the estate office);
-    the weakest rating may improve; job-plan progress in trin 1; a course may be ordered
+    the caseworker fills in an Udviklingsmål form with ``form_use_share``
+    (:func:`sim.model.pathway.fill_forms`); the weakest rating may improve; job-plan progress in trin 1; a course may be ordered
     for a citizen in trin 1-2; for a citizen in trin 2 the caseworker orders a
     company-directed offer (one match attempt in the job centre's whole company pool, made
     in process 13).  In ordinary practice (without the trin model) a course is also ordered
@@ -63,6 +64,7 @@ def hold_meetings(m, ids: np.ndarray, outreach: np.ndarray, quality: np.ndarray)
     P.meetings_held[ids] += 1
     P.last_contact[ids] = w
     P.trust[ids] = np.minimum(1.0, P.trust[ids] + np.where(outreach, b.trust_gain_outreach, b.trust_gain_central))
+    pathway.fill_forms(m, ids[m.draw("form_used", ids) < b.form_use_share])
     better = ids[m.draw("improve", ids) < b.improve_per_meeting * q]
     pathway.ratings_changed(m, barriers.improve(P.ratings, better, m.draw("improve_choice", better)))
     pathway.add_progress(m, ids, b.trin1_progress_per_meeting * q)
@@ -119,7 +121,7 @@ class Meetings(Process):
         cw = m.pop.caseworker[due]
         ed = m.cw.estate_days[cw].astype(np.int64)
         if m.org.summon_vulnerable_locally:
-            local = ~barriers.is_good(m.pop.category[due])
+            local = ~barriers.is_good(m.pop.rated[due])
         else:
             local = m.draw("booking_place", due) < ed / 5.0
         local = np.where(ed <= 0, False, np.where(ed >= 5, True, local))

@@ -38,7 +38,7 @@ class Mentoring(Process):
         in the queue)."""
         P, M = m.pop, m.mentor_table
         st = P.state
-        eligible = ((st == ST.TRIN1) | (st == ST.TRIN2)) & (~barriers.is_good(P.category) | P.heavy) & (P.mentor < 0)
+        eligible = ((st == ST.TRIN1) | (st == ST.TRIN2)) & (~barriers.is_good(P.rated) | P.heavy) & (P.mentor < 0)
         new = np.flatnonzero(eligible & (P.mentor_queue < 0))
         P.mentor_queue[new] = m.next_ticket(len(new))
         free = np.maximum(0, M.capacity - M.mentees)

@@ -53,9 +53,10 @@ class Record(Process):
 
     @staticmethod
     def status_at_52(m) -> None:
-        """Status for the 12-month A-G tables (copenhagen-outreach-2015 §3.3)."""
+        """Status for the 12-month A-G tables (copenhagen-outreach-2015 §3.3): off benefit to a
+        job or education, another status, or on benefit with the category of the latest form."""
         P = m.pop
         off = P.state == ST.SELF_SUFFICIENT
         job = off & ((P.off_kind == OFF.JOB) | (P.off_kind == OFF.EDUCATION))
-        P.status52 = np.select([job, off | (P.state == ST.EXITED), barriers.is_good(P.category)],
+        P.status52 = np.select([job, off | (P.state == ST.EXITED), barriers.is_good(P.rated)],
                                [Status52.JOB_EDUCATION, Status52.OTHER, Status52.GOOD], Status52.POOR)
