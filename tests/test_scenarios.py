@@ -97,7 +97,7 @@ def test_list_shows_every_scenario_with_description(capsys):
 BROKEN = {
     "unknown_key": ("organisation:\n  casworkers: 3\n", ["organisation.casworkers", "did you mean 'caseworkers'", "3"]),
     "out_of_range": ("organisation:\n  caseworkers: -1\n", ["organisation.caseworkers", "-1", ">= 0.5"]),
-    "wrong_type": ("horizon_weeks: many\n", ["horizon_weeks", "'many'", "integer"]),
+    "wrong_type": ("horizon_weeks: many\n", ["horizon_weeks", "'many'", "whole number"]),
     "bad_yaml": ("organisation: {caseworkers: 3\nseed: 1\n", ["YAML syntax error at line 2", "valid YAML"]),
     "missing_extends": ("extends: nothere.yaml\n", ["extends", "'nothere.yaml'", "no such scenario file"]),
     "python_tag": ("seed: !!python/object/apply:os.system ['touch {marker}']\n",

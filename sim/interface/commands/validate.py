@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from sim.spec.scenario import ScenarioError, load_scenario
+from sim.errors import ScenarioError
+from sim.experiment.runner import load_checked
 
 
 def register(subparsers) -> None:
@@ -19,7 +20,7 @@ def _validate(args) -> int:
     bad = 0
     for path in args.scenarios:
         try:
-            sc = load_scenario(path)
+            sc = load_checked(path)
         except ScenarioError as e:
             bad += 1
             print(f"fremskudt: error: {e}", file=sys.stderr)
