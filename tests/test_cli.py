@@ -138,8 +138,13 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err and "Traceback" not in err
     assert (out / "keep.txt").exists() and (out / "manifest.json").read_text() == stamp
+    # --force replaces a folder only when every file in it is one the program wrote
+    assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1", "--force", "--seed", "7"]) == 2
+    err = capsys.readouterr().err
+    assert "keep.txt" in err and "did not write" in err
+    assert (out / "keep.txt").read_text() == "mine" and (out / "manifest.json").read_text() == stamp
+    (out / "keep.txt").unlink()
     assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1", "--force", "--seed", "7"]) == 0
-    assert not (out / "keep.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["base_seed"] == 7
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
