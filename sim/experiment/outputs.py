@@ -169,27 +169,28 @@ def listed_files(folder: Path) -> set[str] | None:
     return {str(f) for f in manifest["files"]} | {MANIFEST}
 
 
-def check_out(out: Path, force: bool, keep: Iterable[str] = ()) -> None:
-    """May a command write its results to ``out``?  :class:`OutputExists` (exit 2) if not."""
+def check_out(out: Path, force: bool, keep: Iterable[str] = (), other: str = "--out") -> None:
+    """May a command write its results to ``out``?  :class:`OutputExists` (exit 2) if not.
+    ``other`` names the option that chooses another folder (for the message)."""
     if _protected(out):
         raise OutputExists(f"{out} is the current folder, the project folder or a folder that contains one; "
                            "choose an output folder of its own")
     if not os.path.lexists(out):
         return
     if not force:
-        raise OutputExists(f"{out} already exists; choose another --out or add --force to replace it")
-    refuse = f"{out} exists and --force replaces only a results folder that fremskudt wrote"
+        raise OutputExists(f"{out} already exists; choose another {other} or add --force to replace it")
+    refuse = f"{out} exists, and fremskudt replaces only a results folder that it wrote"
     if out.is_symlink() or not out.is_dir():
-        raise OutputExists(f"{refuse}; this is not a folder. Choose another output folder")
+        raise OutputExists(f"{refuse}; this is not a folder. Choose another {other}")
     ours = listed_files(out)
     if ours is None:
         raise OutputExists(f"{refuse} (with its manifest.json); this one has none, so it is left untouched. "
-                           "Choose another output folder")
+                           f"Choose another {other}, or move the folder away yourself")
     foreign = sorted(p.name for p in out.iterdir() if p.name not in ours | set(keep))
     if foreign:
         raise OutputExists(f"{refuse}; it also holds {', '.join(foreign[:5])}" + (" …" if len(foreign) > 5 else "")
-                           + ", which fremskudt did not write, so nothing was replaced. Move those away or choose "
-                           "another output folder")
+                           + f", which fremskudt did not write, so nothing was replaced. Move those away or choose "
+                           f"another {other}")
 
 
 def _alive(pid: int, started: float | None) -> bool:
@@ -237,10 +238,10 @@ class ResultFolder:
     working folder and any parent folders made for it.  ``keep``: files of the old folder
     that the command carries over into the new one (they need not be in its manifest)."""
 
-    def __init__(self, out: str | Path, force: bool = False, keep: Iterable[str] = ()):
+    def __init__(self, out: str | Path, force: bool = False, keep: Iterable[str] = (), other: str = "--out"):
         self.out = check_path(out)
-        self.force, self.keep = force, tuple(keep)
-        check_out(self.out, force, self.keep)
+        self.force, self.keep, self.other = force, tuple(keep), other
+        check_out(self.out, force, self.keep, other)
         self.work = self.out.parent / f".{self.out.name}.partial-{os.getpid()}"
         self._made: list[Path] = []
         self._done = False
@@ -272,7 +273,7 @@ class ResultFolder:
 
     def commit(self) -> Path:
         (self.work / WORK_MARK).unlink(missing_ok=True)
-        check_out(self.out, self.force, self.keep)   # again: it may have appeared meanwhile
+        check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
         if os.path.lexists(self.out):
             for name in self.keep:

@@ -9,7 +9,7 @@ processes call :func:`ensure_dies_with` on their first evaluation.  Each worker 
   parent is gone: after SIGKILL of the command no worker is left running and holding the
   caller's terminal or pipes open;
 * ignores SIGINT, so that Ctrl+C in a terminal (sent to the whole process group) is
-  handled once, by the parent.
+  handled once, by the parent, and ends at once on SIGTERM or SIGHUP (the default).
 
 When the parent stops (an error, Ctrl+C, SIGTERM, SIGHUP), :func:`local_pool` ends the
 workers at once instead of waiting for their running simulations.
@@ -55,6 +55,8 @@ def die_with_parent(parent_pid: int) -> None:
     global _watching_pid
     _watching_pid = os.getpid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):     # a forked worker may have inherited the parent's handlers
+        signal.signal(sig, signal.SIG_DFL)
     signal_on_parent_death(signal.SIGKILL)   # where there is no prctl, the watch thread does the job
     if os.getppid() != parent_pid:      # the parent died before prctl took effect
         os._exit(1)

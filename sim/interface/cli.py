@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import os
 import pkgutil
 import signal
 import sys
@@ -67,7 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_owner = os.getpid()
+
+
 def _stop(signum, frame):
+    if os.getpid() != _owner:       # a forked worker inherited this handler: just end, as by default
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     for s in STOP_SIGNALS:          # let the clean-up finish
         signal.signal(s, signal.SIG_IGN)
     raise Stopped(signum, signal.Signals(signum).name)
@@ -76,6 +84,8 @@ def _stop(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    global _owner
+    _owner = os.getpid()
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS}
     try:
         return int(args.func(args) or 0)
