@@ -85,6 +85,20 @@ def stop(pool: ProcessPoolExecutor) -> None:
             p.join(timeout=1.0)
 
 
+def _start_ignoring_sigint(pool: ProcessPoolExecutor) -> None:
+    """Start every worker now, with SIGINT ignored from its first instruction: a Ctrl+C
+    while a worker still imports the package must not print its traceback.  (Python keeps
+    an inherited "ignore SIGINT" instead of installing its KeyboardInterrupt handler.)
+    The pool would otherwise start workers one by one as tasks arrive."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool._launch_processes()          # no public API starts them all at once
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @contextmanager
 def local_pool(workers: int, start_method: str = "spawn") -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers die with this process and are ended at once when the
@@ -92,6 +106,7 @@ def local_pool(workers: int, start_method: str = "spawn") -> Iterator[ProcessPoo
     ctx = multiprocessing.get_context(start_method)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
                                initargs=(os.getpid(),))
+    _start_ignoring_sigint(pool)
     try:
         yield pool
     except BaseException:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from sim.errors import RunError
+from sim.errors import RunError, shown
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.spec.scenario import Scenario, load_scenario
@@ -134,14 +134,19 @@ def _check_column(path: Path, col: str, values: pd.Series) -> None:
     bad = values[~np.isfinite(numbers)]
     what = "weights" if col == WEIGHT_COLUMN else f"column '{col}'"
     if len(bad):
-        raise RunError(f"{path}: {what} must be finite numbers; row {bad.index[0]} holds {bad.iloc[0]!r}")
+        raise RunError(f"{path}: {what} must be finite numbers; row {bad.index[0]} holds {_plain(bad.iloc[0])}")
     if col == WEIGHT_COLUMN:
         return
     lo, hi = _bounds(col)
     outside = numbers[(numbers < lo) | (numbers > hi)]
     if len(outside):
         raise RunError(f"{path}: column '{col}' must lie within [{lo:g}, {hi:g}]; row {outside.index[0]} holds "
-                       f"{outside.iloc[0]!r}")
+                       f"{_plain(outside.iloc[0])}")
+
+
+def _plain(value: Any) -> str:
+    """A cell of a table for a message (numpy scalars as plain Python values)."""
+    return shown(value.item() if isinstance(value, np.generic) else value)
 
 
 def _cast(name: str, value: Any) -> float | int:

@@ -106,7 +106,8 @@ def _yaml_problem(e: yaml.YAMLError) -> tuple[str, str]:
         return (f"<character {e.character!r} at position {e.position}>",
                 "the file must be valid YAML text (no control characters)")
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-    return f"<YAML syntax error at {where}>", f"the file must be valid YAML ({getattr(e, 'problem', None) or e})"
+    what = ", ".join(str(x) for x in (getattr(e, "context", None), getattr(e, "problem", None)) if x) or str(e)
+    return f"<YAML syntax error at {where}>", f"the file must be valid YAML ({what})"
 
 
 def _check_events(text: str, path: Path, error: type[ScenarioError]) -> None:
