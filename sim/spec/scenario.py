@@ -57,28 +57,28 @@ def _check_shares(what: str, shares: dict[str, float]) -> None:
 
 
 def _ag_default() -> dict[str, float]:
-    # copenhagen-outreach-2015 §3.3(c): UB distribution January 2014 (n = 1,021)
+    # copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2: UB in January 2014 (n = 1,021; G 29.7 % rounded down so the shares sum to 1)
     return {"A": 0.05, "B": 0.17, "C": 0.10, "D": 0.11, "E": 0.21, "F": 0.07, "G": 0.29}
 
 
 class Population(_Closed):
     """Who is in the target group (aktivitetsparate ledige)."""
 
-    size: int = Field(1750, ge=1, le=2_000_000, description="Citizens in the target group at week 0 (copenhagen-outreach-2015 L605: 1,750 active cases)")
+    size: int = Field(1750, ge=1, le=2_000_000, description="Citizens in the target group at week 0 (copenhagen-outreach-2015, programme description: 1,750 active cases)")
     inflow_per_week: float = Field(0.0, ge=0.0, le=10_000, description="New referrals per week (visitation)")
-    age_min: int = Field(30, ge=18, le=64, description="Youngest age in the group (copenhagen-outreach-2015 L14: over 30)")
+    age_min: int = Field(30, ge=18, le=64, description="Youngest age in the group (copenhagen-outreach-2015, introduction: over 30)")
     age_max: int = Field(64, ge=18, le=67, description="Oldest age in the group")
     female_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of women (assumed)")
-    immigrant_share: float = Field(0.64, ge=0.0, le=1.0, description="Share with immigrant background (copenhagen-outreach-2015 L659-663: 64 % in the six areas)")
+    immigrant_share: float = Field(0.64, ge=0.0, le=1.0, description="Share with immigrant background (copenhagen-outreach-2015, programme description: 64 % of adults in the six areas)")
     no_work_experience_share: float = Field(0.4, ge=0.0, le=1.0, description="Share of immigrant women without work experience (assumed)")
-    ag_distribution: dict[str, Share] = Field(default_factory=_ag_default, description="Share in each A-G category at week 0 (copenhagen-outreach-2015 §3.3c)")
-    seniority_weeks_mean: float = Field(150.0, ge=0.0, le=2000.0, description="Mean weeks on benefit at week 0 (assumed; 'many years in the system', activation-practice-2012 L3745)")
+    ag_distribution: dict[str, Share] = Field(default_factory=_ag_default, description="Share in each A-G category at week 0 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2)")
+    seniority_weeks_mean: float = Field(150.0, ge=0.0, le=2000.0, description="Mean weeks on benefit at week 0 (assumed; 'many years in the system', activation-practice-2012, chapter 4)")
     benefit_shares: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], Share] = Field(
         default_factory=lambda: {"kontanthjaelp": 1.0, "uddannelseshjaelp": 0.0, "integrationsydelse": 0.0},
         description="Share on each benefit type")
     trust_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean trust in the job centre at week 0 (assumed)")
     motivation_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean motivation and belief in a job (tro på job) at week 0 (assumed)")
-    job_ready_share: float = Field(0.0, ge=0.0, le=1.0, description="Share of job-ready residents included in the case loads (jobgaranti-midway-2019 L235, L490)")
+    job_ready_share: float = Field(0.0, ge=0.0, le=1.0, description="Share of job-ready residents included in the case loads (jobgaranti-midway-2019, part on the organisation in the five municipalities: Høje-Taastrup)")
 
     @field_validator("ag_distribution", "benefit_shares")
     @classmethod
@@ -102,8 +102,8 @@ class Sanctions(_Closed):
 
     policy: Literal["never", "after_k", "strict"] = Field("after_k", description="never / after k unexcused no-shows / every unexcused no-show")
     k: int = Field(2, ge=1, le=20, description="Unexcused no-shows (within a year) before a sanction under 'after_k'")
-    authority: Literal["all_caseworkers", "central_only"] = Field("all_caseworkers", description="Who may sanction: every caseworker, or only central caseworkers, so that staff in the estate office must report a no-show first (two-step path, alle-i-gang-2009 §6.1; jobgaranti-midway-2019 L454)")
-    announced: bool = Field(False, description="Citizens are told explicitly that absence leads to deductions (alle-i-gang-2009 L879)")
+    authority: Literal["all_caseworkers", "central_only"] = Field("all_caseworkers", description="Who may sanction: every caseworker, or only central caseworkers, so that staff in the estate office must report a no-show first (two-step path, alle-i-gang-2009, chapter 4, text to Figure 4.3; jobgaranti-midway-2019, part on trin 1)")
+    announced: bool = Field(False, description="Citizens are told explicitly that absence leads to deductions (alle-i-gang-2009, chapter 4, Figure 4.3 and footnote 17)")
 
 
 class Intensive(_Closed):
@@ -117,43 +117,43 @@ class Intensive(_Closed):
 class Housing(_Closed):
     """Housing organisation and local actors (boligorganisation, helhedsplan)."""
 
-    placements: int = Field(0, ge=0, le=10_000, description="Placement slots in estate operations (jobgaranti-midway-2019 T8: 15 in 5 areas, 14 unpaid)")
-    hours_willingness: float = Field(0.05, ge=0.0, le=1.0, description="Probability a housing placement has ordinary hours (jobgaranti-midway-2019 T8: 1 hybrid of 15)")
-    debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019 L247)")
+    placements: int = Field(0, ge=0, le=10_000, description="Placement slots in estate operations (jobgaranti-midway-2019, Bilag 1: 15 in 5 areas, 14 unpaid)")
+    hours_willingness: float = Field(0.05, ge=0.0, le=1.0, description="Probability a housing placement has ordinary hours (jobgaranti-midway-2019, Bilag 1: 1 hybrid of 15)")
+    debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019, part on the organisation in the five municipalities: Roskilde)")
 
 
 class Organisation(_Closed):
     """Policy levers: staff, where they sit, meetings, sanctions, the trin model."""
 
-    caseworkers: float = Field(15.5, ge=0.5, le=100_000, description="Caseworker FTE (sagsbehandlere/jobkonsulenter); copenhagen-outreach-2015 L603")
+    caseworkers: float = Field(15.5, ge=0.5, le=100_000, description="Caseworker FTE (sagsbehandlere/jobkonsulenter); copenhagen-outreach-2015, programme description")
     caseworker_hours_per_week: float = Field(37.0, ge=5.0, le=45.0, description="Contract hours a week")
-    contact_share: float = Field(0.45, ge=0.05, le=1.0, description="Share of hours available for citizen contact, the rest is administration (assumed; activation-practice-2012 L3100-3109)")
+    contact_share: float = Field(0.45, ge=0.05, le=1.0, description="Share of hours available for citizen contact, the rest is administration (assumed; activation-practice-2012, chapter 4)")
     caseload_cap: int | None = Field(None, ge=1, le=10_000, description="Most active cases per caseworker; referrals beyond it wait (None: no cap)")
     location: Literal["central", "outreach", "split"] = Field("central", description="Where caseworkers sit: central job centre, outreach office in the estate, or days split")
-    days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015 L569-573: 1-4)")
+    days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015, programme description: 1-4)")
     outreach_offices: int = Field(0, ge=0, le=10_000, description="Outreach offices in the estates")
     open_advice_days: int = Field(0, ge=0, le=5, description="Open-advice (åben rådgivning) days a week per office")
-    open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015 L1073)")
-    summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015 L1258-1261)")
-    meeting_interval_weeks: int = Field(13, ge=1, le=52, description="Weeks between mandatory meetings (activation-practice-2012 L1249: every 3 months)")
-    meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012 L3838)")
-    min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012 L3669: 5-10 minutes)")
+    open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015, part on open advice)")
+    summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015, part on local offices)")
+    meeting_interval_weeks: int = Field(13, ge=1, le=52, description="Weeks between mandatory meetings (activation-practice-2012, chapter 2: at least every 3 months)")
+    meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012, chapter 4: about 20 minutes)")
+    min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012, chapter 4: 5-10 minutes)")
     intensive: Intensive | None = Field(None, description="Optional intensive contact period at the start")
-    courses: bool = Field(True, description="Caseworkers order guidance and upskilling courses (vejledning og opkvalificering), the commonest offer for the non-job-ready (activation-practice-2012 §3.3)")
+    courses: bool = Field(True, description="Caseworkers order guidance and upskilling courses (vejledning og opkvalificering), the commonest offer for the non-job-ready (activation-practice-2012, chapter 3, Figure 3.2)")
     team_structure: Literal["team", "order_and_deliver"] = Field("order_and_deliver", description="Interdisciplinary team, or the classic order (bestilling) and deliver split")
     sanctions: Sanctions = Field(default_factory=Sanctions)
     trin_model: bool = Field(False, description="The STAR step model (trin 1-3) with wish-based job plans and ordinary-hours focus")
-    mentors: int = Field(0, ge=0, le=100_000, description="Mentors (copenhagen-outreach-2015 L604: 4)")
+    mentors: int = Field(0, ge=0, le=100_000, description="Mentors (copenhagen-outreach-2015, programme description: 4)")
     mentor_caseload: int = Field(20, ge=1, le=200, description="Mentees per mentor (assumed)")
     group_courses: bool = Field(False, description="Weekly peer-to-peer group courses run by mentors for the heavy part of the group")
     group_size: int = Field(10, ge=2, le=40, description="Participants per group course (assumed)")
-    company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015 L604: 2")
+    company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015, programme description: 2")
     consultant_attempts_per_week: int = Field(25, ge=1, le=500, description="Match attempts a consultant makes per week (assumed)")
     consultant_stance: Literal["accept_internships", "balanced", "demand_hours"] = Field("accept_internships", description="Stance towards companies")
-    drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019 L478)")
+    drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019, part on trin 2)")
     retention_support: bool = Field(False, description="Retention support (fastholdelse) in trin 3")
-    include_job_ready: bool = Field(False, description="Job-ready residents are part of the offer to companies (jobgaranti-midway-2019 L128-134)")
-    payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019 L540)")
+    include_job_ready: bool = Field(False, description="Job-ready residents are part of the offer to companies (jobgaranti-midway-2019, recommendations: recommendation 3)")
+    payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019, part on payment criteria)")
     housing: Housing = Field(default_factory=Housing)
 
     @model_validator(mode="after")
