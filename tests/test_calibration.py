@@ -156,7 +156,7 @@ def _write(tmp_path, data, name="targets.yaml"):
 
 def _one(**kw):
     t = {"id": "a", "statistic": "noshow_share", "scenario": "central-jobcentre.yaml", "value": 0.14, "n": 100,
-         "source": "copenhagen-outreach-2015 T4"}
+         "source": "copenhagen-outreach-2015, Table 1"}
     t.update(kw)
     return {"targets": [t]}
 

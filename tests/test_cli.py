@@ -64,7 +64,7 @@ def test_summary_has_every_outcome_with_evaluation_figures(run_dir):
     assert list(s["outcome"]) == list(DEFINITIONS)
     assert list(s["definition"]) == list(DEFINITIONS.values())
     row = s.set_index("outcome").loc["noshow_share"]
-    assert row["reported"] == 0.07 and "T4" in row["reported_source"] and row["reported_n"] == 9672
+    assert row["reported"] == 0.07 and "Table 1" in row["reported_source"] and row["reported_n"] == 9672
     assert row["reported_from"] == "copenhagen-outreach"  # inherited by the small copy: named as such
     assert row["p10"] <= row["median"] <= row["p90"]
     # a 52-week measure in a 20-week run is not covered
