@@ -17,6 +17,7 @@ import time
 import webbrowser
 
 from sim.experiment.pool import signal_on_parent_death
+from sim.interface.cli import positive
 
 APP = "sim.interface.app:Page"
 STOP_SECONDS = 10.0
@@ -69,22 +70,11 @@ def run(args) -> int:
         return getattr(e, "exit_status", 128 + signal.SIGINT)
 
 
-def _port(text: str) -> int:
-    import argparse
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {text!r}") from None
-    if not 1 <= v <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {v}")
-    return v
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser("app", help="serve the workshop app in the browser",
                               description="Serve the workshop app: pick a scenario, move the policy levers and watch "
                                           "the design run next to its baseline.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=_port, default=8765, help="port to listen on, 1-65535 (default: 8765)")
+    p.add_argument("--port", type=positive(int, 65_535), default=8765, help="port to listen on, 1-65535 (default: 8765)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.set_defaults(func=run)

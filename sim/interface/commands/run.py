@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.interface import report
-from sim.interface.cli import seed as _seed
+from sim.interface.cli import positive, seed as _seed
 from sim.experiment import outputs, runner
 from sim.errors import UsageError
 from sim.experiment.outcomes import DEFINITIONS
@@ -26,14 +26,7 @@ DEFAULT_SCENARIO = "default"
 KEY_OUTCOMES = report.KEY_OUTCOMES
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 1 <= v <= 10_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 10000, got {v}")
-    return v
+_positive = positive(int, 10_000)
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
