@@ -270,7 +270,8 @@ def test_resume_with_other_settings_is_refused_and_says_what_it_keeps(tmp_path):
 @pytest.mark.parametrize("argv", [["calibrate", "--seed", "-5"], ["calibrate", "--seed", "4294967296"],
                                   ["calibrate", "--particles", "0"], ["calibrate", "--kernel-scale", "nan"],
                                   ["calibrate", "--name", "../escape"], ["sensitivity", "--seed", "-1"],
-                                  ["sensitivity", "--n", "inf"]])
+                                  ["sensitivity", "--n", "inf"], ["calibrate", "--scheduler", ""],
+                                  ["run", "--scheduler", " "]])
 def test_bad_calibrate_and_sensitivity_options_exit_2(argv, capsys):
     try:
         code = main(argv)

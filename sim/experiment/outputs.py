@@ -25,12 +25,15 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import psutil
 
@@ -226,6 +229,21 @@ def remove_stale(folder: Path) -> list[Path]:
     return removed
 
 
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for a few file-system steps that must not be
+    cut in two; a signal that arrives meanwhile takes effect right after."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 class ResultFolder:
     """A results folder being written (see the module docstring)::
 
@@ -275,14 +293,15 @@ class ResultFolder:
         (self.work / WORK_MARK).unlink(missing_ok=True)
         check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
-        if os.path.lexists(self.out):
-            for name in self.keep:
-                if self.previous(name) and not (self.work / name).exists():
-                    shutil.copy2(self.out / name, self.work / name)
-            old = self.out.parent / f".{self.out.name}.replaced-{os.getpid()}"
-            os.replace(self.out, old)
-        os.replace(self.work, self.out)
-        self._done = True
+        with _stop_signals_held():     # the old folder and the new one are swapped, or neither is
+            if os.path.lexists(self.out):
+                for name in self.keep:
+                    if self.previous(name) and not (self.work / name).exists():
+                        shutil.copy2(self.out / name, self.work / name)
+                old = self.out.parent / f".{self.out.name}.replaced-{os.getpid()}"
+                os.replace(self.out, old)
+            os.replace(self.work, self.out)
+            self._done = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.out

@@ -65,8 +65,9 @@ def die_with_parent(parent_pid: int) -> None:
 
 def ensure_dies_with(parent_pid: int) -> None:
     """:func:`die_with_parent`, once per process, for workers that another library forks
-    (pyabc's samplers); does nothing in the parent itself."""
-    if os.getpid() != parent_pid and _watching_pid != os.getpid():
+    from ``parent_pid`` (pyabc's samplers).  Does nothing in the parent itself, nor in a
+    process the parent did not start (a Dask worker elsewhere runs on its own terms)."""
+    if os.getpid() != parent_pid and os.getppid() == parent_pid and _watching_pid != os.getpid():
         die_with_parent(parent_pid)
 
 

@@ -56,6 +56,13 @@ def seed(text: str) -> int:
     return v
 
 
+def address(text: str) -> str:
+    """An argparse type for a Dask scheduler address such as tcp://host:8786."""
+    if not text.strip() or any(c.isspace() or c == "\0" for c in text):
+        raise argparse.ArgumentTypeError(f"expected a scheduler address such as tcp://host:8786, got {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fremskudt", description="Simulate Danish outreach employment programmes.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.interface.cli import positive, seed
+from sim.interface.cli import address, positive, seed
 
 
 def register(subparsers) -> None:
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
     p.add_argument("--min-epsilon", type=positive(float), default=None,
                    help="stop once epsilon (summed squared z) reaches this (default: the number of targets)")
     p.add_argument("--workers", type=positive(int, 1_024), default=None, help="local worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+    p.add_argument("--scheduler", metavar="ADDRESS", type=address, default=None,
                    help="dask.distributed scheduler address, e.g. tcp://host:8786 (default: local cores); a scheduler "
                         f"without workers is an error after {DASK_WORKER_TIMEOUT:g} s")
     p.add_argument("--resume", action="store_true",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.interface import report
-from sim.interface.cli import positive, seed as _seed
+from sim.interface.cli import address, positive, seed as _seed
 from sim.experiment import outputs, runner
 from sim.errors import UsageError
 from sim.experiment.outcomes import DEFINITIONS
@@ -43,7 +43,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--posterior", metavar="DIR",
                    help="folder with posterior.parquet: each replication draws one row (probability ∝ weight)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
+    p.add_argument("--scheduler", metavar="ADDRESS", type=address,
                    help="run the replications on a Dask scheduler, e.g. tcp://host:8786; a scheduler without "
                         f"workers is an error after {runner.DASK_WORKER_TIMEOUT:g} s")
 
