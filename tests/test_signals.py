@@ -152,3 +152,18 @@ def test_after_sigkill_workers_exit_and_the_next_run_cleans_up(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert hidden(tmp_path) == [] and (tmp_path / "next" / "manifest.json").exists()
+
+
+@pytest.mark.timeout(180)
+def test_a_signal_the_caller_ignores_stays_ignored(tmp_path):
+    """Under nohup SIGHUP is ignored, and must not stop the run."""
+    small = tmp_path / "small.yaml"
+    small.write_text(f"name: small\nextends: {SCENARIO_DIR / 'copenhagen-outreach.yaml'}\n"
+                     "population:\n  size: 1750\nhorizon_weeks: 26\nreplications: 4\n")
+    proc = subprocess.Popen(["nohup", sys.executable, "-m", "sim", "run", str(small), "--workers", "2", "--out", "out",
+                             "--quiet"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    busy_children(proc, 2)
+    proc.send_signal(signal.SIGHUP)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "out" / "manifest.json").exists()

@@ -56,7 +56,8 @@ def die_with_parent(parent_pid: int) -> None:
     _watching_pid = os.getpid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, signal.SIGHUP):     # a forked worker may have inherited the parent's handlers
-        signal.signal(sig, signal.SIG_DFL)
+        if callable(signal.getsignal(sig)):         # (an inherited "ignore", as under nohup, is kept)
+            signal.signal(sig, signal.SIG_DFL)
     signal_on_parent_death(signal.SIGKILL)   # where there is no prctl, the watch thread does the job
     if os.getppid() != parent_pid:      # the parent died before prctl took effect
         os._exit(1)

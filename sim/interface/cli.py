@@ -8,7 +8,8 @@ an unknown option value) prints one clear message to stderr and exits with statu
 SIGINT (Ctrl+C), SIGTERM and SIGHUP stop a command cleanly: each becomes a
 :class:`sim.errors.Stopped` exception in the main thread, so the same clean-up runs as for
 Ctrl+C (worker processes ended, half-written folders removed), and the exit status is the
-shell's ``128 + signal`` (130, 143, 129).  A second signal during that clean-up is ignored.
+shell's ``128 + signal`` (130, 143, 129).  A second signal during that clean-up is ignored,
+and so is a signal the caller already ignores (``nohup`` ignores SIGHUP).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global _owner
     _owner = os.getpid()
-    previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS}
+    # a signal the caller set to be ignored stays ignored (nohup, a background job)
+    previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         return int(args.func(args) or 0)
     except FremskudtError as e:
