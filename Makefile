@@ -1,6 +1,6 @@
-# Two commands for a fresh machine:
+# Two commands for a fresh machine (README: "What the two commands need"):
 #   make demo   set up and run the default scenario
-#   make test   set up and run the tests
+#   make test   set up, fetch what the browser test needs, and run the tests
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 .PHONY: setup demo test app bench docs clean
 
 $(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "make: $(PY) not found; install Python 3.11 with its venv module (Debian: python3.11 python3.11-venv)" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -117,7 +117,7 @@ def render(store: dict) -> str:
            "trivial plain-Mesa model of the same size in the same process (`benchmarks/reference.py`: each",
            "citizen an agent drawing a few random transitions a week); 'speed vs naive Mesa' is its CPU time",
            "divided by the model's, a figure that drifts much less than seconds on a shared machine.", ""]
-    quick = any(v.get("quick") for v in store.values())
+    quick = any(v.get("quick") for k, v in store.items() if k != "history")
     if quick:
         out += ["> **Quick mode**: tiny settings that test the harness; the figures mean nothing.", ""]
     if "national" in store:

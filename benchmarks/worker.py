@@ -46,6 +46,18 @@ def count_work(m) -> dict:
             "agent_weeks": citizen_weeks + caseworker_weeks + fixed * len(m.weekly), "events": events}
 
 
+def prime() -> float | None:
+    """Run a tiny simulation first: a fresh process loads the compiled loops (numba) on its
+    first simulation, a one-off cost of a fraction of a second that a long run or an
+    ensemble pays once; the timed runs measure the steady cost.  Returns the seconds it
+    took (recorded with each run)."""
+    from benchmarks import settings
+    from sim.model.model import OutreachModel
+    t0 = time.process_time()
+    OutreachModel(settings.build("copenhagen", 200, 2), seed=1).run()
+    return time.process_time() - t0
+
+
 def time_reference(citizens: int, weeks: int, seed: int) -> float:
     """CPU seconds of the trivial plain-Mesa model of the same size (benchmarks/reference.py)."""
     from benchmarks.reference import run as trivial
@@ -61,6 +73,7 @@ def run(spec: dict) -> list[dict]:
     from sim.experiment.outcomes import compute
 
     baseline = _rss_mb()
+    primed = prime() if spec.get("prime", True) else None
     out = []
     sizes = spec.get("sizes") or [spec.get("size")]
     for size in sizes:
@@ -82,6 +95,7 @@ def run(spec: dict) -> list[dict]:
                    "build_s": w1 - w0, "run_s": w2 - w1, "summary_s": w3 - w2,
                    "maxrss_mb": _rss_mb(), "baseline_rss_mb": baseline, "code": str(Path(sim.__file__).parent)}
             rec.update(count_work(m))
+            rec["prime_s"] = primed
             del m
             if spec.get("reference", True):
                 if i == warm and warm:

@@ -10,7 +10,7 @@
 # Usage: scripts/solara-assets.sh [path/to/python]   (default: .venv/bin/python)
 set -euo pipefail
 PY="${1:-.venv/bin/python}"
-command -v npm >/dev/null 2>&1 || { echo "solara-assets: npm not found (Debian package 'npm')" >&2; exit 1; }
+command -v npm >/dev/null 2>&1 || { echo "solara-assets: npm not found; it fetches the app's browser assets from the npm registry (Debian: apt-get install npm)" >&2; exit 1; }
 
 CACHE="$("$PY" -c 'import solara.server.settings as s; print(s.assets.proxy_cache_dir)')"
 SOLARA_DIR="$("$PY" -c 'import solara, os; print(os.path.dirname(solara.__file__))')"

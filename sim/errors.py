@@ -10,6 +10,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+#: Longest rendering of a bad value in a message; longer values are cut with "…" so that
+#: a huge or hostile value (a megabyte of text, a deeply nested list) cannot flood the screen.
+VALUE_CHARS = 80
+
+
+def shown(value: Any, limit: int = VALUE_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a value in an error message)."""
+    if isinstance(value, (dict, list, tuple, set)) and len(value) > 20:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"<deeply nested {type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_path(path: str | Path, limit: int = 200) -> str:
+    """A file or folder name for a message: as typed when printable, escaped and cut otherwise."""
+    text = str(path)
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class FremskudtError(Exception):
     """Base of the errors a user can cause and fix (bad input, not a bug)."""
@@ -21,7 +44,8 @@ class ScenarioError(FremskudtError):
 
     def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
         self.file, self.key, self.value, self.allowed = (str(file) if file else "<scenario>"), key, value, allowed
-        super().__init__(f"{self.file}: {key or '(top level)'}: bad value {value!r}; {allowed}")
+        where = shown_path(key, 120) or "(top level)"
+        super().__init__(f"{shown_path(self.file)}: {where}: bad value {shown(value)}; {allowed}")
 
 
 class CalibrationError(ScenarioError):
@@ -42,3 +66,18 @@ class RunError(FremskudtError):
 
 class OutputExists(FremskudtError):
     """The output folder exists and may not be replaced."""
+
+
+class Stopped(KeyboardInterrupt):
+    """The program was asked to stop by a signal (SIGINT, SIGTERM or SIGHUP).
+
+    A subclass of :class:`KeyboardInterrupt`, so that every clean-up written for Ctrl+C
+    runs for the other stop signals too; ``exit_status`` is the shell's ``128 + signal``."""
+
+    def __init__(self, signum: int, name: str):
+        self.signum, self.name = signum, name
+        super().__init__(name)
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum

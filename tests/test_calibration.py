@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ import yaml
 
 from sim.analysis.calibration import (CalibrationError, MultiScenarioModel, ZScoreDistance, load_priors, load_targets,
                              parameter_seed, run_calibration, scale_scenario, weighted_quantile)
+from sim.errors import UsageError
 from sim.interface.cli import main
 from sim.spec.scenario import Scenario, ScenarioError
 from sim.experiment.simulate import simulate
@@ -153,7 +156,7 @@ def _write(tmp_path, data, name="targets.yaml"):
 
 def _one(**kw):
     t = {"id": "a", "statistic": "noshow_share", "scenario": "central-jobcentre.yaml", "value": 0.14, "n": 100,
-         "source": "copenhagen-outreach-2015 T4"}
+         "source": "copenhagen-outreach-2015, Table 1"}
     t.update(kw)
     return {"targets": [t]}
 
@@ -247,3 +250,47 @@ def test_committed_posterior_matches_the_priors():
     from sim.analysis.calibration import PRIORS_DEFAULT, TARGETS_DEFAULT, file_hash
     run = json.loads((root / "calibration" / "fitted" / "default" / "run.json").read_text())
     assert run["targets_hash"] == file_hash(TARGETS_DEFAULT) and run["priors_hash"] == file_hash(PRIORS_DEFAULT)
+
+
+def test_resume_with_other_settings_is_refused_and_says_what_it_keeps(tmp_path):
+    tp, pp = _files(tmp_path, {"noshow_share_central": 0.2, "cancel_share_central": 0.1})
+    run_calibration("r", targets_path=tp, priors_path=pp, generations=1, particles=6, workers=1,
+                    runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, mc_reps=2, progress=False)
+    with pytest.raises(UsageError) as e:
+        run_calibration("r", targets_path=tp, priors_path=pp, generations=2, particles=50, seeds=2, workers=1,
+                        resume=True, runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, progress=False)
+    msg = str(e.value)
+    assert "--particles 50 (started with 6)" in msg and "--seeds 2 (started with 1)" in msg
+    # the same values, or none, continue
+    res = run_calibration("r", targets_path=tp, priors_path=pp, generations=2, particles=6, workers=1, resume=True,
+                          runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, progress=False)
+    assert res.generations == 2 and res.meta["particles"] == 6
+
+
+@pytest.mark.parametrize("argv", [["calibrate", "--seed", "-5"], ["calibrate", "--seed", "4294967296"],
+                                  ["calibrate", "--particles", "0"], ["calibrate", "--kernel-scale", "nan"],
+                                  ["calibrate", "--name", "../escape"], ["sensitivity", "--seed", "-1"],
+                                  ["sensitivity", "--n", "inf"], ["calibrate", "--scheduler", ""],
+                                  ["run", "--scheduler", " "]])
+def test_bad_calibrate_and_sensitivity_options_exit_2(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as e:
+        code = e.code
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_fit_folder_keeps_its_notes_when_replaced(tmp_path):
+    tp, pp = _files(tmp_path, {"noshow_share_central": 0.2, "cancel_share_central": 0.1})
+    kw = dict(targets_path=tp, priors_path=pp, generations=1, particles=6, workers=1, runs_dir=tmp_path / "runs",
+              fitted_dir=tmp_path / "fitted", scenarios=SC, mc_reps=2, predictive_draws=3, progress=False)
+    out = run_calibration("n", **kw).out_dir
+    assert "posterior.parquet" in json.loads((out / "manifest.json").read_text())["files"]
+    (out / "notes.md").write_text("What the fit misses, in our words.")
+    with pytest.raises(UsageError, match="already exists"):
+        run_calibration("n", **kw)
+    run_calibration("n", force=True, **kw)
+    assert (out / "notes.md").read_text() == "What the fit misses, in our words."
+    assert "What the fit misses" in (out / "report.md").read_text()
+    assert sorted(p.name for p in (tmp_path / "fitted").iterdir()) == ["n"]

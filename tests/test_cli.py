@@ -65,7 +65,7 @@ def test_summary_has_every_outcome_with_evaluation_figures(run_dir):
     assert list(s["outcome"]) == list(DEFINITIONS)   # the evaluation measures, then the budget
     assert list(s["definition"]) == list(DEFINITIONS.values())
     row = s.set_index("outcome").loc["noshow_share"]
-    assert row["reported"] == 0.07 and "T4" in row["reported_source"] and row["reported_n"] == 9672
+    assert row["reported"] == 0.07 and "Table 1" in row["reported_source"] and row["reported_n"] == 9672
     assert row["reported_from"] == "copenhagen-outreach"  # inherited by the small copy: named as such
     assert row["p5"] <= row["mean"] <= row["p95"] and row["label"] == "No-shows at mandatory meetings"
     # a 52-week measure in a 20-week run is not covered
@@ -140,8 +140,13 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err and "Traceback" not in err
     assert (out / "keep.txt").exists() and (out / "manifest.json").read_text() == stamp
+    # --force replaces a folder only when every file in it is one the program wrote
+    assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1", "--force", "--seed", "7"]) == 2
+    err = capsys.readouterr().err
+    assert "keep.txt" in err and "did not write" in err
+    assert (out / "keep.txt").read_text() == "mine" and (out / "manifest.json").read_text() == stamp
+    (out / "keep.txt").unlink()
     assert main(["run", str(path), "--out", str(out), "--quiet", "-n", "1", "--force", "--seed", "7"]) == 0
-    assert not (out / "keep.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["base_seed"] == 7
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

@@ -79,6 +79,19 @@ def test_dask_identical_to_serial():
     _same(serial, dask)
 
 
+def test_scheduler_without_workers_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(runner, "DASK_WORKER_TIMEOUT", 1.0)
+    path = small_file(tmp_path)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as cluster:
+        rc = main(["run", str(path), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "o"),
+                   "--quiet"])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "has no workers" in err and "within 1 s" in err and "dask worker" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", "1s")
     path = small_file(tmp_path)
@@ -150,6 +163,13 @@ def test_integer_parameters_are_rounded(tmp_path):
     ({"noshow_centrl": [0.1]}, [1.0], "did you mean 'noshow_central'"),
     ({"noshow_central": [0.1]}, [-1.0], "weights must be"),
     ({"noshow_central": [0.1]}, None, "needs a 'weight' column"),
+    ({"noshow_central": [0.1, 1.7]}, [1.0, 1.0], "column 'noshow_central' must lie within [0, 1]; row 1 holds 1.7"),
+    ({"rebook_weeks": [0, 2]}, [1.0, 1.0], "column 'rebook_weeks' must lie within [1, 13]"),
+    ({"noshow_central": [0.1, float("nan")]}, [1.0, 1.0], "must be finite numbers; row 1 holds nan"),
+    ({"noshow_central": ["0.1", "lots"]}, [1.0, 1.0], "must be finite numbers; row 1 holds 'lots'"),
+    ({"noshow_central": [True, False]}, [1.0, 1.0], "must be finite numbers"),
+    ({"noshow_central": [0.1]}, [float("inf")], "weights must be finite numbers"),
+    ({"noshow_central": [0.1]}, ["heavy"], "weights must be finite numbers"),
 ])
 def test_bad_posterior_is_a_clear_error(tmp_path, capsys, columns, weights, message):
     d = tmp_path / "post"

@@ -17,7 +17,7 @@ def test_dominant_parameter_ranks_first(tmp_path, method, n):
     factors = parse_factors(SC, ["noshow_central=0.05:0.3", "improve_spontaneous", "dropin_minutes"],
                             ["organisation.meeting_minutes"])
     table = run_sensitivity(SC, outcomes=["noshow_share_central", "cancel_share_central"], factors=factors,
-                            method=method, n=n, workers=1, out_dir=tmp_path)
+                            method=method, n=n, workers=1, out_dir=tmp_path / "s")
     for o in ("noshow_share_central", "cancel_share_central"):
         t = table[table["outcome"] == o]
         assert set(t["factor"]) == {"noshow_central", "improve_spontaneous", "dropin_minutes",
@@ -27,7 +27,7 @@ def test_dominant_parameter_ranks_first(tmp_path, method, n):
     assert noshow.iloc[0]["factor"] == "noshow_central"
     assert noshow.iloc[0]["rank"] == 1
     for f in ("indices.csv", "indices.md", "samples.csv", "sensitivity_noshow_share_central.png"):
-        assert (tmp_path / f).exists()
+        assert (tmp_path / "s" / f).exists()
 
 
 def test_default_lever_ranges_and_errors():

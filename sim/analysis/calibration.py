@@ -38,24 +38,26 @@ import json
 import logging
 import math
 import os
+import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from sim.experiment import outputs
 from sim.experiment.outcomes import DEFINITIONS
+from sim.experiment.pool import ensure_dies_with, local_pool
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.errors import CalibrationError, UsageError
 from sim.paths import CALIBRATION_DIR, ROOT, SCENARIO_DIR
-from sim.spec.scenario import Scenario, load_scenario
+from sim.spec.loading import read_mapping
+from sim.spec.scenario import NAME_ALLOWED, Scenario, load_scenario, valid_name
 
 TARGETS_DEFAULT = CALIBRATION_DIR / "targets.yaml"
 PRIORS_DEFAULT = CALIBRATION_DIR / "priors.yaml"
@@ -155,15 +157,8 @@ def _num(file, key, v, allowed, *, positive=False, integer=False) -> float:
 
 
 def _read_mapping(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CalibrationError(path, "", str(path), "the file does not exist") from None
-    except yaml.YAMLError as e:
-        raise CalibrationError(path, "", "<YAML syntax error>", f"the file must be valid YAML ({e})") from None
-    if not isinstance(data, dict):
-        raise CalibrationError(path, "", type(data).__name__, "the file must be a mapping")
-    return data
+    """A targets or priors file, read with the limits of :mod:`sim.spec.loading`."""
+    return read_mapping(path, error=CalibrationError)
 
 
 def _scenario_exists(name: str, scenario_dir: Path, scenarios: Mapping[str, Any] | None) -> bool:
@@ -247,7 +242,8 @@ def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path
             raise CalibrationError(path, f"{k}.value", value, "a share strictly between 0 and 1 when only 'n' is given")
         src = t.get("source")
         if not isinstance(src, str) or not src.strip():
-            raise CalibrationError(path, f"{k}.source", src, "a non-empty source (digest and table/line) is required")
+            raise CalibrationError(path, f"{k}.source", src,
+                                   "a non-empty source (publication and its table, figure or section) is required")
         out.append(Target(id=tid, statistic=stat, scenario=sc, value=value, n=n, sd=sd, low=low, high=high,
                           model_sd=model_sd, source=src.strip(), note=str(t.get("note") or "").strip()))
     return out
@@ -395,7 +391,7 @@ def resolve_scenarios(targets: Sequence[Target], *, population: int | None = Non
             if over:
                 sc = validate_mapping(_deep_merge(sc.model_dump(), over), f"<{t.scenario} with scenario_overrides>")
         else:
-            sc = load_scenario(Path(scenario_dir) / t.scenario, over)
+            sc = load_scenario(Path(scenario_dir) / t.scenario, over, outcomes=DEFINITIONS)
         size = min((v for v in (population, (caps or {}).get(t.scenario)) if v is not None), default=None)
         out[t.scenario] = scale_scenario(sc, size)
     return out
@@ -423,6 +419,7 @@ class MultiScenarioModel:
         self.run_seed = int(run_seed)
         self.seeds = int(seeds)
         self.int_params = integer_parameters()
+        self.owner = os.getpid()      # the command; evaluations in other processes are its workers
 
     def clean(self, params: Mapping[str, float]) -> dict[str, float]:
         return {k: (int(round(float(v))) if k in self.int_params else float(v)) for k, v in dict(params).items()}
@@ -436,6 +433,7 @@ class MultiScenarioModel:
         return {t.id: float(np.mean([float(r[t.scenario][t.statistic]) for r in runs])) for t in self.targets}
 
     def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
+        ensure_dies_with(self.owner)   # a worker pyabc forked must not outlive the command
         p = dict(params)
         return self.simulate(p, parameter_seed(p, self.run_seed))
 
@@ -486,8 +484,8 @@ def file_hash(path: Path) -> str:
 def make_sampler(workers: int, scheduler: str | None):
     import pyabc
     if scheduler:
-        from distributed import Client
-        return pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler), batch_size=1)
+        from sim.experiment.runner import connect_dask
+        return pyabc.sampler.DaskDistributedSampler(dask_client=connect_dask(scheduler), batch_size=1)
     if workers <= 1:
         return pyabc.sampler.SingleCoreSampler()
     return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
@@ -515,14 +513,66 @@ def _usage(msg: str) -> Exception:
     return UsageError(msg)
 
 
+#: Settings a calibration keeps for its whole history, with the option that sets each: a
+#: resumed calibration runs with the settings it was started with.
+KEPT_SETTINGS = {"population": "--population", "particles": "--particles", "seeds": "--seeds",
+                 "kernel_scale": "--kernel-scale", "min_epsilon": "--min-epsilon", "run_seed": "--seed"}
+DEFAULTS = {"population": None, "particles": 200, "seeds": 1, "kernel_scale": KERNEL_SCALE, "run_seed": 20140101}
+
+
+def _stored_settings(meta: dict) -> dict[str, Any]:
+    return {"population": meta["population"], "particles": meta["particles"], "seeds": meta.get("seeds", 1),
+            "kernel_scale": meta.get("kernel_scale", 1.0), "min_epsilon": meta.get("min_epsilon"),
+            "run_seed": meta["run_seed"]}
+
+
+def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, asked: dict) -> dict:
+    """The stored record of calibration ``name``, if the files and the settings asked for
+    (None: not asked) are those it was started with; a :class:`UsageError` otherwise."""
+    db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
+    if not db.exists() or not meta_path.exists():
+        raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name}); "
+                     f"start it first with: fremskudt calibrate --name {name}")
+    meta = json.loads(meta_path.read_text())
+    meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
+    for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
+        if meta[key] != file_hash(p):
+            raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
+                         "start a new calibration with another --name")
+    stored = _stored_settings(meta)
+    changed = [f"{KEPT_SETTINGS[k]} {asked[k]} (started with {stored[k] if stored[k] is not None else 'full size'})"
+               for k in KEPT_SETTINGS if asked.get(k) is not None and asked[k] != stored[k]]
+    if changed:
+        raise _usage(f"--resume continues calibration '{name}' with the settings it was started with, and these "
+                     f"differ: {'; '.join(changed)}. Leave them out to continue, or start a new calibration with "
+                     "another --name")
+    return meta
+
+
+def _new_meta(name: str, targets_path: Path, priors_path: Path, targets: Sequence[Target], caps: dict,
+              asked: dict, mc_reps: int) -> dict:
+    v = {k: (asked.get(k) if asked.get(k) is not None else DEFAULTS[k]) for k in DEFAULTS}
+    min_epsilon = asked.get("min_epsilon")
+    return {"name": name, "targets": _relative(targets_path), "priors": _relative(priors_path),
+            "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
+            "population": v["population"], "population_cap": caps, "run_seed": v["run_seed"],
+            "particles": v["particles"], "seeds": v["seeds"],
+            "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
+            "transition": f"MultivariateNormalTransition (Silverman bandwidth × {v['kernel_scale']:g} on the covariance)",
+            "kernel_scale": v["kernel_scale"], "mc_reps": mc_reps,
+            "seed_rule": "sha256(run seed, parameter values) per evaluation"
+            + (f", {v['seeds']} replication seeds derived from it" if v["seeds"] > 1 else ""),
+            "sessions": []}
+
+
 def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS_DEFAULT,
                     priors_path: str | Path = PRIORS_DEFAULT, population: int | None = None,
-                    generations: int = 6, particles: int = 200, seeds: int = 1,
-                    min_epsilon: float | None = None, kernel_scale: float = KERNEL_SCALE, workers: int | None = None,
+                    generations: int = 6, particles: int | None = None, seeds: int | None = None,
+                    min_epsilon: float | None = None, kernel_scale: float | None = None, workers: int | None = None,
                     scheduler: str | None = None, resume: bool = False, max_minutes: float | None = None,
-                    runs_dir: str | Path = RUNS_DIR, fitted_dir: str | Path | None = FITTED_DIR,
+                    runs_dir: str | Path | None = None, fitted_dir: str | Path | None = FITTED_DIR,
                     scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
-                    run_seed: int = 20140101, mc_reps: int = 6, predictive_draws: int = 60,
+                    run_seed: int | None = None, mc_reps: int = 6, predictive_draws: int = 60,
                     force: bool = False, progress: bool = True) -> CalibrationResult:
     """Run (or resume) an ABC-SMC calibration and write the fitted output.
 
@@ -533,58 +583,77 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     summed squared z) reaches ``min_epsilon``, by default the number of targets: the
     distance expected when the model is right and the remaining differences are the
     stated errors, so the fit is not pushed on into selecting lucky random draws.
-    """
-    import pyabc
 
-    logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
-    logging.getLogger("pyabc").setLevel(logging.WARNING)
-    runs_dir = Path(runs_dir)
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    db = runs_dir / f"{name}.db"
-    meta_path = runs_dir / f"{name}.json"
+    The settings in :data:`KEPT_SETTINGS` (None: the default, or for a resumed run the
+    stored value) belong to the history: ``resume=True`` with a different value is
+    refused.  The fitted folder ``fitted_dir/name`` follows the rule of
+    :mod:`sim.experiment.outputs` (``force`` or ``resume`` may replace a fit this program
+    wrote; its ``notes.md`` is carried over) and is reserved before the first simulation.
+    """
+    if not valid_name(name):
+        raise _usage(f"--name {name!r}: the calibration's name names files and folders; use {NAME_ALLOWED}")
+    runs_dir = Path(runs_dir if runs_dir is not None else RUNS_DIR)
+    db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
     workers = workers or os.cpu_count() or 1
     targets_path, priors_path = Path(targets_path), Path(priors_path)
-
     targets = load_targets(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
     overrides = load_scenario_overrides(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
     priors = load_priors(priors_path)
     caps = load_population_caps(targets_path)
-
+    asked = {"population": population, "particles": particles, "seeds": seeds, "kernel_scale": kernel_scale,
+             "min_epsilon": min_epsilon, "run_seed": run_seed}
     if resume:
-        if not db.exists() or not meta_path.exists():
-            raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name})")
-        meta = json.loads(meta_path.read_text())
-        meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
-        for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
-            if meta[key] != file_hash(p):
-                raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
-                             "start a new calibration with another --name")
-        population, run_seed = meta["population"], meta["run_seed"]
-        particles, seeds = meta["particles"], meta.get("seeds", 1)
-        kernel_scale = meta.get("kernel_scale", 1.0)
-        min_epsilon = meta.get("min_epsilon", min_epsilon)
+        meta = _resumed(name, runs_dir, targets_path, priors_path, asked)
     else:
         if db.exists() and not force:
-            raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it or another --name")
+            raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it, --force to "
+                         "start it afresh, or another --name")
+        meta = _new_meta(name, targets_path, priors_path, targets, caps, asked, mc_reps)
+    folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
+              if fitted_dir is not None else None)        # checked before anything is run or removed
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _usage(f"cannot create the history folder {runs_dir}: {e.strerror}") from None
+    if not resume:
         for p in (db, meta_path):
-            if p.exists():
-                p.unlink()
-        meta = {"name": name, "targets": _relative(targets_path), "priors": _relative(priors_path),
-                "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
-                "population": population, "population_cap": caps, "run_seed": run_seed, "particles": particles,
-                "seeds": seeds, "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
-                "transition": f"MultivariateNormalTransition (Silverman bandwidth × {kernel_scale:g} on the covariance)",
-                "kernel_scale": kernel_scale,
-                "mc_reps": mc_reps, "seed_rule": "sha256(run seed, parameter values) per evaluation"
-                + (f", {seeds} replication seeds derived from it" if seeds > 1 else ""),
-                "sessions": []}
+            p.unlink(missing_ok=True)
+    with folder or nullcontext():
+        history, model, distance = _abc_session(name, meta, targets, priors, overrides, db, meta_path, resume=resume,
+                                                generations=generations, workers=workers, scheduler=scheduler,
+                                                max_minutes=max_minutes, scenario_dir=scenario_dir,
+                                                scenarios=scenarios, progress=progress)
+        post = posterior_frame(history, order=[p.name for p in priors])
+        out_dir = None
+        if folder is not None:
+            notes = folder.previous("notes.md")
+            if notes is not None:
+                shutil.copy2(notes, folder.work / "notes.md")
+            write_fit(folder.work, history, targets, priors, model, distance, meta, workers=workers,
+                      draws=predictive_draws, run_seed=meta["run_seed"])
+            outputs.write_manifest(folder.work, {"kind": "calibrate", "name": name, "run": "run.json",
+                                                 "git": outputs.git_state()})
+            out_dir = folder.commit()
+    total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
+    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), int(history.total_nr_simulations),
+                             total_seconds, post, meta)
 
-    sc = resolve_scenarios(targets, population=population, scenario_dir=scenario_dir, scenarios=scenarios,
-                           overrides=overrides, caps=meta.get("population_cap", caps))
-    model = MultiScenarioModel(targets, sc, run_seed, seeds=seeds)
+
+def _abc_session(name, meta, targets, priors, overrides, db, meta_path, *, resume, generations, workers, scheduler,
+                 max_minutes, scenario_dir, scenarios, progress):
+    """Run the missing generations of the history; every session is recorded, also an
+    interrupted one (its finished generations are kept)."""
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
+    logging.getLogger("pyabc").setLevel(logging.WARNING)
+    run_seed = meta["run_seed"]
+    sc = resolve_scenarios(targets, population=meta["population"], scenario_dir=scenario_dir, scenarios=scenarios,
+                           overrides=overrides, caps=meta.get("population_cap"))
+    model = MultiScenarioModel(targets, sc, run_seed, seeds=meta.get("seeds", 1))
     if not resume:
         t0 = time.time()
-        meta["mc_sd"] = estimate_mc_sd(model, prior_centre(priors), mc_reps, run_seed + 1)
+        meta["mc_sd"] = estimate_mc_sd(model, prior_centre(priors), meta["mc_reps"], run_seed + 1)
         meta["mc_seconds"] = time.time() - t0
         meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
         meta["scenario_overrides"] = overrides
@@ -593,14 +662,14 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     sampler = make_sampler(workers, scheduler)
     np.random.seed(run_seed % (2**32))
     # a wide multivariate-normal proposal, see KERNEL_SCALE
-    transition = pyabc.transition.MultivariateNormalTransition(scaling=kernel_scale)
-    abc = pyabc.ABCSMC(model, prior, distance, population_size=particles, sampler=sampler, transitions=transition)
+    transition = pyabc.transition.MultivariateNormalTransition(scaling=meta.get("kernel_scale", 1.0))
+    abc = pyabc.ABCSMC(model, prior, distance, population_size=meta["particles"], sampler=sampler,
+                       transitions=transition)
     url = f"sqlite:///{db}"
     if resume:
         history = abc.load(url, meta["run_id"])
     else:
-        observed = {t.id: t.value for t in targets}
-        history = abc.new(url, observed)
+        history = abc.new(url, {t.id: t.value for t in targets})
         meta["run_id"] = int(history.id)
         meta_path.write_text(json.dumps(meta, indent=2))
 
@@ -622,7 +691,6 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         interrupted = True
         raise
     finally:
-        # record the session (also when interrupted: its finished generations are kept)
         seconds = time.time() - start
         history = pyabc.History(url)
         history.id = meta["run_id"]
@@ -633,16 +701,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                                      "interrupted": interrupted})
         meta_path.write_text(json.dumps(meta, indent=2))
         _close_sampler(sampler)
-
-    post = posterior_frame(history, order=[p.name for p in priors])
-    out_dir = None
-    if fitted_dir is not None:
-        out_dir = Path(fitted_dir) / name
-        write_fit(out_dir, history, targets, priors, model, distance, meta, workers=workers,
-                  draws=predictive_draws, run_seed=run_seed)
-    total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
-    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), int(history.total_nr_simulations),
-                             total_seconds, post, meta)
+    return history, model, distance
 
 
 def _close_sampler(sampler) -> None:
@@ -693,7 +752,7 @@ def posterior_predictive(model: MultiScenarioModel, posterior: pd.DataFrame, dra
     seeds = replication_seeds(run_seed + 3, draws)
     jobs = [(model, {p: float(posterior.iloc[i][p]) for p in pars}, s) for i, s in zip(idx, seeds)]
     if workers > 1 and draws > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as ex:
+        with local_pool(workers, "fork") as ex:
             rows = list(ex.map(_predict_one, jobs))
     else:
         rows = [_predict_one(j) for j in jobs]

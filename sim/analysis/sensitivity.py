@@ -8,9 +8,11 @@ seeds (common random numbers: ``replication_seeds(seed, replications)``), so ind
 differences between factors are not blurred by seed noise; outcomes are averaged over
 the replications.
 
-Output (``out_dir``): ``indices.csv`` and ``indices.md`` (one row per outcome and factor,
-ranked), ``samples.csv`` (the design and simulated outcomes) and one ranked bar plot per
-outcome ``sensitivity_<outcome>.png``.
+Output (``out_dir``, written by the folder rule of :mod:`sim.experiment.outputs`: reserved
+before the first simulation, replaced only with ``force`` and only if this program wrote
+it): ``indices.csv`` and ``indices.md`` (one row per outcome and factor, ranked),
+``samples.csv`` (the design and simulated outcomes), one ranked bar plot per outcome
+``sensitivity_<outcome>.png`` and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from __future__ import annotations
 import difflib
 import math
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from sim.experiment import outputs
 from sim.experiment.outcomes import DEFINITIONS
+from sim.experiment.pool import local_pool
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.errors import ScenarioError, UsageError
@@ -182,11 +185,10 @@ def _problem(factors: Sequence[Factor]) -> dict:
 
 def run_sensitivity(scenario: Scenario, *, outcomes: Sequence[str], factors: Sequence[Factor], method: str = "morris",
                     n: int | None = None, workers: int = 1, seed: int = 20140101, replications: int = 1,
-                    out_dir: str | Path | None = None, num_levels: int = 4) -> pd.DataFrame:
-    """Run the design and return one row per (outcome, factor) with the indices and the rank."""
-    from SALib.analyze import morris as morris_a, sobol as sobol_a
-    from SALib.sample import morris as morris_s, sobol as sobol_s
-
+                    out_dir: str | Path | None = None, num_levels: int = 4, force: bool = False,
+                    command: str = "") -> pd.DataFrame:
+    """Run the design and return one row per (outcome, factor) with the indices and the rank
+    (and write the folder ``out_dir``, if given)."""
     for o in outcomes:
         if o not in DEFINITIONS:
             guess = difflib.get_close_matches(o, list(DEFINITIONS), n=1)
@@ -194,6 +196,24 @@ def run_sensitivity(scenario: Scenario, *, outcomes: Sequence[str], factors: Seq
             raise _usage(f"--outcomes: unknown outcome '{o}'{hint}; allowed: {', '.join(DEFINITIONS)}")
     if method not in ("morris", "sobol"):
         raise _usage(f"--method: '{method}' is not allowed; use morris or sobol")
+    folder = outputs.ResultFolder(out_dir, force) if out_dir is not None else None
+    with folder or nullcontext():
+        table, X, Y, n = _design(scenario, outcomes, factors, method, n, workers, seed, replications, num_levels)
+        if folder is not None:
+            write_outputs(folder.work, table, X, Y, factors, outcomes, scenario, method, n, replications)
+            outputs.write_manifest(folder.work, {"kind": "sensitivity", "command": command, "scenario": scenario.name,
+                                                 "resolved": scenario.resolved(), "method": method, "n": n,
+                                                 "seed": seed, "replications": replications,
+                                                 "git": outputs.git_state()})
+            folder.commit()
+    return table
+
+
+def _design(scenario, outcomes, factors, method, n, workers, seed, replications, num_levels):
+    """Sample the design, simulate it and analyse it: (table, design, outcomes, n)."""
+    from SALib.analyze import morris as morris_a, sobol as sobol_a
+    from SALib.sample import morris as morris_s, sobol as sobol_s
+
     problem = _problem(factors)
     rng_seed = seed % (2**32)
     if method == "morris":
@@ -207,7 +227,7 @@ def run_sensitivity(scenario: Scenario, *, outcomes: Sequence[str], factors: Seq
     seeds = replication_seeds(seed, replications)
     jobs = [(scenario, list(factors), list(row), list(outcomes), seeds) for row in X]
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as ex:
+        with local_pool(workers, "fork") as ex:
             Y = np.array(list(ex.map(_evaluate, jobs, chunksize=max(1, len(jobs) // (4 * workers)))))
     else:
         Y = np.array([_evaluate(j) for j in jobs])
@@ -239,9 +259,7 @@ def run_sensitivity(scenario: Scenario, *, outcomes: Sequence[str], factors: Seq
     table["rank"] = table.groupby("outcome")[key].rank(ascending=False, method="first").astype(int)
     table = table.sort_values(["outcome", "rank"]).reset_index(drop=True)
     table.attrs.update(method=method, n=n, runs=len(X) * replications, key=key)
-    if out_dir is not None:
-        write_outputs(Path(out_dir), table, X, Y, factors, outcomes, scenario, method, n, replications)
-    return table
+    return table, X, Y, n
 
 
 def write_outputs(out_dir: Path, table: pd.DataFrame, X, Y, factors, outcomes, scenario: Scenario, method: str,
@@ -250,7 +268,6 @@ def write_outputs(out_dir: Path, table: pd.DataFrame, X, Y, factors, outcomes, s
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     table.to_csv(out_dir / "indices.csv", index=False)
     samples = pd.DataFrame(X, columns=[f.name for f in factors])
     for j, o in enumerate(outcomes):

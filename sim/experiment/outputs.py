@@ -1,8 +1,21 @@
-"""Result folders and their provenance: where a run writes, how it writes atomically, and
-what the manifest records (scenario files and hashes, package versions, git commit).
+"""Result folders and their provenance: where a command writes, how it writes atomically,
+and what the manifest records (scenario files and hashes, package versions, git commit).
 
 Every command that writes a results folder (run, compare, calibrate, sensitivity) goes
-through :func:`write_atomically`, so the rule for replacing a folder is written once.
+through :class:`ResultFolder`, so the rules are written once:
+
+* The folder is built under a hidden name next to its final place
+  (``.<name>.partial-<pid>``), made *before* the work starts, so that a path that cannot
+  be created fails at once; it is moved into place in one step at the end.  A failed or
+  interrupted command removes it, and the parent folders it had to make.
+* An existing folder is replaced only with ``--force``, and only if this program wrote
+  it: it has a ``manifest.json`` of ours, and every file in it is one the manifest lists
+  (files a command carries over, such as a calibration's ``notes.md``, excepted).
+  Anything else is refused and left untouched.
+* The current folder, the project folder and any folder containing either are never
+  replaced.
+* A hidden working folder left by a process that no longer runs (killed with SIGKILL,
+  or a power cut) is removed by the next command that writes next to it.
 """
 
 from __future__ import annotations
@@ -10,21 +23,33 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
-import yaml
+import psutil
 
-from sim.errors import OutputExists
-from sim.paths import ROOT, SCENARIO_DIR
-from sim.spec.scenario import Scenario
+from sim.errors import OutputExists, UsageError, shown_path
+from sim.paths import ROOT
+from sim.spec.loading import find, read_chain
+from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
 PACKAGES = ("mesa", "simpy", "numpy", "numba", "pandas", "pyarrow", "pydantic", "matplotlib")
+MANIFEST = "manifest.json"
+#: Inside a working folder: the process that owns it (pid and start time).
+WORK_MARK = ".fremskudt-work"
+#: Longest name of a results folder in bytes (its working copy adds about 25 characters,
+#: and a file system allows 255).
+NAME_BYTES = 200
+_WORK_NAME = re.compile(r"\.(?P<name>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)")
 
 
 # --------------------------------------------------------------------------------------
@@ -37,25 +62,12 @@ def sha256(path: Path) -> str:
 
 def locate(path: str | Path) -> Path:
     """The file a scenario argument refers to (a path, or a bare name in ``scenarios/``)."""
-    p = Path(path)
-    if not p.exists() and not p.suffix and (SCENARIO_DIR / f"{p}.yaml").exists():
-        p = SCENARIO_DIR / f"{p}.yaml"
-    return p.resolve()
+    return find(path)
 
 
 def scenario_chain(path: str | Path) -> list[Path]:
-    """The scenario file and the files it extends, the file itself first.
-
-    Call only after the file has loaded successfully (so the chain is valid)."""
-    chain, p = [], locate(path)
-    while p not in chain:
-        chain.append(p)
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        parent = data.get("extends")
-        if not isinstance(parent, str):
-            break
-        p = (p.parent / parent).resolve()
-    return chain
+    """The scenario file and the files it extends, the file itself first."""
+    return [p for p, _ in read_chain(path)][::-1]
 
 
 def reported_origin(path: str | Path) -> dict[str, str]:
@@ -64,8 +76,7 @@ def reported_origin(path: str | Path) -> dict[str, str]:
     A scenario that ``extends`` another inherits its reported figures; the report marks
     such figures as belonging to the base scenario."""
     origin: dict[str, str] = {}
-    for p in reversed(scenario_chain(path)):
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    for p, data in read_chain(path):
         for k in (data.get("reported") or {}):
             origin[k] = str(data.get("name") or p.stem)
     return origin
@@ -111,50 +122,236 @@ def scenario_record(path: str | Path, scenario: Scenario) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------
-# Atomic output folder
+# The folder rule
 # --------------------------------------------------------------------------------------
 
-def check_out(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise OutputExists(f"{out} already exists; choose another --out or add --force to replace it")
-
-
-def write_atomically(out: Path, force: bool, build: Callable[[Path], None]) -> Path:
-    """Build the folder's contents in a temporary sibling and move it into place."""
-    out = Path(out).absolute()
-    check_out(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+def check_path(out: str | Path) -> Path:
+    """``out`` as an absolute path, if a folder can be made there (names, lengths, no file
+    in the way); otherwise a :class:`UsageError` before any work starts."""
+    text = str(out)
+    if not text or "\0" in text:
+        raise UsageError(f"output folder {shown_path(text)!s}: a folder name cannot be empty or contain a NUL byte")
+    absolute = Path(os.path.abspath(text))
+    for part in absolute.parts[1:]:
+        if len(os.fsencode(part)) > 255:
+            raise UsageError(f"output folder {shown_path(text, 80)}: a folder name may be at most 255 bytes")
+    if len(os.fsencode(absolute.name)) > NAME_BYTES:
+        raise UsageError(f"output folder {shown_path(text, 80)}: its name may be at most {NAME_BYTES} bytes")
+    if len(os.fsencode(str(absolute))) > 3800:
+        raise UsageError(f"output folder {shown_path(text, 80)}: the path is too long")
+    ancestor = absolute.parent
     try:
-        build(tmp)
-        check_out(out, force)
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise UsageError(f"output folder {text}: {ancestor} is a file, so no folder can be made inside it")
+    except OSError as e:
+        raise UsageError(f"output folder {text}: {e.strerror}") from None
+    return absolute
+
+
+def _protected(path: Path) -> bool:
+    """Is ``path`` the current folder, the project folder, or a folder containing one?"""
+    target = path.resolve()
+    return any(target == p or target in p.parents for p in (Path.cwd().resolve(), ROOT.resolve()))
+
+
+def listed_files(folder: Path) -> set[str] | None:
+    """The files the folder's manifest says this program wrote, or None when it has no
+    manifest of ours (a JSON object listing ``files``, with ``packages.fremskudt``)."""
+    path = folder / MANIFEST
+    try:
+        if not path.is_file() or path.stat().st_size > 50_000_000:
+            return None
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("files"), list)
+            and isinstance(manifest.get("packages"), dict) and "fremskudt" in manifest["packages"]):
+        return None
+    return {str(f) for f in manifest["files"]} | {MANIFEST}
+
+
+def check_out(out: Path, force: bool, keep: Iterable[str] = (), other: str = "--out") -> None:
+    """May a command write its results to ``out``?  :class:`OutputExists` (exit 2) if not.
+    ``other`` names the option that chooses another folder (for the message)."""
+    if _protected(out):
+        raise OutputExists(f"{out} is the current folder, the project folder or a folder that contains one; "
+                           "choose an output folder of its own")
+    if not os.path.lexists(out):
+        return
+    if not force:
+        raise OutputExists(f"{out} already exists; choose another {other} or add --force to replace it")
+    refuse = f"{out} exists, and fremskudt replaces only a results folder that it wrote"
+    if out.is_symlink() or not out.is_dir():
+        raise OutputExists(f"{refuse}; this is not a folder. Choose another {other}")
+    ours = listed_files(out)
+    if ours is None:
+        raise OutputExists(f"{refuse} (with its manifest.json); this one has none, so it is left untouched. "
+                           f"Choose another {other}, or move the folder away yourself")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours | set(keep))
+    if foreign:
+        raise OutputExists(f"{refuse}; it also holds {', '.join(foreign[:5])}" + (" …" if len(foreign) > 5 else "")
+                           + f", which fremskudt did not write, so nothing was replaced. Move those away or choose "
+                           f"another {other}")
+
+
+def _alive(pid: int, started: float | None) -> bool:
+    try:
+        proc = psutil.Process(pid)
+        return started is None or abs(proc.create_time() - started) < 1.0
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+    except psutil.Error:
+        return True
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove working folders (``.<name>.partial-<pid>``, ``.<name>.replaced-<pid>``)
+    in ``folder`` whose process no longer runs.  Returns what was removed."""
+    removed = []
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return removed
+    for p in entries:
+        m = _WORK_NAME.fullmatch(p.name)
+        if not m or not p.is_dir() or p.is_symlink() or int(m["pid"]) == os.getpid():
+            continue
+        started = None
+        try:
+            started = float(json.loads((p / WORK_MARK).read_text(encoding="utf-8"))["started"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        if not _alive(int(m["pid"]), started):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for a few file-system steps that must not be
+    cut in two; a signal that arrives meanwhile takes effect right after."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+class ResultFolder:
+    """A results folder being written (see the module docstring)::
+
+        with ResultFolder(out, force) as folder:   # checked and reserved now
+            ...                                     # the long work
+            build(folder.work)                      # write the files
+            folder.commit()                         # moved into place in one step
+
+    Leaving the block without :meth:`commit` (an error, Ctrl+C, SIGTERM) removes the
+    working folder and any parent folders made for it.  ``keep``: files of the old folder
+    that the command carries over into the new one (they need not be in its manifest)."""
+
+    def __init__(self, out: str | Path, force: bool = False, keep: Iterable[str] = (), other: str = "--out"):
+        self.out = check_path(out)
+        self.force, self.keep, self.other = force, tuple(keep), other
+        check_out(self.out, force, self.keep, other)
+        self.work = self.out.parent / f".{self.out.name}.partial-{os.getpid()}"
+        self._made: list[Path] = []
+        self._done = False
+
+    def __enter__(self) -> "ResultFolder":
+        missing, p = [], self.out.parent
+        while not p.exists():
+            missing.append(p)
+            p = p.parent
+        try:
+            for d in reversed(missing):
+                d.mkdir()
+                self._made.append(d)
+            remove_stale(self.out.parent)
+            if self.work.exists():                  # left by this process (an earlier call)
+                shutil.rmtree(self.work)
+            self.work.mkdir()
+            mark = {"pid": os.getpid(), "started": psutil.Process().create_time()}
+            (self.work / WORK_MARK).write_text(json.dumps(mark), encoding="utf-8")
+        except OSError as e:
+            self._discard()
+            raise UsageError(f"cannot create the output folder {self.out}: {e.strerror or e}") from None
+        return self
+
+    def previous(self, name: str) -> Path | None:
+        """A file of the folder being replaced (e.g. to carry notes over), if there is one."""
+        p = self.out / name
+        return p if p.is_file() else None
+
+    def commit(self) -> Path:
+        (self.work / WORK_MARK).unlink(missing_ok=True)
+        check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.replaced-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(tmp, out)
+        with _stop_signals_held():     # the old folder and the new one are swapped, or neither is
+            if os.path.lexists(self.out):
+                for name in self.keep:
+                    if self.previous(name) and not (self.work / name).exists():
+                        shutil.copy2(self.out / name, self.work / name)
+                old = self.out.parent / f".{self.out.name}.replaced-{os.getpid()}"
+                os.replace(self.out, old)
+            os.replace(self.work, self.out)
+            self._done = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+        return self.out
+
+    def _discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        for d in reversed(self._made):
+            try:
+                d.rmdir()
+            except OSError:
+                break
+
+    def __exit__(self, *exc) -> None:
+        if not self._done:
+            self._discard()
 
 
-def default_out(names: list[str], root: Path | None = None, now: datetime | None = None) -> Path:
+def write_atomically(out: Path, force: bool, build: Callable[[Path], None], keep: Iterable[str] = ()) -> Path:
+    """Build a folder's contents in a working copy and move it into place."""
+    with ResultFolder(out, force, keep) as folder:
+        build(folder.work)
+        return folder.commit()
+
+
+def default_out(names: list[str], root: Path | None = None, now: datetime | None = None, suffix: str = "") -> Path:
+    """``results/<name>[-vs-<other>...]<suffix>-<YYYYmmdd-HHMMSS>`` (a new name each time)."""
+    for name in names:
+        if not valid_name(name):
+            raise UsageError(f"scenario name {shown_path(name, 80)!r} cannot name a results folder; use {NAME_ALLOWED}")
     root = root or Path("results")
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = "-vs-".join(names) if len(names) <= 3 else f"{names[0]}-vs-{len(names) - 1}-others"
-    p = root / f"{base}-{stamp}"
+    base = "-vs-".join(names) if len(names) <= 3 else ""
+    if not base or len(base) > 120:
+        base = f"{names[0]}-vs-{len(names) - 1}-others" if len(names) > 1 else names[0]
+    p = root / f"{base}{suffix}-{stamp}"
     i = 2
-    while p.exists():
-        p = root / f"{base}-{stamp}-{i}"
+    while os.path.lexists(p):
+        p = root / f"{base}{suffix}-{stamp}-{i}"
         i += 1
     return p
 
 
 def write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """``manifest.json`` with the package versions and every file in the folder: the
+    record that lets ``--force`` later replace the folder, and only it."""
+    manifest = dict(manifest)
+    manifest.setdefault("packages", package_versions())
+    manifest["files"] = sorted({p.name for p in folder.iterdir() if p.name != WORK_MARK} | {MANIFEST})
+    write_json(folder / MANIFEST, manifest)

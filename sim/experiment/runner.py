@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import difflib
 import math
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -26,15 +25,26 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from sim.errors import RunError
+from sim.errors import RunError, shown
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.spec.prices import Prices, load_prices
-from sim.spec.scenario import Scenario
+from sim.spec.scenario import Scenario, load_scenario
+
+from .outcomes import DEFINITIONS
+from .pool import local_pool
 
 POSTERIOR_FILE = "posterior.parquet"
 DASK_CONNECT_TIMEOUT = "15s"
+#: Seconds a Dask scheduler may take to have at least one worker before a run gives up.
+DASK_WORKER_TIMEOUT = 30.0
 WEIGHT_COLUMN = "weight"
+
+
+def load_checked(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """A scenario file (or shipped name), with its ``reported`` figures checked to name
+    outcomes the model computes."""
+    return load_scenario(path, overrides, outcomes=DEFINITIONS)
 
 
 @dataclass
@@ -83,7 +93,10 @@ def run_task(task: Task) -> Replication:
 # --------------------------------------------------------------------------------------
 
 def load_posterior(directory: str | Path) -> pd.DataFrame:
-    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``."""
+    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``.
+
+    Every value must be a finite number within its parameter's bounds; weights finite,
+    non-negative and not all zero."""
     path = Path(directory) / POSTERIOR_FILE
     if not path.is_file():
         raise RunError(f"--posterior {directory}: no {POSTERIOR_FILE} in that folder")
@@ -103,10 +116,44 @@ def load_posterior(directory: str | Path) -> pd.DataFrame:
             raise RunError(f"{path}: column '{col}' is not a behavioural parameter{hint}")
     if len(df) == 0:
         raise RunError(f"{path}: has no rows")
-    w = pd.to_numeric(df[WEIGHT_COLUMN], errors="coerce").to_numpy(dtype=float)
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+    for col in df.columns:
+        _check_column(path, col, df[col])
+    w = df[WEIGHT_COLUMN].to_numpy(dtype=float)
+    if np.any(w < 0) or w.sum() <= 0:
         raise RunError(f"{path}: weights must be finite, non-negative and not all zero")
     return df.reset_index(drop=True)
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    lo, hi = -math.inf, math.inf
+    for m in Behaviour.model_fields[name].metadata:
+        lo = m.ge if getattr(m, "ge", None) is not None else lo
+        hi = m.le if getattr(m, "le", None) is not None else hi
+    return lo, hi
+
+
+def _check_column(path: Path, col: str, values: pd.Series) -> None:
+    """A posterior column holds finite numbers within the parameter's bounds."""
+    if pd.api.types.is_bool_dtype(values):          # true/false is not a number
+        numbers = pd.Series(np.nan, index=values.index)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    bad = values[~np.isfinite(numbers)]
+    what = "weights" if col == WEIGHT_COLUMN else f"column '{col}'"
+    if len(bad):
+        raise RunError(f"{path}: {what} must be finite numbers; row {bad.index[0]} holds {_plain(bad.iloc[0])}")
+    if col == WEIGHT_COLUMN:
+        return
+    lo, hi = _bounds(col)
+    outside = numbers[(numbers < lo) | (numbers > hi)]
+    if len(outside):
+        raise RunError(f"{path}: column '{col}' must lie within [{lo:g}, {hi:g}]; row {outside.index[0]} holds "
+                       f"{_plain(outside.iloc[0])}")
+
+
+def _plain(value: Any) -> str:
+    """A cell of a table for a message (numpy scalars as plain Python values)."""
+    return shown(value.item() if isinstance(value, np.generic) else value)
 
 
 def _cast(name: str, value: Any) -> float | int:
@@ -169,28 +216,41 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
             results[i] = run_task(t)
             tick()
     else:
-        ctx = multiprocessing.get_context("spawn")  # as Mesa sets it; workers import sim afresh
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
+        # spawn, as Mesa sets it: workers import sim afresh; they die with this process
+        with local_pool(min(workers, len(tasks)), "spawn") as pool:
             futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
-            try:
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    tick()
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                tick()
     return list(results)  # type: ignore[arg-type]
 
 
-def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> list[Replication]:
+def connect_dask(address: str):
+    """A ``distributed.Client`` at ``address`` with at least one worker, or a
+    :class:`RunError` after :data:`DASK_CONNECT_TIMEOUT` (no scheduler) or
+    :data:`DASK_WORKER_TIMEOUT` seconds (a scheduler without workers)."""
     from distributed import Client
-    from distributed import as_completed as dask_completed
 
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as e:
         raise RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({e})") from None
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
+    except (OSError, TimeoutError):
+        client.close()
+        raise RunError(f"--scheduler {address}: the scheduler has no workers (none joined within "
+                       f"{DASK_WORKER_TIMEOUT:g} s); start some with: dask worker {address}") from None
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> list[Replication]:
+    from distributed import as_completed as dask_completed
+
+    client = connect_dask(address)
     try:
         futures = client.map(run_task, tasks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}

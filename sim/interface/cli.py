@@ -4,33 +4,64 @@ Each command lives in its own module under :mod:`sim.interface.commands` and exp
 ``register(subparsers)``, which adds its parser and sets ``func`` to a callable taking
 the parsed arguments and returning an exit status.  Bad input (a broken scenario file,
 an unknown option value) prints one clear message to stderr and exits with status 2.
+
+SIGINT (Ctrl+C), SIGTERM and SIGHUP stop a command cleanly: each becomes a
+:class:`sim.errors.Stopped` exception in the main thread, so the same clean-up runs as for
+Ctrl+C (worker processes ended, half-written folders removed), and the exit status is the
+shell's ``128 + signal`` (130, 143, 129).  A second signal during that clean-up is ignored,
+and so is a signal the caller already ignores (``nohup`` ignores SIGHUP).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
 import pkgutil
+import signal
 import sys
 
-from sim.errors import FremskudtError
+from sim.errors import FremskudtError, Stopped
 
 EXIT_BAD_INPUT = 2
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+SEED_MAX = 2**32 - 1
 
 
-def positive(kind=int):
-    """An argparse type accepting a positive ``int`` or ``float``, with a plain message otherwise."""
+def positive(kind=int, maximum: float | None = None):
+    """An argparse type accepting a positive, finite ``int`` or ``float`` (at most
+    ``maximum``), with a plain message otherwise."""
     what = "whole number" if kind is int else "number"
+    limit = f" up to {maximum:,}" if maximum is not None else ""
 
     def parse(text: str):
         try:
             v = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive {what}, got {text!r}") from None
-        if v <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive {what}, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}") from None
+        if not math.isfinite(v) or v <= 0 or (maximum is not None and v > maximum):
+            raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}")
         return v
     return parse
+
+
+def seed(text: str) -> int:
+    """An argparse type for a seed: a whole number from 0 to 2**32 - 1."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= v <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {SEED_MAX}, got {v}")
+    return v
+
+
+def address(text: str) -> str:
+    """An argparse type for a Dask scheduler address such as tcp://host:8786."""
+    if not text.strip() or any(c.isspace() or c == "\0" for c in text):
+        raise argparse.ArgumentTypeError(f"expected a scheduler address such as tcp://host:8786, got {text!r}")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,17 +76,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_owner = os.getpid()
+
+
+def _stop(signum, frame):
+    if os.getpid() != _owner:       # a forked worker inherited this handler: just end, as by default
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    for s in STOP_SIGNALS:          # let the clean-up finish
+        signal.signal(s, signal.SIG_IGN)
+    raise Stopped(signum, signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    global _owner
+    _owner = os.getpid()
+    # a signal the caller set to be ignored stays ignored (nohup, a background job)
+    previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         return int(args.func(args) or 0)
     except FremskudtError as e:
         print(f"fremskudt: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("fremskudt: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        name = e.name if isinstance(e, Stopped) else "SIGINT"
+        print(f"fremskudt: stopped by {name}; nothing was written", file=sys.stderr)
+        return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

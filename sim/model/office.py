@@ -10,8 +10,9 @@ closing time, leaves unserved; a caseworker stops when the day's contact minutes
 spent.
 
 :func:`serve_simpy` is that queue written as a SimPy model: the readable reference.  The
-model runs the same rules compiled (:func:`sim.model.kernels.open_advice`, several hundred
-times faster); the tests check on random days that the two give identical results, and
+model runs the same rules compiled (:func:`sim.model.kernels.open_advice`, about 200 times
+faster: 0.26 against 52 µs of CPU for an office-day of 5-25 visitors); the tests check on
+random days that the two give identical results, and
 ``OutreachModel(..., office_engine="simpy")`` runs whole simulations on the reference.
 """
 

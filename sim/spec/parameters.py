@@ -3,12 +3,13 @@ the evidence does not fix exactly.
 
 One typed place (:class:`Behaviour`) holds every uncertain behavioural parameter with
 its unit, default, plausible range and source.  Policy levers (case loads, meeting
-interval, sanction rules, ...) live apart, in :mod:`sim.scenario`.
+interval, sanction rules, ...) live apart, in :mod:`sim.spec.scenario`.
 
-Sources are cited as ``<digest> <line or table>``, where the digest is a file in
-``../shared/evidence/`` (e.g. ``copenhagen-outreach-2015 T4``) and the line refers to
-the original source document as the digest quotes it.  ``assumed`` means no digest
-gives the value; the plausible range then says how unsure we are.
+A source names a publication by its key in ``docs/evidence/README.md`` (the
+bibliography) and the publication's own table, figure, appendix (*bilag*) or section,
+e.g. ``copenhagen-outreach-2015, Table 1``; ``docs/evidence/<key>.md`` summarises each
+publication and lists the parts cited.  ``assumed`` means no publication gives the
+value; the plausible range then says how unsure we are.
 
 Rates are per week unless the unit says otherwise; :func:`annual_to_weekly` turns an
 annual probability into the weekly one used by the rules.
@@ -51,79 +52,79 @@ class Behaviour(BaseModel):
 
     # --- attendance at mandatory meetings (process 3) -------------------------------
     noshow_central: float = P(0.14, unit="probability per summoned meeting", plausible=(0.08, 0.22),
-        source=f"{CPH} T4 (ordinary departments JKI 1-3, 2014)",
+        source=f"{CPH}, Table 1 (ordinary departments JKI 1-3, 2014)",
         doc="No-show (udeblivelse) probability at the central job centre for an average citizen, 13-week interval", **PROB)
     noshow_outreach: float = P(0.07, unit="probability per summoned meeting", plausible=(0.03, 0.12),
-        source=f"{CPH} T4 (outreach department UB, 2014)",
+        source=f"{CPH}, Table 1 (outreach department UB, 2014)",
         doc="No-show probability at the outreach office in the estate, average citizen", **PROB)
     cancel_central: float = P(0.15, unit="probability per summoned meeting", plausible=(0.08, 0.22),
-        source=f"{CPH} T5", doc="Cancellation (afbud) probability at the central job centre", **PROB)
+        source=f"{CPH}, Table 1 (JKI 1-3, 2014)", doc="Cancellation (afbud) probability at the central job centre", **PROB)
     cancel_outreach: float = P(0.06, unit="probability per summoned meeting", plausible=(0.02, 0.12),
-        source=f"{CPH} T5", doc="Cancellation probability at the outreach office", **PROB)
+        source=f"{CPH}, Table 1 (UB, 2014)", doc="Cancellation probability at the outreach office", **PROB)
     attendance_trust_effect: float = P(1.5, unit="log-odds per unit of trust", plausible=(0.0, 3.0),
-        source="assumed; direction from " + f"{CPH} §5 and {KS} L75-79",
+        source=f"assumed; direction from {CPH}, conclusions, and {KS}, section on informal settings and trust",
         doc="Lower odds of no-show and cancellation per unit of trust above 0.5", ge=0.0, le=10.0)
     attendance_health_effect: float = P(0.6, unit="log-odds", plausible=(0.0, 1.5),
-        source=f"assumed; {CPH} L1370-1419 (anxiety drives cancellations)",
+        source=f"assumed; {CPH}, part on local offices (anxiety drives cancellations)",
         doc="Higher odds of no-show and cancellation when the health factor is rated 1-2", ge=0.0, le=5.0)
     attendance_frequency_effect: float = P(0.12, unit="log-odds per halving of the meeting interval", plausible=(0.0, 0.4),
-        source=f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG} T8)",
+        source=f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG}, chapter 4, Figure 4.3)",
         doc="Meeting fatigue: higher odds of no-show and cancellation per halving of the interval below 13 weeks", ge=0.0, le=2.0)
     sanction_threat_effect: float = P(0.8, unit="log-odds", plausible=(0.0, 2.0),
-        source=f"assumed; {AIG} T9 (93 % attendance with explicit deduction warning, Sønderborg)",
+        source=f"assumed; {AIG}, chapter 4, Figure 4.3 and footnote 17 (93 % attendance with an explicit deduction warning, Sønderborg)",
         doc="Lower odds of an unexcused no-show under a strict, announced sanction policy (scaled by the policy's strictness)", ge=0.0, le=5.0)
     sanction_salience_effect: float = P(0.7, unit="log-odds", plausible=(0.0, 2.0),
         source="assumed", doc="Extra lower odds of no-show in the weeks after the citizen was sanctioned", ge=0.0, le=5.0)
     sanction_salience_weeks: int = P(13, unit="weeks", plausible=(4, 26), source="assumed",
         doc="How long a sanction keeps raising attendance", ge=0, le=104)
-    rebook_weeks: int = P(2, unit="weeks", plausible=(1, 4), source=f"assumed; {CPH} L1753-1790",
+    rebook_weeks: int = P(2, unit="weeks", plausible=(1, 4), source=f"assumed; {CPH}, part on time per citizen (rebooking, 2-3 weeks for a doctor's assessment)",
         doc="Delay before a missed or cancelled meeting is held again", ge=1, le=13)
 
     # --- sanctions (process 4) -------------------------------------------------------
-    sanction_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {CPH} L1769-1773 (deductions for absent days)",
+    sanction_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {CPH}, part on time per citizen (deductions for absent days)",
         doc="Weeks of reduced benefit after a sanction", ge=1, le=52)
     report_probability: float = P(0.5, unit="probability", plausible=(0.2, 0.9),
-        source=f"assumed; two-step chain in {AIG} §6.1 (sanction_chain)",
+        source=f"assumed; the two-step path staff report, caseworker decides in {AIG}, chapter 4, text to Figure 4.3",
         doc="Probability that staff without sanction authority report a sanctionable no-show to the caseworker", **PROB)
     caseworker_sanction_probability: float = P(0.7, unit="probability", plausible=(0.3, 1.0), source="assumed",
         doc="Probability that a caseworker imposes the sanction the policy allows", **PROB)
-    sanction_trust_drop: float = P(0.10, unit="trust units", plausible=(0.0, 0.3), source=f"assumed; {CPH} L1192-1199",
+    sanction_trust_drop: float = P(0.10, unit="trust units", plausible=(0.0, 0.3), source=f"assumed; {CPH}, part on open advice (frustration over deductions)",
         doc="Fall in trust in the job centre after a sanction", ge=0.0, le=1.0)
     sanction_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.2), source="assumed",
         doc="Fall in motivation after a sanction", ge=0.0, le=1.0)
 
     # --- problems and open advice (process 5) ----------------------------------------
     problem_rate: float = P(0.08, unit="problems per citizen-week", plausible=(0.02, 0.15),
-        source=f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month ({CPH} §2.5 DERIVED)",
+        source=f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month (derived from {CPH}, part on open advice, visitor registration March 2015)",
         doc="Rate at which an average citizen meets a problem (letters, debt, health, conflict at a placement)", ge=0.0, le=1.0)
     problem_barrier_effect: float = P(0.25, unit="relative increase per factor rated 1-2", plausible=(0.0, 0.6), source="assumed",
         doc="Extra problem rate per Udviklingsmål factor rated 1-2", ge=0.0, le=3.0)
     dropin_probability: float = P(0.75, unit="probability", plausible=(0.4, 0.95),
-        source=f"assumed; {CPH} §2.5 (3/5 of UB visitors come unsummoned)",
+        source=f"assumed; {CPH}, part on open advice (3/5 of UB case holders come unsummoned)",
         doc="Probability that a citizen with a problem and trust 0.5 drops in at an open-advice office in the same week", **PROB)
     dropin_minutes: float = P(15.0, unit="minutes", plausible=(8.0, 30.0), source="assumed",
         doc="Staff time to serve one open-advice visit", ge=1.0, le=120.0)
     walkin_patience_minutes: float = P(90.0, unit="minutes", plausible=(30.0, 240.0), source="assumed",
         doc="How long a visitor waits at open advice before leaving unserved", ge=0.0, le=480.0)
     other_visitors_per_open_day: float = P(1.0, unit="visitors per office per opening day", plausible=(0.0, 3.0),
-        source=f"{CPH} T7 (1 of 14 daily visitors has no UB case)",
+        source=f"{CPH}, part on open advice, visitor registration March 2015 (1 of 14 daily visitors has no UB case)",
         doc="Visitors without a case who also take staff time at open advice", ge=0.0, le=50.0)
     problem_escalation_probability: float = P(0.2, unit="probability per unsolved problem", plausible=(0.1, 0.7),
-        source=f"assumed; calibrate to {CPH} T8 (ABCD→EFG 11.8 % outreach vs 15.9 % ordinary)",
+        source=f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (ABCD→EFG 11.8 % outreach vs 15.9 % ordinary)",
         doc="Probability that an unsolved problem worsens one Udviklingsmål rating by one step", **PROB)
     problem_breakdown_probability: float = P(0.25, unit="probability per unsolved problem", plausible=(0.05, 0.5),
-        source=f"assumed; {KS} L101-111 (open advice supports retention)",
+        source=f"assumed; {KS}, section on open advice (it supports attendance at placements and jobs)",
         doc="Probability that an unsolved problem breaks down a company placement", **PROB)
-    dropin_meeting_window_weeks: int = P(3, unit="weeks", plausible=(0, 6), source=f"{CPH} L1220-1235",
+    dropin_meeting_window_weeks: int = P(3, unit="weeks", plausible=(0, 6), source=f"{CPH}, part on open advice (a due follow-up meeting held at open advice)",
         doc="A drop-in at most this many weeks before a due meeting counts as that meeting held", ge=0, le=13)
 
     dropin_solve_poor: float = P(0.6, unit="probability per served visit", plausible=(0.2, 1.0),
-        source=f"assumed; {CPH} T9 and L2861-2864 (open advice helps keep A-D, no difference for E-G)",
+        source=f"assumed; {CPH}, Udviklingsmål tables after Bilag 2 (open advice helps keep A-D, no difference for E-G)",
         doc="Probability that a served open-advice visit solves the problem of a citizen rated E-G (always for A-D)", **PROB)
 
     # --- barrier dynamics on the A-G scale (process 9) ------------------------------
     improve_per_meeting: float = P(0.05, unit="probability per held meeting", plausible=(0.0, 0.15),
-        source=f"assumed; calibrate to {CPH} T9 (EFG→ABCD 11-14 % a year)",
+        source=f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (EFG→ABCD 11-14 % a year)",
         doc="Probability that a full-length held meeting improves the citizen's weakest rating by one", **PROB)
     form_use_share: float = P(0.5, unit="share of held meetings", plausible=(0.45, 0.6),
         source=f"{CPH}, Udviklingsmål tables after Bilag 2 (use of the form: 47 % of conversations in the outreach department, 47-57 % in the ordinary departments, 2014)",
@@ -134,75 +135,75 @@ class Behaviour(BaseModel):
     improve_per_mentor_session: float = P(0.05, unit="probability per session", plausible=(0.0, 0.15), source="assumed",
         doc="Probability that a mentor session improves the weakest rating by one", **PROB)
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),
-        source=f"assumed; {JG} L115-117 (peer-to-peer group courses)",
+        source=f"assumed; {JG}, recommendations (recommendation 1: peer-to-peer group courses)",
         doc="Probability that a group-course session improves the weakest rating by one", **PROB)
-    improve_spontaneous: float = P(0.7, unit="probability per year", plausible=(0.1, 0.95), source=f"assumed; with deterioration, sized to the churn in {CPH} T8-T9 (the ratings are subjective forms)",
+    improve_spontaneous: float = P(0.7, unit="probability per year", plausible=(0.1, 0.95), source=f"assumed; with deterioration, sized to the churn in {CPH}, Udviklingsmål tables after Bilag 2 (the ratings are subjective forms)",
         doc="Annual probability that a rating improves by one without any contact", **PROB)
     deteriorate_spontaneous: float = P(0.75, unit="probability per year", plausible=(0.1, 0.95),
-        source=f"assumed; calibrate to {CPH} T8",
+        source=f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
     # --- exits (process 1) ----------------------------------------------------------
     exit_other_annual: float = P(0.15, unit="probability per year", plausible=(0.08, 0.25),
-        source=f"{CPH} T8/T9 ('andet' 15-21 % a year)",
+        source=f"{CPH}, Udviklingsmål tables after Bilag 2 ('andet' 15-21 % a year)",
         doc="Annual probability of leaving for another benefit, sickness exemption, pension or moving away", **PROB)
     exit_other_g_multiplier: float = P(1.2, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
         doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1)", ge=0.0, le=5.0)
     job_exit_annual_good: float = P(0.065, unit="probability per year", plausible=(0.01, 0.08),
-        source=f"{CPH} T10 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
+        source=f"{CPH}, Udviklingsmål tables after Bilag 2 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
         doc="Annual probability of a direct exit to job or education from categories A-D outside a placement", **PROB)
-    job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH} T9 (EFG → job/education 2.1 %)",
+    job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH}, Udviklingsmål tables after Bilag 2 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
     job_exit_annual_job_ready: float = P(0.5, unit="probability per year", plausible=(0.2, 0.9),
-        source=f"assumed; job-ready (match 1) means expected off benefit within three months ({AP} L1198-1199)",
+        source=f"assumed; job-ready (match 1) means expected off benefit within three months ({AP}, chapter 2)",
         doc="Annual probability of a direct exit to job or education for job-ready residents in the case loads", **PROB)
     education_share: float = P(0.3, unit="share", plausible=(0.1, 0.5), source="assumed",
         doc="Share of direct job-or-education exits that are to education (SU)", **PROB)
     restgroup_annual: float = P(0.15, unit="probability per year", plausible=(0.05, 0.2),
-        source=f"{CPH} T1-T2 (17.8 % ever self-sufficient of which 4.3 % job/education: the rest is the 'restgruppe')",
+        source=f"{CPH}, effect analysis and Bilag 1 (17.8 % ever self-sufficient of which 4.3 % job/education: the rest is the 'restgruppe')",
         doc="Annual probability of a spell off benefit without registered income (counts as self-sufficient in DREAM)", **PROB)
     restgroup_mean_weeks: float = P(6.0, unit="weeks", plausible=(1.0, 26.0), source="assumed",
         doc="Mean length of a restgroup spell off benefit", ge=1.0, le=260.0)
     education_multiplier_young: float = P(2.5, unit="multiplier", plausible=(1.0, 5.0),
-        source=f"assumed; uddannelseshjælp is for those under 30 without education ({AP} L1231-1236, education order)",
+        source=f"assumed; uddannelseshjælp is for those under 30 without education ({AP}, chapter 2, education order)",
         doc="Higher hazard of the education part of direct exits for recipients of uddannelseshjælp", ge=0.0, le=20.0)
     relapse_annual: float = P(0.35, unit="probability per year", plausible=(0.1, 0.6),
-        source=f"assumed; {CPH} L356-360 ('many relapses')",
+        source=f"assumed; {CPH}, conclusions ('many relapses')",
         doc="Annual probability that a citizen self-sufficient through a job returns to benefit", **PROB)
 
     # --- trin 1: clarification and job plan (process 6) -----------------------------
     trin1_progress_per_meeting: float = P(0.2, unit="job-plan progress per full held meeting", plausible=(0.03, 0.25),
-        source="assumed; calibrate to company-directed activation 10-12 % a year (" + CPH + " T3)",
+        source=f"assumed; calibrate to company-directed activation 10-12 % a year ({CPH}, effect analysis)",
         doc="Progress towards a clarified job wish from one full-length held meeting (1.0 completes trin 1)", ge=0.0, le=1.0)
     trin1_progress_per_mentor_session: float = P(0.06, unit="progress per session", plausible=(0.0, 0.15), source="assumed",
         doc="Progress from one mentor session", ge=0.0, le=1.0)
     trin1_progress_per_group_session: float = P(0.04, unit="progress per session", plausible=(0.0, 0.1),
-        source=f"assumed; {JG} L115-117", doc="Progress from one group-course session (peer to peer)", ge=0.0, le=1.0)
+        source=f"assumed; {JG}, recommendations (recommendation 1)", doc="Progress from one group-course session (peer to peer)", ge=0.0, le=1.0)
     trin1_progress_per_dropin: float = P(0.02, unit="progress per served visit", plausible=(0.0, 0.06), source="assumed",
         doc="Progress from a served open-advice visit", ge=0.0, le=1.0)
-    wish_based_plan_multiplier: float = P(1.4, unit="multiplier", plausible=(1.0, 2.0), source=f"assumed; {JG} L79 (plan built on the citizen's own wish)",
+    wish_based_plan_multiplier: float = P(1.4, unit="multiplier", plausible=(1.0, 2.0), source=f"assumed; {JG}, the step model (trin 1: plan built on the citizen's own wish)",
         doc="Faster trin-1 progress when the trin model builds the job plan on the citizen's wish", ge=0.0, le=5.0)
     belief_effect: float = P(0.8, unit="relative progress per unit of caseworker belief", plausible=(0.0, 1.5),
-        source=f"assumed size; direction from {JG} L401 (Rosholm et al. 2017)",
+        source=f"assumed size; direction from {JG}, part on trin 1 (citing Rosholm, Sørensen & Skipper 2017)",
         doc="How much the caseworker's belief in the citizen speeds up progress and job chances", ge=0.0, le=5.0)
     heavy_group_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0),
-        source=f"assumed size; {JG} L174-178 (young people without direction, immigrant women without work experience)",
+        source=f"assumed size; {JG}, recommendations (recommendation 8: young people without direction, immigrant women without work experience)",
         doc="Slower trin-1 progress for the heavy part of the group", ge=0.0, le=1.0)
-    health_block_multiplier: float = P(0.3, unit="multiplier", plausible=(0.0, 1.0), source=f"assumed; {CPH} L1787-1790",
+    health_block_multiplier: float = P(0.3, unit="multiplier", plausible=(0.0, 1.0), source=f"assumed; {CPH}, part on time per citizen (waiting for a doctor's assessment)",
         doc="Slower progress while the health factor is rated 1 (category G)", ge=0.0, le=1.0)
     caseworker_change_multiplier: float = P(0.78, unit="multiplier", plausible=(0.6, 1.0),
-        source=f"{JG} L462 (a change of caseworker lowers the job chance by 22 %, Rosholm et al. 2017)",
+        source=f"{JG}, part on trin 1 (a change of caseworker lowers the job chance by 22 %, citing Rosholm, Sørensen & Skipper 2017)",
         doc="Job chance and progress multiplier after a change of caseworker", ge=0.0, le=1.0)
     caseworker_change_weeks: int = P(26, unit="weeks", plausible=(8, 52), source="assumed",
         doc="How long the change-of-caseworker penalty lasts", ge=0, le=260)
-    belief_team_boost: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source=f"assumed; {JG} L124",
+    belief_team_boost: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source=f"assumed; {JG}, recommendations (recommendation 2: teams keep belief alive)",
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
     # --- guidance and upskilling courses (vejledning og opkvalificering) ---------------
     course_order_probability: float = P(0.1, unit="probability per held meeting", plausible=(0.0, 0.4),
         source=f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 25-30 % for match 2 ({AP}, chapter 3, Figure 3.1)",
         doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one, beyond the offers the right and duty to activation makes due", **PROB)
-    course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP} §2.3 (4- and 13-week spells)",
+    course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP}, chapters 2 and 3 (4- and 13-week spells)",
         doc="Length of a guidance or upskilling course", ge=1, le=52)
     reoffer_weeks: int = P(26, unit="weeks", plausible=(13, 52),
         source=f"{AP}, chapter 2 (after the first offer a right and duty to a new offer every 6 months, regardless of age; a municipality that is late loses refund)",
@@ -214,7 +215,7 @@ class Behaviour(BaseModel):
         source=f"{AP}, chapter 2 (first offer at the latest after 13 weeks for those under 30)",
         doc="Ordinary practice: weeks on benefit after which a held meeting orders the first activation offer, under 30", ge=0, le=260)
     trin1_progress_per_course_week: float = P(0.01, unit="progress per course week", plausible=(0.0, 0.04),
-        source=f"assumed; {AP} L1058-1075 (no employment effect shown for courses, some clarification)",
+        source=f"assumed; {AP}, chapter 2 (no employment effect shown for activation of this group, some clarification)",
         doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)
 
     # --- trin 2: job match (process 7) -----------------------------------------------
@@ -222,26 +223,26 @@ class Behaviour(BaseModel):
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
         doc="Lower match probability for citizens in categories E-G", ge=0.0, le=1.0)
-    order_delay_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {AP} L4440-4460 (bestilling by e-mail)",
+    order_delay_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {AP}, chapter 5 (bestilling by e-mail)",
         doc="Delay before a company consultant acts on an order in the order-and-deliver split", ge=0, le=26)
     company_hours_willingness: float = P(0.25, unit="probability", plausible=(0.1, 0.5),
-        source=f"assumed; {JG} L540 (internships are easier to get than ordinary hours)",
+        source=f"assumed; {JG}, part on payment criteria (internships are easier to get than ordinary hours)",
         doc="Mean probability that a company agrees to ordinary paid hours when asked", **PROB)
-    company_internship_willingness: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {JG} L470",
+    company_internship_willingness: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {JG}, part on trin 2 (companies expect free labour)",
         doc="Mean probability that a company accepts an unpaid internship", **PROB)
-    job_ready_willingness_boost: float = P(0.1, unit="probability", plausible=(0.0, 0.25), source=f"assumed; {JG} L128-134, L484-490",
+    job_ready_willingness_boost: float = P(0.1, unit="probability", plausible=(0.0, 0.25), source=f"assumed; {JG}, recommendations (recommendation 3) and part on trin 2",
         doc="Extra company willingness to agree ordinary hours when job-ready residents are part of the offer", ge=0.0, le=1.0)
-    culture_shift: float = P(0.02, unit="probability per refusal", plausible=(0.0, 0.05), source=f"assumed; {JG} L470, L478",
+    culture_shift: float = P(0.02, unit="probability per refusal", plausible=(0.0, 0.05), source=f"assumed; {JG}, part on trin 2 (walk away from companies that refuse ordinary hours)",
         doc="Rise in a company's willingness to agree ordinary hours each time a consultant walks away over hours", ge=0.0, le=0.2)
     wage_subsidy_share: float = P(0.15, unit="share", plausible=(0.0, 0.4), source="assumed",
         doc="Share of internship offers made as wage subsidy (løntilskud) for citizens with >26 weeks on benefit", **PROB)
-    internship_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{JG} L476 (direction; size assumed)",
+    internship_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{JG}, part on trin 2 (direction; size assumed)",
         doc="Fall in motivation when an unpaid internship ends without ordinary hours", ge=0.0, le=1.0)
 
     # --- trin 3: retention and progression (process 8) ------------------------------
     breakdown_annual: float = P(0.6, unit="probability per year", plausible=(0.3, 0.9), source="assumed",
         doc="Annual probability that a company placement breaks down without retention support", **PROB)
-    retention_support_effect: float = P(0.4, unit="relative reduction", plausible=(0.0, 0.7), source=f"assumed; {JG} L83, L521-529",
+    retention_support_effect: float = P(0.4, unit="relative reduction", plausible=(0.0, 0.7), source=f"assumed; {JG}, the step model and part on trin 3",
         doc="Reduction of the breakdown hazard with retention support", ge=0.0, le=1.0)
     internship_conversion: float = P(0.3, unit="probability", plausible=(0.1, 0.6), source="assumed",
         doc="Probability that an internship with an agreement on hours 'på sigt' turns into ordinary hours at its end", **PROB)
@@ -256,35 +257,35 @@ class Behaviour(BaseModel):
     initial_hours_max: float = P(40.0, unit="paid hours per month", plausible=(30.0, 60.0),
         source=f"{JG}, Box 3 (småjob tasks of 1-2 hours a day: about 20-40 hours a month)",
         doc="Highest ordinary hours a month at the start of a småjob agreement", ge=0.0, le=160.0)
-    hours_growth_probability: float = P(0.25, unit="probability per month", plausible=(0.05, 0.5), source=f"assumed; {JG} L521-527 (little progression)",
+    hours_growth_probability: float = P(0.25, unit="probability per month", plausible=(0.05, 0.5), source=f"assumed; {JG}, part on trin 3 (little progression in hours)",
         doc="Monthly probability that paid hours grow by one step", **PROB)
     hours_step: float = P(8.0, unit="paid hours per month", plausible=(4.0, 16.0), source="assumed",
         doc="Size of one step of progression in paid hours", ge=0.0, le=80.0)
     self_sufficiency_hours: float = P(110.0, unit="paid hours per month", plausible=(80.0, 160.0), source="assumed (earnings that replace kontanthjælp)",
         doc="Paid hours a month at which the citizen leaves benefit", ge=30.0, le=200.0)
-    paid_hours_motivation_gain: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{KS} L45-47 (direction)",
+    paid_hours_motivation_gain: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{KS}, section on CFBU's 2020 evaluation (direction)",
         doc="Rise in motivation and belief when the citizen starts ordinary paid hours", ge=0.0, le=1.0)
 
     # --- trust and staff ------------------------------------------------------------
-    trust_gain_outreach: float = P(0.03, unit="trust units per held meeting", plausible=(0.0, 0.08), source=f"assumed; {CPH} L264-286",
+    trust_gain_outreach: float = P(0.03, unit="trust units per held meeting", plausible=(0.0, 0.08), source=f"assumed; {CPH}, conclusions (trust in known consultants)",
         doc="Rise in trust from a meeting held at the outreach office", ge=0.0, le=1.0)
     trust_gain_central: float = P(0.01, unit="trust units per held meeting", plausible=(0.0, 0.05), source="assumed",
         doc="Rise in trust from a meeting held at the central job centre", ge=0.0, le=1.0)
-    trust_gain_dropin: float = P(0.03, unit="trust units per served visit", plausible=(0.0, 0.08), source=f"assumed; {JG} L158",
+    trust_gain_dropin: float = P(0.03, unit="trust units per served visit", plausible=(0.0, 0.08), source=f"assumed; {JG}, recommendations (recommendation 6: open advice builds trust)",
         doc="Rise in trust when open advice solves a problem", ge=0.0, le=1.0)
-    trust_drop_change: float = P(0.05, unit="trust units", plausible=(0.0, 0.2), source=f"assumed; {CPH} L480-482",
+    trust_drop_change: float = P(0.05, unit="trust units", plausible=(0.0, 0.2), source=f"assumed; {CPH}, recommendations (not retelling one's story to a new consultant)",
         doc="Fall in trust when the citizen gets a new caseworker", ge=0.0, le=1.0)
     staff_turnover_annual: float = P(0.15, unit="probability per year", plausible=(0.05, 0.35),
-        source=f"assumed; high turnover reported in {CPH} L2290-2295 and {JG} L188",
+        source=f"assumed; high turnover reported in {CPH}, part on collaboration, and {JG}, main challenges",
         doc="Annual probability that a caseworker leaves", **PROB)
-    vacancy_weeks: int = P(8, unit="weeks", plausible=(2, 26), source=f"assumed; {JG} L243",
+    vacancy_weeks: int = P(8, unit="weeks", plausible=(2, 26), source=f"assumed; {JG}, part on the organisation in the five municipalities (Odense)",
         doc="Weeks before a leaving caseworker is replaced", ge=0, le=104)
     mentor_sessions_per_week: float = P(1.0, unit="sessions per mentee per week", plausible=(0.25, 2.0), source="assumed",
         doc="Mentor sessions a mentee receives per week", ge=0.0, le=5.0)
-    group_attendance: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {KS} L91 (mandatory attendance)",
+    group_attendance: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {KS}, section on group courses (compulsory attendance)",
         doc="Probability that an enrolled participant attends a weekly group-course session", **PROB)
     debt_counselling_solve: float = P(0.1, unit="probability", plausible=(0.0, 0.3),
-        source=f"assumed; {JG} T8 and §2.5 (housing partnership contributed little)",
+        source=f"assumed; {JG}, Bilag 1 and part on the partnership with the housing organisation (it contributed little)",
         doc="Probability that the housing organisation's debt counselling solves a social problem that open advice did not", **PROB)
 
     # --- shapes of behaviour and of the starting population -------------------------
@@ -346,8 +347,8 @@ def parameter_markdown() -> str:
     """The parameter table as markdown (written to docs/parameters.md)."""
     lines = ["# Behavioural parameters", "",
              "Generated from `sim/spec/parameters.py` by `python -m sim.spec`; do not edit by hand.",
-             "Sources name an evidence digest in `../shared/evidence/` and its line (L) or target (T);",
-             "`assumed` means no digest gives the value.", "",
+             "Sources name a publication by its key in `docs/evidence/README.md` and its own table, figure,",
+             "appendix or section; `assumed` means no publication gives the value.", "",
              "| name | default | unit | plausible range | source | meaning |", "|---|---|---|---|---|---|"]
     for r in Behaviour().table():
         lo, hi = r["plausible"]

@@ -2,59 +2,90 @@
 the horizon and seed, and optional overrides of behavioural parameters.
 
 Policy levers (:class:`Organisation`) are kept apart from uncertain behavioural
-parameters (:class:`sim.parameters.Behaviour`).  A scenario file is YAML, read with
-``yaml.safe_load`` (a file can never run code), may ``extends:`` another file and then
-states only what differs.  Any problem raises :class:`ScenarioError` naming the file,
-the key path, the bad value and what is allowed.
+parameters (:class:`sim.spec.parameters.Behaviour`).  A scenario file is YAML, read with
+limits by :mod:`sim.spec.loading` (a file can never run code), may ``extends:`` another
+file and then states only what differs.  Any problem raises :class:`ScenarioError`
+naming the file, the key path, the bad value and what is allowed.
+
+Numbers are strict: ``true``/``false`` and quoted text are not numbers, and every number
+must be finite.  Shares that split a group (``ag_distribution``, ``benefit_shares``) must
+each lie in [0, 1] and sum to 1 within :data:`SHARE_TOLERANCE`.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import math
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Iterable, Literal, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.errors import ScenarioError
-from sim.paths import SCENARIO_DIR
+from sim.paths import SCENARIO_DIR  # noqa: F401  (re-exported: where the shipped scenarios live)
 
-from .keys import model_at, unknown_key
+from .keys import model_at, unknown_key, unwrap
+from .loading import read_chain
 from .parameters import Behaviour
 from .prices import DEFAULT_PRICES
 
 CATEGORIES = ("A", "B", "C", "D", "E", "F", "G")
+#: How far a set of shares that splits a group may sum away from 1.
+SHARE_TOLERANCE = 0.001
+#: What a scenario name may be: it names result folders, so it must be a plain file name.
+NAME_RULE = re.compile(r"[^\W_][\w.-]{0,79}")
+NAME_ALLOWED = ("a name of 1 to 80 characters: letters, digits, '-', '_' and '.', starting with a letter or digit "
+                "(it names the result folder)")
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+def valid_name(name: object) -> bool:
+    """Is ``name`` usable as a scenario name (and so as part of a folder name)?"""
+    return isinstance(name, str) and NAME_RULE.fullmatch(name) is not None
+
+
+def _check_shares(what: str, shares: dict[str, float]) -> None:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (within {SHARE_TOLERANCE}); these sum to {total:.4g}")
 
 
 def _ag_default() -> dict[str, float]:
-    # copenhagen-outreach-2015 §3.3(c): UB distribution January 2014 (n = 1,021)
+    # copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2: UB in January 2014 (n = 1,021; G 29.7 % rounded down so the shares sum to 1)
     return {"A": 0.05, "B": 0.17, "C": 0.10, "D": 0.11, "E": 0.21, "F": 0.07, "G": 0.29}
 
 
 class Population(_Closed):
     """Who is in the target group (aktivitetsparate ledige)."""
 
-    size: int = Field(1750, ge=1, le=2_000_000, description="Citizens in the target group at week 0 (copenhagen-outreach-2015 L605: 1,750 active cases)")
+    size: int = Field(1750, ge=1, le=2_000_000, description="Citizens in the target group at week 0 (copenhagen-outreach-2015, programme description: 1,750 active cases)")
     inflow_per_week: float = Field(0.0, ge=0.0, le=10_000, description="New referrals per week (visitation)")
-    age_min: int = Field(30, ge=18, le=64, description="Youngest age in the group (copenhagen-outreach-2015 L14: over 30)")
+    age_min: int = Field(30, ge=18, le=64, description="Youngest age in the group (copenhagen-outreach-2015, introduction: over 30)")
     age_max: int = Field(64, ge=18, le=67, description="Oldest age in the group")
     female_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of women (assumed)")
-    immigrant_share: float = Field(0.64, ge=0.0, le=1.0, description="Share with immigrant background (copenhagen-outreach-2015 L659-663: 64 % in the six areas)")
+    immigrant_share: float = Field(0.64, ge=0.0, le=1.0, description="Share with immigrant background (copenhagen-outreach-2015, programme description: 64 % of adults in the six areas)")
     no_work_experience_share: float = Field(0.4, ge=0.0, le=1.0, description="Share of immigrant women without work experience (assumed)")
-    ag_distribution: dict[str, float] = Field(default_factory=_ag_default, description="Share in each A-G category at week 0 (copenhagen-outreach-2015 §3.3c)")
-    seniority_weeks_mean: float = Field(150.0, ge=0.0, le=2000.0, description="Mean weeks on benefit at week 0 (assumed; 'many years in the system', activation-practice-2012 L3745)")
-    benefit_shares: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], float] = Field(
+    ag_distribution: dict[str, Share] = Field(default_factory=_ag_default, description="Share in each A-G category at week 0 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2)")
+    seniority_weeks_mean: float = Field(150.0, ge=0.0, le=2000.0, description="Mean weeks on benefit at week 0 (assumed; 'many years in the system', activation-practice-2012, chapter 4)")
+    benefit_shares: dict[Literal["kontanthjaelp", "uddannelseshjaelp", "integrationsydelse"], Share] = Field(
         default_factory=lambda: {"kontanthjaelp": 1.0, "uddannelseshjaelp": 0.0, "integrationsydelse": 0.0},
         description="Share on each benefit type")
     trust_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean trust in the job centre at week 0 (assumed)")
     motivation_mean: float = Field(0.5, ge=0.0, le=1.0, description="Mean motivation and belief in a job (tro på job) at week 0 (assumed)")
-    job_ready_share: float = Field(0.0, ge=0.0, le=1.0, description="Share of job-ready residents included in the case loads (jobgaranti-midway-2019 L235, L490)")
+    job_ready_share: float = Field(0.0, ge=0.0, le=1.0, description="Share of job-ready residents included in the case loads (jobgaranti-midway-2019, part on the organisation in the five municipalities: Høje-Taastrup)")
+
+    @field_validator("ag_distribution", "benefit_shares")
+    @classmethod
+    def _sum_to_one(cls, shares: dict, info) -> dict:
+        _check_shares(info.field_name, shares)
+        return shares
 
     @model_validator(mode="after")
     def _check(self) -> "Population":
@@ -62,13 +93,6 @@ class Population(_Closed):
             missing = sorted(set(CATEGORIES) - set(self.ag_distribution))
             extra = sorted(set(self.ag_distribution) - set(CATEGORIES))
             raise ValueError(f"ag_distribution needs exactly the keys A-G (missing {missing}, unknown {extra})")
-        for k, v in self.ag_distribution.items():
-            if v < 0:
-                raise ValueError(f"ag_distribution.{k} = {v} must be >= 0")
-        if abs(sum(self.ag_distribution.values()) - 1.0) > 0.02:
-            raise ValueError(f"ag_distribution must sum to 1 (sums to {sum(self.ag_distribution.values()):.3f})")
-        if abs(sum(self.benefit_shares.values()) - 1.0) > 0.02:
-            raise ValueError(f"benefit_shares must sum to 1 (sums to {sum(self.benefit_shares.values()):.3f})")
         if self.age_max < self.age_min:
             raise ValueError(f"age_max ({self.age_max}) must be >= age_min ({self.age_min})")
         return self
@@ -79,8 +103,8 @@ class Sanctions(_Closed):
 
     policy: Literal["never", "after_k", "strict"] = Field("after_k", description="never / after k unexcused no-shows / every unexcused no-show")
     k: int = Field(2, ge=1, le=20, description="Unexcused no-shows (within a year) before a sanction under 'after_k'")
-    authority: Literal["all_caseworkers", "central_only"] = Field("all_caseworkers", description="Who may sanction: every caseworker, or only central caseworkers, so that staff in the estate office must report a no-show first (two-step path, alle-i-gang-2009 §6.1; jobgaranti-midway-2019 L454)")
-    announced: bool = Field(False, description="Citizens are told explicitly that absence leads to deductions (alle-i-gang-2009 L879)")
+    authority: Literal["all_caseworkers", "central_only"] = Field("all_caseworkers", description="Who may sanction: every caseworker, or only central caseworkers, so that staff in the estate office must report a no-show first (two-step path, alle-i-gang-2009, chapter 4, text to Figure 4.3; jobgaranti-midway-2019, part on trin 1)")
+    announced: bool = Field(False, description="Citizens are told explicitly that absence leads to deductions (alle-i-gang-2009, chapter 4, Figure 4.3 and footnote 17)")
 
 
 class Intensive(_Closed):
@@ -94,43 +118,43 @@ class Intensive(_Closed):
 class Housing(_Closed):
     """Housing organisation and local actors (boligorganisation, helhedsplan)."""
 
-    placements: int = Field(0, ge=0, le=10_000, description="Placement slots in estate operations (jobgaranti-midway-2019 T8: 15 in 5 areas, 14 unpaid)")
-    hours_willingness: float = Field(0.05, ge=0.0, le=1.0, description="Probability a housing placement has ordinary hours (jobgaranti-midway-2019 T8: 1 hybrid of 15)")
-    debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019 L247)")
+    placements: int = Field(0, ge=0, le=10_000, description="Placement slots in estate operations (jobgaranti-midway-2019, Bilag 1: 15 in 5 areas, 14 unpaid)")
+    hours_willingness: float = Field(0.05, ge=0.0, le=1.0, description="Probability a housing placement has ordinary hours (jobgaranti-midway-2019, Bilag 1: 1 hybrid of 15)")
+    debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019, part on the organisation in the five municipalities: Roskilde)")
 
 
 class Organisation(_Closed):
     """Policy levers: staff, where they sit, meetings, sanctions, the trin model."""
 
-    caseworkers: float = Field(15.5, ge=0.5, le=100_000, description="Caseworker FTE (sagsbehandlere/jobkonsulenter); copenhagen-outreach-2015 L603")
+    caseworkers: float = Field(15.5, ge=0.5, le=100_000, description="Caseworker FTE (sagsbehandlere/jobkonsulenter); copenhagen-outreach-2015, programme description")
     caseworker_hours_per_week: float = Field(37.0, ge=5.0, le=45.0, description="Contract hours a week")
-    contact_share: float = Field(0.45, ge=0.05, le=1.0, description="Share of hours available for citizen contact, the rest is administration (assumed; activation-practice-2012 L3100-3109)")
+    contact_share: float = Field(0.45, ge=0.05, le=1.0, description="Share of hours available for citizen contact, the rest is administration (assumed; activation-practice-2012, chapter 4)")
     caseload_cap: int | None = Field(None, ge=1, le=10_000, description="Most active cases per caseworker; referrals beyond it wait (None: no cap)")
     location: Literal["central", "outreach", "split"] = Field("central", description="Where caseworkers sit: central job centre, outreach office in the estate, or days split")
-    days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015 L569-573: 1-4)")
+    days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015, programme description: 1-4)")
     outreach_offices: int = Field(0, ge=0, le=10_000, description="Outreach offices in the estates")
     open_advice_days: int = Field(0, ge=0, le=5, description="Open-advice (åben rådgivning) days a week per office")
-    open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015 L1073)")
-    summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015 L1258-1261)")
-    meeting_interval_weeks: int = Field(13, ge=1, le=52, description="Weeks between mandatory meetings (activation-practice-2012 L1249: every 3 months)")
-    meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012 L3838)")
-    min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012 L3669: 5-10 minutes)")
+    open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015, part on open advice)")
+    summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015, part on local offices)")
+    meeting_interval_weeks: int = Field(13, ge=1, le=52, description="Weeks between mandatory meetings (activation-practice-2012, chapter 2: at least every 3 months)")
+    meeting_minutes: float = Field(20.0, ge=5.0, le=120.0, description="Standard meeting length (activation-practice-2012, chapter 4: about 20 minutes)")
+    min_meeting_minutes: float = Field(5.0, ge=1.0, le=60.0, description="Shortest a meeting is cut to before it is postponed (activation-practice-2012, chapter 4: 5-10 minutes)")
     intensive: Intensive | None = Field(None, description="Optional intensive contact period at the start")
-    courses: bool = Field(True, description="Caseworkers order guidance and upskilling courses (vejledning og opkvalificering), the commonest offer for the non-job-ready (activation-practice-2012 §3.3)")
+    courses: bool = Field(True, description="Caseworkers order guidance and upskilling courses (vejledning og opkvalificering), the commonest offer for the non-job-ready (activation-practice-2012, chapter 3, Figure 3.2)")
     team_structure: Literal["team", "order_and_deliver"] = Field("order_and_deliver", description="Interdisciplinary team, or the classic order (bestilling) and deliver split")
     sanctions: Sanctions = Field(default_factory=Sanctions)
     trin_model: bool = Field(False, description="The STAR step model (trin 1-3) with wish-based job plans and ordinary-hours focus")
-    mentors: int = Field(0, ge=0, le=100_000, description="Mentors (copenhagen-outreach-2015 L604: 4)")
+    mentors: int = Field(0, ge=0, le=100_000, description="Mentors (copenhagen-outreach-2015, programme description: 4)")
     mentor_caseload: int = Field(20, ge=1, le=200, description="Mentees per mentor (assumed)")
     group_courses: bool = Field(False, description="Weekly peer-to-peer group courses run by mentors for the heavy part of the group")
     group_size: int = Field(10, ge=2, le=40, description="Participants per group course (assumed)")
-    company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015 L604: 2")
+    company_consultants: int = Field(0, ge=0, le=100_000, description="Company consultants (virksomhedskonsulenter); copenhagen-outreach-2015, programme description: 2")
     consultant_attempts_per_week: int = Field(25, ge=1, le=500, description="Match attempts a consultant makes per week (assumed)")
     consultant_stance: Literal["accept_internships", "balanced", "demand_hours"] = Field("accept_internships", description="Stance towards companies")
-    drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019 L478)")
+    drop_refusing_companies: bool = Field(False, description="Consultants end cooperation with companies that refuse ordinary hours (jobgaranti-midway-2019, part on trin 2)")
     retention_support: bool = Field(False, description="Retention support (fastholdelse) in trin 3")
-    include_job_ready: bool = Field(False, description="Job-ready residents are part of the offer to companies (jobgaranti-midway-2019 L128-134)")
-    payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019 L540)")
+    include_job_ready: bool = Field(False, description="Job-ready residents are part of the offer to companies (jobgaranti-midway-2019, recommendations: recommendation 3)")
+    payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019, part on payment criteria)")
     housing: Housing = Field(default_factory=Housing)
 
     @model_validator(mode="after")
@@ -156,9 +180,11 @@ class Companies(_Closed):
 
 
 class Reported(_Closed):
-    value: float
-    source: str = ""
-    n: int | None = None
+    """An evaluation's figure for one outcome in this setting."""
+
+    value: float = Field(description="The reported figure (a share as a fraction)")
+    source: str = Field("", description="Publication and table, figure or section")
+    n: int | None = Field(None, ge=1, le=100_000_000, description="Denominator of the reported share")
 
 
 class Scenario(_Closed):
@@ -173,8 +199,8 @@ class Scenario(_Closed):
     organisation: Organisation = Field(default_factory=Organisation)
     companies: Companies = Field(default_factory=Companies)
     behaviour: Behaviour = Field(default_factory=Behaviour)
-    reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
     prices: str = Field(DEFAULT_PRICES, min_length=1, description="Prices for the public-budget view: a name in scenarios/prices/ or a path (sim/spec/prices.py)")
+    reported: dict[str, Reported] = Field(default_factory=dict, description="Evaluation figures for this setting, by outcome name")
 
     @field_validator("reported", mode="before")
     @classmethod
@@ -191,7 +217,7 @@ class Scenario(_Closed):
 
 
 # --------------------------------------------------------------------------------------
-# Loading
+# Validation: from a merged mapping to a Scenario, or one ScenarioError
 # --------------------------------------------------------------------------------------
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -204,48 +230,84 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _read_yaml(path: Path) -> dict:
+def _bounds(info: Any) -> str:
+    parts = []
+    for m in getattr(info, "metadata", ()):
+        for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if getattr(m, attr, None) is not None:
+                parts.append(f"{sym} {getattr(m, attr)}")
+    return f"; allowed: {' and '.join(parts)}" if parts else ""
+
+
+def _strict_value(value: Any, annotation: Any, info: Any, file, key: str) -> None:
+    """Refuse what pydantic would quietly convert: true/false or text as a number, a number
+    or text as true/false, and non-finite numbers."""
+    kind = unwrap(annotation)
+    if value is None:
+        return
+    if kind is bool and not isinstance(value, bool):
+        raise ScenarioError(file, key, value, "allowed: true or false")
+    if kind in (int, float):
+        what = "a whole number" if kind is int else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(file, key, value, f"{what} is required (true/false and text are not numbers)"
+                                + _bounds(info))
+        if not math.isfinite(value):
+            raise ScenarioError(file, key, value, f"{what} is required, and it must be finite" + _bounds(info))
+    elif isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
+        _strict_mapping(value, kind, file, key)
+    elif get_origin(kind) is dict and isinstance(value, dict):
+        inner = get_args(kind)[1]
+        info = next((m for m in get_args(inner)[1:]), None) if get_origin(inner) is Annotated else None
+        for k, v in value.items():
+            _strict_value(v, inner, info, file, f"{key}.{k}")
+
+
+def _strict_mapping(data: dict, model: type[BaseModel], file, where: str = "") -> None:
+    for key, value in data.items():
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is not None:     # an unknown key gets pydantic's message, with "did you mean"
+            _strict_value(value, field.annotation, field, file, f"{where}.{key}" if where else key)
+
+
+def _as_scenario_error(e: ValidationError, file) -> ScenarioError:
+    errors = e.errors()
+    # an unknown key first: its "did you mean" also explains a required key reported missing
+    err = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc)
+    value = err.get("input")
+    if err["type"] == "extra_forbidden":
+        return ScenarioError(file, key, value, unknown_key(Scenario, loc))
+    if err["type"] in ("value_error", "assertion_error"):
+        ctx = err.get("ctx", {}).get("error")
+        return ScenarioError(file, key, value, f"{ctx or err['msg']}")
+    parent = model_at(Scenario, loc[:-1])
+    info = parent.model_fields.get(str(loc[-1])) if parent else None
+    bounds = _bounds(info) if info else ""
+    return ScenarioError(file, key, value, bounds.removeprefix("; ") if bounds else f"allowed: {err['msg']}")
+
+
+def validate_mapping(data: dict, file: str | Path | None = None, outcomes: Iterable[str] | None = None) -> Scenario:
+    """Validate a merged mapping; the first problem becomes a :class:`ScenarioError`.
+
+    ``outcomes``, when given, are the outcome names a ``reported`` entry may name."""
+    _strict_mapping(data, Scenario, file)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(path, "", str(path), "the file does not exist") from None
-    except OSError as e:
-        raise ScenarioError(path, "", str(path), f"the file cannot be read ({e.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ScenarioError(path, "", f"<YAML syntax error at {where}>",
-                            f"the file must be valid YAML ({getattr(e, 'problem', e)})") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ScenarioError(path, "", type(data).__name__, "a scenario file must be a mapping of keys to values")
-    return data
-
-
-def _find(path: str | Path) -> Path:
-    path = Path(path)
-    if not path.exists() and not path.suffix and (SCENARIO_DIR / f"{path}.yaml").exists():
-        path = SCENARIO_DIR / f"{path}.yaml"
-    return path.resolve()
-
-
-def _chain(path: Path, _seen: tuple[Path, ...] = ()) -> list[tuple[Path, dict]]:
-    """The ``extends:`` chain from the root file to ``path``, each with its own mapping."""
-    if path in _seen:
-        raise ScenarioError(path, "extends", path.name, "extends must not form a cycle")
-    data = _read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return [(path, data)]
-    if not isinstance(parent, str):
-        raise ScenarioError(path, "extends", parent, "extends must be a file name such as 'central-jobcentre.yaml'")
-    ppath = (path.parent / parent).resolve()
-    if not ppath.exists():
-        raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name}")
-    return _chain(ppath, _seen + (path,)) + [(path, data)]
+        sc = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _as_scenario_error(e, file) from None
+    if not valid_name(sc.name):
+        raise ScenarioError(file, "name", sc.name, NAME_ALLOWED + "; the name comes from the file name unless "
+                                                              "the file says 'name:'")
+    if outcomes is not None:
+        known = list(outcomes)
+        for name in sc.reported:
+            if name not in known:
+                guess = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean '{guess[0]}'? " if guess else ""
+                raise ScenarioError(file, f"reported.{name}", name, f"unknown outcome; {hint}allowed: {', '.join(known)}")
+    return sc
 
 
 def _merge_chain(chain: list[tuple[Path, dict]]) -> dict:
@@ -262,53 +324,21 @@ def resolve_file(path: str | Path) -> dict:
     """Read a scenario file and its ``extends:`` chain into one merged mapping.
 
     ``reported: null`` in a variant clears the evaluation figures it would inherit."""
-    return _merge_chain(_chain(_find(path)))
+    return _merge_chain(read_chain(path))
 
 
-def _describe_allowed(model: type[BaseModel] | None, name: str, err: dict) -> str:
-    msg = err.get("msg", "")
-    if model is not None and name in model.model_fields:
-        f = model.model_fields[name]
-        bounds = []
-        for m in f.metadata:
-            for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-                if getattr(m, attr, None) is not None:
-                    bounds.append(f"{sym} {getattr(m, attr)}")
-        extra = f.json_schema_extra or {}
-        unit = f" ({extra['unit']})" if isinstance(extra, dict) and extra.get("unit") else ""
-        if bounds:
-            return f"allowed: {' and '.join(bounds)}{unit} [{msg}]"
-    return f"allowed: {msg}"
+def load_scenario(path: str | Path, overrides: dict | None = None, *,
+                  outcomes: Iterable[str] | None = None) -> Scenario:
+    """Load, merge (``extends``), override and validate a scenario file (a path, or the
+    name of a shipped scenario).  ``outcomes``: see :func:`validate_mapping`.
 
-
-def validate_mapping(data: dict, file: str | Path | None = None) -> Scenario:
-    """Validate a merged mapping; the first problem becomes a :class:`ScenarioError`."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = tuple(err["loc"])
-        key = ".".join(str(p) for p in loc)
-        if err["type"] == "extra_forbidden":
-            raise ScenarioError(file, key, err.get("input"), unknown_key(Scenario, loc)) from None
-        if err["type"] in ("value_error", "assertion_error"):
-            ctx = err.get("ctx", {}).get("error")
-            raise ScenarioError(file, key, err.get("input") if not isinstance(err.get("input"), dict) else "…",
-                                f"{ctx or err['msg']}") from None
-        parent = model_at(Scenario, loc[:-1])
-        raise ScenarioError(file, key, err.get("input"), _describe_allowed(parent, str(loc[-1]), err)) from None
-
-
-def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
-    """Load, merge (``extends``), override and validate a scenario file.
-
-    >>> s = load_scenario(SCENARIO_DIR / "default.yaml")  # doctest: +SKIP
+    >>> s = load_scenario("default")  # doctest: +SKIP
     """
-    chain = _chain(_find(path))
+    chain = read_chain(path)
     # a broken file further up the chain is blamed by its own name
     for i in range(len(chain) - 1):
-        validate_mapping(_merge_chain(chain[: i + 1]), chain[i][0])
+        validate_mapping(_merge_chain(chain[: i + 1]), chain[i][0], outcomes)
     data = _merge_chain(chain)
     if overrides:
         data = _deep_merge(data, overrides)
-    return validate_mapping(data, path)
+    return validate_mapping(data, chain[-1][0], outcomes)

@@ -1,15 +1,26 @@
-"""``fremskudt app``: serve the workshop app (:mod:`sim.interface.app`) in the browser."""
+"""``fremskudt app``: serve the workshop app (:mod:`sim.interface.app`) in the browser.
+
+The Solara server runs as a child process in a process group of its own.  Ctrl+C,
+SIGTERM and SIGHUP to ``fremskudt app`` stop that whole group (SIGTERM, then SIGKILL
+after :data:`STOP_SECONDS`), so the port is free again when the command returns; and
+if ``fremskudt app`` itself is killed, Linux sends the server SIGTERM.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 import webbrowser
 
+from sim.experiment.pool import signal_on_parent_death
+from sim.interface.cli import positive
+
 APP = "sim.interface.app:Page"
+STOP_SECONDS = 10.0
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -25,25 +36,38 @@ def server_env() -> dict[str, str]:
     return env
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group; SIGKILL if it has not ended in time."""
+    for sig, wait in ((signal.SIGTERM, STOP_SECONDS), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def run(args) -> int:
     cmd = server_command(args.host, args.port)
     url = f"http://{args.host}:{args.port}/"
     print(f"Serving the workshop app on {url} (Ctrl+C to stop)", file=sys.stderr)
+    # started before any other thread of ours exists, as preexec_fn requires
+    proc = subprocess.Popen(cmd, env=server_env(), start_new_session=True, preexec_fn=signal_on_parent_death)
     if not args.no_browser:
         def _open():
             time.sleep(3.0)
             webbrowser.open(url)
         threading.Thread(target=_open, daemon=True).start()
-    proc = subprocess.Popen(cmd, env=server_env())
     try:
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        return 130
+    except KeyboardInterrupt as e:
+        stop_server(proc)
+        name = getattr(e, "name", "SIGINT")
+        print(f"fremskudt: stopped by {name}; the app server has stopped", file=sys.stderr)
+        return getattr(e, "exit_status", 128 + signal.SIGINT)
 
 
 def register(subparsers) -> None:
@@ -51,6 +75,6 @@ def register(subparsers) -> None:
                               description="Serve the workshop app: pick a scenario, move the policy levers and watch "
                                           "the design run next to its baseline.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    p.add_argument("--port", type=positive(int, 65_535), default=8765, help="port to listen on, 1-65535 (default: 8765)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.set_defaults(func=run)

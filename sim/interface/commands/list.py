@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import yaml
-
+from sim.errors import ScenarioError
 from sim.paths import SCENARIO_DIR
+from sim.spec.loading import read_scenario_file
 
 
 def register(subparsers) -> None:
@@ -16,10 +16,9 @@ def register(subparsers) -> None:
 def scenario_descriptions() -> list[tuple[str, str]]:
     out = []
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            desc = str(data.get("description", "")) if isinstance(data, dict) else ""
-        except (OSError, yaml.YAMLError):
+        try:       # read with the limits of every scenario file (a hostile file costs nothing)
+            desc = str(read_scenario_file(path).get("description", ""))
+        except ScenarioError:
             desc = "(unreadable: run fremskudt validate on it)"
         out.append((path.stem, desc))
     return out

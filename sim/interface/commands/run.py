@@ -1,7 +1,9 @@
 """``fremskudt run [SCENARIO]``: run a scenario's replications and write a report folder.
 
 The shared machinery (options, executing, writing the folder, the closing summary)
-is also used by ``fremskudt compare``.
+is also used by ``fremskudt compare``.  Everything the user gave is checked before the
+first simulation: the scenario files, the options, the posterior file, and the output
+folder, which is reserved at once (:class:`sim.experiment.outputs.ResultFolder`).
 """
 
 from __future__ import annotations
@@ -14,35 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from sim.interface import report
+from sim.interface.cli import address, positive, seed as _seed
 from sim.experiment import outputs, runner, statistics
 from sim.experiment.findings import compare_findings
-from sim.errors import OutputExists, UsageError
+from sim.errors import UsageError
 from sim.interface.i18n import LANGUAGES, label, text, value, value_range
 from sim.spec.prices import load_prices
-from sim.spec.scenario import Scenario, load_scenario
+from sim.spec.scenario import Scenario
 
 DEFAULT_SCENARIO = "default"
 KEY_OUTCOMES = report.KEY_OUTCOMES
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 1 <= v <= 10_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 10000, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 0 <= v <= 2**32 - 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {2**32 - 1}, got {v}")
-    return v
+_positive = positive(int, 10_000)
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -53,11 +39,15 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", "-w", type=_positive, default=1, metavar="W",
                    help="local worker processes (default 1: run in this process)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-<YYYYmmdd-HHMMSS>)")
-    p.add_argument("--force", action="store_true", help="replace the output folder if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output folder if it exists and fremskudt wrote it (it has our manifest.json "
+                        "and nothing else was added); any other folder is left untouched")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--posterior", metavar="DIR",
                    help="folder with posterior.parquet: each replication draws one row (probability ∝ weight)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run the replications on a Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--scheduler", metavar="ADDRESS", type=address,
+                   help="run the replications on a Dask scheduler, e.g. tcp://host:8786; a scheduler without "
+                        f"workers is an error after {runner.DASK_WORKER_TIMEOUT:g} s")
     p.add_argument("--prices", metavar="NAME|FILE",
                    help="prices for the public-budget view, for every scenario: a name in scenarios/prices/ "
                         "(dk-2014, dk-2024) or a file (default: each scenario's own 'prices', else dk-2024)")
@@ -91,7 +81,7 @@ def _command_line(args, paths: list[str], kind: str) -> str:
 
 def execute_command(args, paths: list[str], kind: str) -> int:
     started = datetime.now().astimezone()
-    loaded: list[Scenario] = [load_scenario(p) for p in paths]  # ScenarioError -> one line, exit 2
+    loaded: list[Scenario] = [runner.load_checked(p) for p in paths]  # ScenarioError -> one line, exit 2
     names = [s.name for s in loaded]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -101,28 +91,37 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     update = {"seed": seed, "replications": n, **({"prices": args.prices} if args.prices else {})}
     scenarios = [s.model_copy(update=update) for s in loaded]
     prices = {s.name: load_prices(s.prices) for s in scenarios}   # PricesError -> one line, exit 2
-    lang = args.lang
 
     try:
         posterior = runner.load_posterior(args.posterior) if args.posterior else None
     except runner.RunError as e:
         raise UsageError(str(e)) from None
-    out = Path(args.out) if args.out else outputs.default_out(names)
-    try:
-        outputs.check_out(out, args.force)
-    except OutputExists as e:
-        raise UsageError(str(e)) from None
+    out = Path(args.out) if args.out is not None else outputs.default_out(names)
+    with outputs.ResultFolder(out, args.force) as folder:   # checked and reserved before any simulation
+        seeds, tasks = runner.plan(scenarios, seed, n, posterior)
+        results = _simulate(args, tasks, names)
+        build, summary, comparison = _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks,
+                                             posterior, prices)
+        build(folder.work)
+        final = folder.commit()
+    print_summary(final, scenarios, summary, comparison, n, seed, args.lang)
+    return 0
 
-    seeds, tasks = runner.plan(scenarios, seed, n, posterior)
+
+def _simulate(args, tasks: list[runner.Task], names: list[str]) -> list[runner.Replication]:
     from tqdm import tqdm
     where = f"Dask at {args.scheduler}" if args.scheduler else (f"{args.workers} processes" if args.workers > 1 else "1 process")
     with tqdm(total=len(tasks), desc=f"{' vs '.join(names)} ({where})", unit="rep", file=sys.stderr,
               disable=args.quiet, dynamic_ncols=True) as bar:
         try:
-            results = runner.execute(tasks, workers=args.workers, scheduler=args.scheduler, progress=bar.update)
+            return runner.execute(tasks, workers=args.workers, scheduler=args.scheduler, progress=bar.update)
         except runner.RunError as e:
             raise UsageError(str(e)) from None
 
+
+def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices):
+    """The function that writes the folder's files, and the summary and comparison tables."""
+    names, lang = [s.name for s in scenarios], args.lang
     reps = runner.replications_table(results)
     weekly = runner.weekly_table(results)
     citizens = runner.citizens_table(results)
@@ -165,16 +164,12 @@ def execute_command(args, paths: list[str], kind: str) -> int:
             draws.to_parquet(tmp / "posterior_draws.parquet", index=False)
         report.write_tables_and_figures(tmp, summary, comparison, scenarios, weekly, citizens, lang)
         manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
-        manifest["files"] = sorted(p.name for p in tmp.iterdir()) + ["manifest.json", "report.html"]
+        manifest["files"] = sorted(p.name for p in tmp.iterdir() if not p.name.startswith(".")) + [
+            "manifest.json", "report.html"]
         report.write_html(tmp, manifest, summary, comparison, scenarios, citizens, prices, lang)
-        outputs.write_json(tmp / "manifest.json", manifest)
+        outputs.write_manifest(tmp, manifest)
 
-    try:
-        final = outputs.write_atomically(out, args.force, build)
-    except OutputExists as e:
-        raise UsageError(str(e)) from None
-    print_summary(final, scenarios, summary, comparison, n, seed, lang)
-    return 0
+    return build, summary, comparison
 
 
 def print_summary(out: Path, scenarios: list[Scenario], summary: pd.DataFrame, comparison: pd.DataFrame | None,

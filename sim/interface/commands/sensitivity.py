@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.interface.cli import positive
+from sim.interface.cli import positive, seed
 
 DEFAULT_OUTCOMES = "ever_self_sufficient_52w,noshow_share,ag_good_kept_12m"
 
@@ -19,8 +19,8 @@ def register(subparsers) -> None:
         "sensitivity", help="global sensitivity (Morris / Sobol) of outcomes to parameters and levers",
         description="Global sensitivity analysis with SALib. Factors: behavioural parameters (range: their plausible "
                     "range, or name=low:high) and numeric organisation levers (organisation.x, default ranges in "
-                    "sim.sensitivity.LEVER_RANGES, or organisation.x=low:high).")
-    p.add_argument("--scenario", default="copenhagen-outreach.yaml", help="scenario file or name (default: %(default)s)")
+                    "sim.analysis.sensitivity.LEVER_RANGES, or organisation.x=low:high).")
+    p.add_argument("--scenario", default="copenhagen-outreach", help="scenario file or name (default: %(default)s)")
     p.add_argument("--method", choices=("morris", "sobol"), default="morris", help="default: %(default)s")
     p.add_argument("--outcomes", type=_csv, default=_csv(DEFAULT_OUTCOMES), help="comma-separated outcome names "
                    "(default: %(default)s)")
@@ -29,38 +29,52 @@ def register(subparsers) -> None:
                         "calibration/priors.yaml)")
     p.add_argument("--levers", type=_csv, default=[], help="comma-separated organisation levers, e.g. "
                    "organisation.caseworkers,organisation.meeting_interval_weeks=4:13")
-    p.add_argument("--n", type=positive(int), default=None,
+    p.add_argument("--n", type=positive(int, 100_000), default=None,
                    help="Morris trajectories (default 10) or Sobol base sample N (default 64, a power of 2)")
-    p.add_argument("--replications", type=positive(int), default=1, help="seeds averaged per design point")
-    p.add_argument("--population", type=positive(int), default=500,
+    p.add_argument("--replications", type=positive(int, 1_000), default=1, help="seeds averaged per design point")
+    p.add_argument("--population", type=positive(int, 2_000_000), default=500,
                    help="simulate at most N citizens, staff scaled alike (default: %(default)s)")
-    p.add_argument("--workers", type=positive(int), default=None, help="worker processes (default: all cores)")
-    p.add_argument("--seed", type=int, default=20140101, help="default: %(default)s")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: results/sensitivity/<scenario>-<method>)")
+    p.add_argument("--workers", type=positive(int, 1_024), default=None, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=seed, default=20140101, help="default: %(default)s")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: results/<scenario>-sensitivity-<method>-<YYYYmmdd-HHMMSS>)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output folder if it exists and fremskudt wrote it")
     p.set_defaults(func=run)
+
+
+def _command_line(args) -> str:
+    parts = ["fremskudt", "sensitivity", "--scenario", str(args.scenario), "--method", args.method,
+             "--outcomes", ",".join(args.outcomes)]
+    if args.parameters is not None:
+        parts += ["--parameters", ",".join(args.parameters)]
+    if args.levers:
+        parts += ["--levers", ",".join(args.levers)]
+    for opt in ("n", "replications", "population", "seed"):
+        if getattr(args, opt) is not None:
+            parts += [f"--{opt}", str(getattr(args, opt))]
+    return " ".join(parts)
 
 
 def run(args) -> int:
     import os
 
     from sim.analysis.calibration import load_priors, scale_scenario
-    from sim.spec.scenario import load_scenario
     from sim.analysis.sensitivity import parse_factors, run_sensitivity
+    from sim.experiment import outputs
+    from sim.experiment.runner import load_checked
 
-    from sim.paths import SCENARIO_DIR
-    path = Path(args.scenario)
-    if not path.exists() and (SCENARIO_DIR / path).exists():
-        path = SCENARIO_DIR / path
-    sc = scale_scenario(load_scenario(path), args.population)
+    sc = scale_scenario(load_checked(args.scenario), args.population)
     params = args.parameters if args.parameters is not None else [p.name for p in load_priors()]
     factors = parse_factors(sc, params, args.levers)
-    out = args.out or Path("results") / "sensitivity" / f"{Path(sc.name).stem}-{args.method}"
+    out = args.out if args.out is not None else outputs.default_out([sc.name], suffix=f"-sensitivity-{args.method}")
     table = run_sensitivity(sc, outcomes=args.outcomes, factors=factors, method=args.method, n=args.n,
                             workers=args.workers or os.cpu_count() or 1, seed=args.seed,
-                            replications=args.replications, out_dir=out)
+                            replications=args.replications, out_dir=out, force=args.force,
+                            command=_command_line(args))
     key = table.attrs["key"]
     for o in args.outcomes:
         top = table[table["outcome"] == o].head(3)
         print(f"{o}: " + ", ".join(f"{r.factor} ({key} {getattr(r, key):.3g})" for r in top.itertuples()))
-    print(f"{table.attrs['runs']} simulations; tables and plots in {out}")
+    print(f"{table.attrs['runs']} simulations; tables and plots in {Path(out).absolute()}")
     return 0

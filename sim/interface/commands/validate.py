@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from sim.errors import ScenarioError
+from sim.experiment.runner import load_checked
 from sim.spec.prices import load_prices
-from sim.spec.scenario import ScenarioError, load_scenario
 
 
 def register(subparsers) -> None:
@@ -20,7 +21,7 @@ def _validate(args) -> int:
     bad = 0
     for path in args.scenarios:
         try:
-            sc = load_scenario(path)
+            sc = load_checked(path)
             load_prices(sc.prices)          # the prices file it names must be valid too
         except ScenarioError as e:
             bad += 1

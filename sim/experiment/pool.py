@@ -1,0 +1,117 @@
+"""Local worker processes that never outlive the command that started them.
+
+Every process pool of the package (replications, sensitivity designs, the calibration's
+posterior predictive) is made by :func:`local_pool`, and the calibration's own worker
+processes call :func:`ensure_dies_with` on their first evaluation.  Each worker then
+
+* asks Linux to kill it when its parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and
+  as a fallback on other systems watches its parent once a second and exits when the
+  parent is gone: after SIGKILL of the command no worker is left running and holding the
+  caller's terminal or pipes open;
+* ignores SIGINT, so that Ctrl+C in a terminal (sent to the whole process group) is
+  handled once, by the parent, and ends at once on SIGTERM or SIGHUP (the default).
+
+When the parent stops (an error, Ctrl+C, SIGTERM, SIGHUP), :func:`local_pool` ends the
+workers at once instead of waiting for their running simulations.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Iterator
+
+PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
+WATCH_SECONDS = 1.0           # how often a worker checks that its parent still runs
+STOP_SECONDS = 5.0            # how long a stopped worker may take before it is killed
+
+_watching_pid: int | None = None
+
+
+def _watch(parent_pid: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(1)
+
+
+def signal_on_parent_death(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies (for a
+    ``preexec_fn`` of a program started with :mod:`subprocess`; a no-op elsewhere)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Run in a worker process: end it when ``parent_pid`` ends; leave SIGINT to the parent."""
+    global _watching_pid
+    _watching_pid = os.getpid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):     # a forked worker may have inherited the parent's handlers
+        if callable(signal.getsignal(sig)):         # (an inherited "ignore", as under nohup, is kept)
+            signal.signal(sig, signal.SIG_DFL)
+    signal_on_parent_death(signal.SIGKILL)   # where there is no prctl, the watch thread does the job
+    if os.getppid() != parent_pid:      # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent_pid,), daemon=True, name="watch-parent").start()
+
+
+def ensure_dies_with(parent_pid: int) -> None:
+    """:func:`die_with_parent`, once per process, for workers that another library forks
+    from ``parent_pid`` (pyabc's samplers).  Does nothing in the parent itself, nor in a
+    process the parent did not start (a Dask worker elsewhere runs on its own terms)."""
+    if os.getpid() != parent_pid and os.getppid() == parent_pid and _watching_pid != os.getpid():
+        die_with_parent(parent_pid)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now (their running tasks are lost) and release the pool."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())   # no public API for this
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_SECONDS
+    for p in processes:
+        p.join(timeout=max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=1.0)
+
+
+def _start_ignoring_sigint(pool: ProcessPoolExecutor) -> None:
+    """Start every worker now, with SIGINT ignored from its first instruction: a Ctrl+C
+    while a worker still imports the package must not print its traceback.  (Python keeps
+    an inherited "ignore SIGINT" instead of installing its KeyboardInterrupt handler.)
+    The pool would otherwise start workers one by one as tasks arrive."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool._launch_processes()          # no public API starts them all at once
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def local_pool(workers: int, start_method: str = "spawn") -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers die with this process and are ended at once when the
+    block is left by an exception (including Ctrl+C and the other stop signals)."""
+    ctx = multiprocessing.get_context(start_method)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+    _start_ignoring_sigint(pool)
+    try:
+        yield pool
+    except BaseException:
+        stop(pool)
+        raise
+    pool.shutdown(wait=True)

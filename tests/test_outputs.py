@@ -1,0 +1,161 @@
+"""The folder rule every writing command follows (sim/experiment/outputs.py): what --force
+may replace, what is never touched, paths checked before any simulation, and working
+folders of dead processes cleaned up."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.experiment import outputs, runner
+from sim.interface.cli import main
+from sim.paths import ROOT
+from sim.spec.scenario import SCENARIO_DIR
+
+TINY = "population:\n  size: 30\nhorizon_weeks: 3\nreplications: 1\n"
+
+
+def tiny(tmp_path: Path, name: str = "tiny") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\nextends: {SCENARIO_DIR / 'copenhagen-outreach.yaml'}\n{TINY}")
+    return path
+
+
+def run(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, err.getvalue()
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if a simulation starts."""
+    def boom(*a, **k):
+        raise AssertionError("a simulation started before the output folder was checked")
+    monkeypatch.setattr(runner, "execute", boom)
+
+
+def test_force_leaves_a_folder_it_did_not_write(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.txt").write_text("years of work")
+    code, err = run("run", str(tiny(tmp_path)), "--out", str(victim), "--force", "--quiet")
+    assert code == 2 and "manifest.json" in err and "left untouched" in err
+    assert (victim / "thesis.txt").read_text() == "years of work"
+    (tmp_path / "a-file").write_text("data")
+    code, err = run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "a-file"), "--force", "--quiet")
+    assert code == 2 and "not a folder" in err and (tmp_path / "a-file").read_text() == "data"
+
+
+@pytest.mark.parametrize("where", [".", "..", "root", "root-parent"])
+def test_never_the_current_or_project_folder(where, tmp_path, monkeypatch, no_simulation):
+    work = tmp_path / "sandbox"
+    work.mkdir()
+    (work / "mine.txt").write_text("keep")
+    monkeypatch.chdir(work)
+    out = {"root": str(ROOT), "root-parent": str(ROOT.parent)}.get(where, where)
+    code, err = run("run", str(tiny(tmp_path)), "--out", out, "--force", "--quiet")
+    assert code == 2 and "current folder, the project folder" in err
+    assert (work / "mine.txt").read_text() == "keep" and (ROOT / ".git").exists()
+
+
+def test_replacing_a_folder_this_program_wrote(tmp_path):
+    path, out = tiny(tmp_path), tmp_path / "o"
+    assert run("run", str(path), "--out", str(out), "--quiet")[0] == 0
+    listed = json.loads((out / "manifest.json").read_text())["files"]
+    assert sorted(listed) == sorted(p.name for p in out.iterdir())
+    assert run("run", str(path), "--out", str(out), "--quiet", "--force", "--seed", "3")[0] == 0
+    assert json.loads((out / "manifest.json").read_text())["base_seed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "tiny.yaml"]
+
+
+@pytest.mark.parametrize("out, message", [
+    ("/proc/fremskudt-x", "cannot create the output folder"),
+    ("/etc/passwd/sub", "is a file, so no folder can be made inside it"),
+    ("x" * 300, "at most 255 bytes"),
+    ("y" * 230, f"at most {outputs.NAME_BYTES} bytes"),
+    ("a\0b", "NUL byte"),
+])
+def test_output_path_checked_before_any_simulation(out, message, tmp_path, monkeypatch, no_simulation):
+    monkeypatch.chdir(tmp_path)
+    code, err = run("run", str(tiny(tmp_path)), "--out", out, "--quiet")
+    assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+def test_parents_made_for_a_failed_run_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "execute", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("failed")))
+    with pytest.raises(RuntimeError):
+        run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "a" / "b" / "out"), "--quiet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_working_folders_of_dead_processes_are_removed(tmp_path):
+    dead, alive = _dead_pid(), subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stale = [tmp_path / f".o.partial-{dead}", tmp_path / f".old.replaced-{dead}"]
+        running = tmp_path / f".other.partial-{alive.pid}"
+        for d in (*stale, running):
+            d.mkdir()
+            (d / "weekly.parquet").write_text("half")
+        unrelated = tmp_path / f".notes.partial-x{dead}"
+        unrelated.mkdir()
+        assert run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "o"), "--quiet")[0] == 0
+        assert not any(d.exists() for d in stale)
+        assert running.exists() and unrelated.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_default_folder_names_stay_short(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = [f"{c * 70}-{i}" for i, c in enumerate("abc")]
+    paths = [tiny(tmp_path, n) for n in names]
+    assert run("compare", *map(str, paths), "--quiet")[0] == 0
+    (made,) = (tmp_path / "results").iterdir()
+    assert made.name.startswith(f"{names[0]}-vs-2-others-") and len(made.name) <= outputs.NAME_BYTES
+
+
+def test_sensitivity_follows_the_same_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["sensitivity", "--scenario", "central-jobcentre", "--parameters", "noshow_central",
+            "--outcomes", "noshow_share", "--population", "30", "--n", "2", "--workers", "1"]
+    assert run(*argv)[0] == 0
+    (made,) = (tmp_path / "results").iterdir()
+    assert made.name.startswith("central-jobcentre-sensitivity-morris-")
+    assert "indices.csv" in json.loads((made / "manifest.json").read_text())["files"]
+    code, err = run(*argv, "--out", str(made))
+    assert code == 2 and "already exists" in err
+    (made / "mine.txt").write_text("keep")
+    code, err = run(*argv, "--out", str(made), "--force")
+    assert code == 2 and "mine.txt" in err
+    (made / "mine.txt").unlink()
+    assert run(*argv, "--out", str(made), "--force")[0] == 0
+
+
+def test_calibrate_leaves_a_fit_it_did_not_write(tmp_path, monkeypatch):
+    import sim.analysis.calibration as calibration
+    monkeypatch.setattr(calibration, "estimate_mc_sd", lambda *a, **k: pytest.fail("a simulation started"))
+    fitted = tmp_path / "fitted" / "default"
+    fitted.mkdir(parents=True)
+    (fitted / "posterior.parquet").write_text("committed fit")
+    for extra in ([], ["--force"]):
+        code, err = run("calibrate", "--name", "default", "--out", str(tmp_path / "fitted"),
+                        "--runs-dir", str(tmp_path / "runs"), *extra)
+        assert code == 2 and "default" in err and err.count("\n") == 1
+    assert (fitted / "posterior.parquet").read_text() == "committed fit"
+    assert not (tmp_path / "runs").exists()

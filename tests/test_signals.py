@@ -1,0 +1,169 @@
+"""Stop signals end every command cleanly: real ``python -m sim`` processes get SIGINT,
+SIGTERM or SIGHUP while their workers are busy, and must exit with 128 + signal, without
+a traceback, leave no process behind and no half-written folder.  After SIGKILL of the
+command its workers exit by themselves, and the next run removes the working folder the
+killed one left."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+from sim.spec.scenario import SCENARIO_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+BUSY = "population:\n  size: 1750\nhorizon_weeks: 52\nreplications: 40\n"
+
+
+def scenario(tmp_path: Path, name: str = "busy") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\nextends: {SCENARIO_DIR / 'copenhagen-outreach.yaml'}\n{BUSY}")
+    return path
+
+
+def start(argv: list[str], cwd: Path, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sim", *argv], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def busy_children(proc: subprocess.Popen, count: int, timeout: float = 90.0) -> list[psutil.Process]:
+    """Wait until the command has ``count`` descendants and has worked a moment; return them all."""
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(parent.children(recursive=True)) >= count:
+            time.sleep(1.0)
+            return parent.children(recursive=True)
+        time.sleep(0.1)
+    raise AssertionError(f"no {count} worker processes appeared: {proc.communicate()}")
+
+
+def assert_gone(procs: list[psutil.Process], within: float = 10.0) -> None:
+    deadline = time.monotonic() + within
+    left = procs
+    while time.monotonic() < deadline:
+        left = [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not left:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"left running: {[(p.pid, p.cmdline()) for p in left]}")
+
+
+def stop(proc: subprocess.Popen, sig: signal.Signals, children: list[psutil.Process]) -> str:
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, err
+    assert "Traceback" not in err and f"stopped by {sig.name}" in err, err
+    assert_gone(children)
+    return err
+
+
+def hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("command, sig", [
+    ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM)])
+def test_run_and_compare_stop_cleanly(command, sig, tmp_path):
+    args = [str(scenario(tmp_path))] if command == "run" else [str(scenario(tmp_path)), str(scenario(tmp_path, "b"))]
+    proc = start([command, *args, "--workers", "2", "--out", str(tmp_path / "out"), "--quiet"], tmp_path)
+    stop(proc, sig, busy_children(proc, 2))
+    assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
+
+
+@pytest.mark.timeout(180)
+def test_calibrate_stops_cleanly_and_keeps_its_history(tmp_path):
+    (tmp_path / "t.yaml").write_text("targets:\n  - {id: noshow, statistic: noshow_share, scenario: "
+                                     "central-jobcentre.yaml, value: 0.14, n: 42804, source: test}\n")
+    (tmp_path / "p.yaml").write_text("parameters:\n  noshow_central: {low: 0.05, high: 0.3, reason: test}\n")
+    proc = start(["calibrate", "--targets", "t.yaml", "--priors", "p.yaml", "--name", "sig", "--particles", "200",
+                  "--generations", "3", "--workers", "2", "--runs-dir", "runs", "--out", "fitted"], tmp_path)
+    err = stop(proc, signal.SIGINT, busy_children(proc, 2))
+    assert "--resume" in err and (tmp_path / "runs" / "sig.db").exists()
+    assert not (tmp_path / "fitted").exists()
+
+
+@pytest.mark.timeout(180)
+def test_sensitivity_stops_cleanly(tmp_path):
+    proc = start(["sensitivity", "--scenario", "central-jobcentre", "--parameters", "noshow_central",
+                  "--population", "1750", "--n", "40", "--workers", "2", "--out", "sens"], tmp_path)
+    stop(proc, signal.SIGHUP, busy_children(proc, 2))
+    assert not (tmp_path / "sens").exists() and hidden(tmp_path) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_app_stops_its_server(sig, tmp_path):
+    port = _free_port()
+    proc = start(["app", "--no-browser", "--port", str(port)], ROOT)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            break
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "the app server did not start"
+            time.sleep(0.5)
+    stop(proc, sig, psutil.Process(proc.pid).children(recursive=True))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))      # the port is free again
+
+
+@pytest.mark.timeout(180)
+def test_ctrl_c_in_a_terminal_reaches_the_whole_group_once(tmp_path):
+    proc = start(["run", str(scenario(tmp_path)), "--workers", "2", "--out", "out", "--quiet"], tmp_path,
+                 start_new_session=True)
+    children = busy_children(proc, 2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err and err.count("stopped by SIGINT") == 1, err
+    assert_gone(children)
+    assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
+
+
+@pytest.mark.timeout(180)
+def test_after_sigkill_workers_exit_and_the_next_run_cleans_up(tmp_path):
+    proc = start(["run", str(scenario(tmp_path)), "--workers", "2", "--out", "out", "--quiet"], tmp_path)
+    children = busy_children(proc, 2)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert_gone(children, within=10.0)
+    assert hidden(tmp_path) == [f".out.partial-{proc.pid}"]
+    small = tmp_path / "small.yaml"
+    small.write_text(f"name: small\nextends: {SCENARIO_DIR / 'copenhagen-outreach.yaml'}\n"
+                     "population:\n  size: 30\nhorizon_weeks: 2\nreplications: 1\n")
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(small), "--out", "next", "--quiet"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert hidden(tmp_path) == [] and (tmp_path / "next" / "manifest.json").exists()
+
+
+@pytest.mark.timeout(180)
+def test_a_signal_the_caller_ignores_stays_ignored(tmp_path):
+    """Under nohup SIGHUP is ignored, and must not stop the run."""
+    small = tmp_path / "small.yaml"
+    small.write_text(f"name: small\nextends: {SCENARIO_DIR / 'copenhagen-outreach.yaml'}\n"
+                     "population:\n  size: 1750\nhorizon_weeks: 26\nreplications: 4\n")
+    proc = subprocess.Popen(["nohup", sys.executable, "-m", "sim", "run", str(small), "--workers", "2", "--out", "out",
+                             "--quiet"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    busy_children(proc, 2)
+    proc.send_signal(signal.SIGHUP)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "out" / "manifest.json").exists()
