@@ -148,7 +148,7 @@ def test_sensitivity_follows_the_same_rule(tmp_path, monkeypatch):
 
 
 def test_calibrate_leaves_a_fit_it_did_not_write(tmp_path, monkeypatch):
-    import sim.analysis.calibration as calibration
+    import sim.analysis.calibration.abc as calibration
     monkeypatch.setattr(calibration, "estimate_mc_sd", lambda *a, **k: pytest.fail("a simulation started"))
     fitted = tmp_path / "fitted" / "default"
     fitted.mkdir(parents=True)

@@ -19,6 +19,9 @@ def register(subparsers) -> None:
     p.add_argument("--targets", type=Path, default=TARGETS_DEFAULT, help="targets file (default: %(default)s)")
     p.add_argument("--priors", type=Path, default=PRIORS_DEFAULT, help="priors file (default: %(default)s)")
     p.add_argument("--name", default="default", help="name of the calibration (default: %(default)s)")
+    p.add_argument("--programme", action="append", default=None, metavar="KEY",
+                   help="fit only the targets of this programme (a publication key such as copenhagen-outreach-2015; "
+                        "repeat for several; default: every target)")
     p.add_argument("--population", type=positive(int, 2_000_000), default=None,
                    help="simulate at most N citizens per scenario; staff scaled alike (default: full size, "
                         "or the targets file's population_cap)")
@@ -38,7 +41,7 @@ def register(subparsers) -> None:
                         f"without workers is an error after {DASK_WORKER_TIMEOUT:g} s")
     p.add_argument("--resume", action="store_true",
                    help="continue calibration NAME from its stored history with the settings it was started with "
-                        "(--population, --particles, --seeds, --kernel-scale, --min-epsilon, --seed); giving one "
+                        "(--population, --particles, --seeds, --kernel-scale, --min-epsilon, --seed, --programme); giving one "
                         "of them with another value is refused")
     p.add_argument("--force", action="store_true",
                    help="start NAME afresh, discarding its stored history and replacing its fitted folder "
@@ -65,7 +68,7 @@ def run(args) -> int:
             generations=args.generations, particles=args.particles, seeds=args.seeds, min_epsilon=args.min_epsilon,
             kernel_scale=args.kernel_scale, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
             max_minutes=args.max_minutes, runs_dir=runs_dir, fitted_dir=args.out or calibration.FITTED_DIR,
-            run_seed=args.seed, predictive_draws=args.predictive_draws, force=args.force)
+            run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
     except KeyboardInterrupt as e:
         db = Path(runs_dir) / f"{args.name}.db"
         print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; finished generations "

@@ -1,0 +1,320 @@
+"""The ABC-SMC run (pyabc): sessions, resumption and the run's record.
+
+**Store.**  pyabc's SQLite history ``calibration/runs/NAME.db`` (git-ignored) holds every
+finished generation; ``NAME.json`` next to it records the settings, the Monte-Carlo sd and
+the wall time of every session.  ``resume=True`` loads the history and runs only the
+generations still missing, so no finished generation is lost or recomputed.  pyabc's own
+proposal draws are seeded from the run seed but are not part of the determinism guarantee.
+
+**Output.**  ``calibration/fitted/NAME/`` (:mod:`.report`): ``posterior.parquet`` (one
+column per parameter plus ``weight``; read by ``fremskudt run --posterior``), ``report.md``,
+the figures and tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UsageError
+from sim.experiment import outputs
+from sim.paths import CALIBRATION_DIR, ROOT, SCENARIO_DIR
+from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
+
+from .distance import ZScoreDistance, estimate_mc_sd
+from .model import MultiScenarioModel, prior_centre, resolve_scenarios
+from .fit import posterior_frame
+from .targets import (PRIORS_DEFAULT, TARGETS_DEFAULT, Target, load_population_caps, load_priors,
+                      load_scenario_overrides, load_targets, select)
+
+
+RUNS_DIR = CALIBRATION_DIR / "runs"
+FITTED_DIR = CALIBRATION_DIR / "fitted"
+
+
+#: Factor on the covariance of the ABC-SMC proposal kernel (pyabc's Silverman bandwidth
+#: times this).  The importance weight of a particle is prior / proposal density.  With a
+#: flat prior and a roughly normal posterior of covariance S, a proposal of covariance
+#: s2 * S gives weights of finite variance only if s2 > 2 in every identified direction;
+#: the default kernel (Silverman: about 0.5 S at 200 particles, so s2 about 1.5) made the
+#: weights collapse onto a handful of particles in 14 dimensions (effective sample size
+#: 6 of 200 after three generations).  A factor of 3 makes the kernel about 1.4 S (s2
+#: about 2.4), at the price of a lower acceptance rate.
+KERNEL_SCALE = 3.0
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def make_sampler(workers: int, scheduler: str | None):
+    import pyabc
+    if scheduler:
+        from sim.experiment.runner import connect_dask
+        return pyabc.sampler.DaskDistributedSampler(dask_client=connect_dask(scheduler), batch_size=1)
+    if workers <= 1:
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+
+
+@dataclass
+class CalibrationResult:
+    name: str
+    db: Path
+    out_dir: Path | None
+    generations: int
+    simulations: int
+    seconds: float
+    posterior: pd.DataFrame
+    meta: dict = field(repr=False, default_factory=dict)
+
+
+def _relative(path: Path) -> str:
+    """A path inside the project as written from its root (so records do not name a machine's folders)."""
+    p = Path(path).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+
+
+def _usage(msg: str) -> Exception:
+    return UsageError(msg)
+
+
+#: Settings a calibration keeps for its whole history, with the option that sets each: a
+#: resumed calibration runs with the settings it was started with.
+KEPT_SETTINGS = {"population": "--population", "particles": "--particles", "seeds": "--seeds",
+                 "kernel_scale": "--kernel-scale", "min_epsilon": "--min-epsilon", "run_seed": "--seed",
+                 "programmes": "--programme"}
+DEFAULTS = {"population": None, "particles": 200, "seeds": 1, "kernel_scale": KERNEL_SCALE, "run_seed": 20140101,
+            "programmes": None}
+
+
+def _stored_settings(meta: dict) -> dict[str, Any]:
+    return {"population": meta["population"], "particles": meta["particles"], "seeds": meta.get("seeds", 1),
+            "kernel_scale": meta.get("kernel_scale", 1.0), "min_epsilon": meta.get("min_epsilon"),
+            "run_seed": meta["run_seed"], "programmes": meta.get("programmes")}
+
+
+def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, asked: dict) -> dict:
+    """The stored record of calibration ``name``, if the files and the settings asked for
+    (None: not asked) are those it was started with; a :class:`UsageError` otherwise."""
+    db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
+    if not db.exists() or not meta_path.exists():
+        raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name}); "
+                     f"start it first with: fremskudt calibrate --name {name}")
+    meta = json.loads(meta_path.read_text())
+    meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
+    for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
+        if meta[key] != file_hash(p):
+            raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
+                         "start a new calibration with another --name")
+    stored = _stored_settings(meta)
+    changed = [f"{KEPT_SETTINGS[k]} {asked[k]} (started with {stored[k] if stored[k] is not None else 'full size'})"
+               for k in KEPT_SETTINGS if asked.get(k) is not None and asked[k] != stored[k]]
+    if changed:
+        raise _usage(f"--resume continues calibration '{name}' with the settings it was started with, and these "
+                     f"differ: {'; '.join(changed)}. Leave them out to continue, or start a new calibration with "
+                     "another --name")
+    return meta
+
+
+def _new_meta(name: str, targets_path: Path, priors_path: Path, targets: Sequence[Target], caps: dict,
+              asked: dict, mc_reps: int) -> dict:
+    v = {k: (asked.get(k) if asked.get(k) is not None else DEFAULTS[k]) for k in DEFAULTS}
+    min_epsilon = asked.get("min_epsilon")
+    return {"name": name, "targets": _relative(targets_path), "priors": _relative(priors_path),
+            "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
+            "population": v["population"], "population_cap": caps, "run_seed": v["run_seed"],
+            "particles": v["particles"], "seeds": v["seeds"], "programmes": v["programmes"],
+            "min_epsilon": float(len(targets) if min_epsilon is None else min_epsilon),
+            "transition": f"MultivariateNormalTransition (Silverman bandwidth × {v['kernel_scale']:g} on the covariance)",
+            "kernel_scale": v["kernel_scale"], "mc_reps": mc_reps,
+            "seed_rule": "sha256(run seed, parameter values) per evaluation"
+            + (f", {v['seeds']} replication seeds derived from it" if v["seeds"] > 1 else ""),
+            "sessions": []}
+
+
+def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS_DEFAULT,
+                    priors_path: str | Path = PRIORS_DEFAULT, population: int | None = None,
+                    generations: int = 6, particles: int | None = None, seeds: int | None = None,
+                    min_epsilon: float | None = None, kernel_scale: float | None = None, workers: int | None = None,
+                    scheduler: str | None = None, resume: bool = False, max_minutes: float | None = None,
+                    runs_dir: str | Path | None = None, fitted_dir: str | Path | None = FITTED_DIR,
+                    scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
+                    run_seed: int | None = None, mc_reps: int = 12, predictive_draws: int = 60,
+                    programmes: Sequence[str] | None = None, force: bool = False,
+                    progress: bool = True) -> CalibrationResult:
+    """Run (or resume) an ABC-SMC calibration and write the fitted output.
+
+    ``generations`` is the total number of generations wanted in the history; a resumed
+    run only adds the missing ones.  ``max_minutes`` bounds the wall time of this call
+    (pyabc stops after the generation in which the limit is passed).  ``seeds`` runs of
+    every scenario per evaluation are averaged.  The run also stops once epsilon (the
+    summed squared z) reaches ``min_epsilon``, by default the number of targets: the
+    distance expected when the model is right and the remaining differences are the
+    stated errors, so the fit is not pushed on into selecting lucky random draws.
+    ``programmes`` keeps only the targets of those programmes (all by default).
+
+    The settings in :data:`KEPT_SETTINGS` (None: the default, or for a resumed run the
+    stored value) belong to the history: ``resume=True`` with a different value is
+    refused.  The fitted folder ``fitted_dir/name`` follows the rule of
+    :mod:`sim.experiment.outputs` (``force`` or ``resume`` may replace a fit this program
+    wrote; its ``notes.md`` is carried over) and is reserved before the first simulation.
+    """
+    if not valid_name(name):
+        raise _usage(f"--name {name!r}: the calibration's name names files and folders; use {NAME_ALLOWED}")
+    runs_dir = Path(runs_dir if runs_dir is not None else RUNS_DIR)
+    paths = Path(targets_path), Path(priors_path)
+    inputs = _inputs(*paths, scenario_dir, scenarios, programmes)
+    asked = {"population": population, "particles": particles, "seeds": seeds, "kernel_scale": kernel_scale,
+             "min_epsilon": min_epsilon, "run_seed": run_seed, "programmes": list(programmes) if programmes else None}
+    db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
+    if resume:
+        meta = _resumed(name, runs_dir, *paths, asked)
+    else:
+        if db.exists() and not force:
+            raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it, --force to "
+                         "start it afresh, or another --name")
+        meta = _new_meta(name, *paths, inputs["targets"], inputs["caps"], asked, mc_reps)
+    folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
+              if fitted_dir is not None else None)        # checked before anything is run or removed
+    _history_folder(runs_dir, () if resume else (db, meta_path))
+    workers = workers or os.cpu_count() or 1
+    with folder or nullcontext():
+        session = _Session(name, meta, inputs, db, meta_path, workers=workers, scheduler=scheduler,
+                           scenario_dir=scenario_dir, scenarios=scenarios, progress=progress)
+        history = session.run(generations, resume=resume, max_minutes=max_minutes)
+        post = posterior_frame(history, order=[p.name for p in inputs["priors"]])
+        out_dir = None if folder is None else _write(folder, session, history, predictive_draws)
+    total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
+    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), int(history.total_nr_simulations),
+                             total_seconds, post, meta)
+
+
+def _inputs(targets_path: Path, priors_path: Path, scenario_dir, scenarios, programmes) -> dict:
+    """Targets (of the programmes asked for), scenario overrides, priors and population caps."""
+    targets = load_targets(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)
+    if programmes:
+        unknown = sorted(set(programmes) - {t.programme for t in targets})
+        if unknown:
+            raise _usage(f"--programme {unknown[0]}: no target of that programme in {targets_path}; the targets' "
+                         f"programmes are {', '.join(dict.fromkeys(t.programme for t in targets))}")
+        targets = select(targets, programmes)
+    return {"targets": targets, "priors": load_priors(priors_path), "caps": load_population_caps(targets_path),
+            "overrides": load_scenario_overrides(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)}
+
+
+def _history_folder(runs_dir: Path, stale: Sequence[Path]) -> None:
+    """Create the folder of the stored histories; remove the files of a history started afresh."""
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _usage(f"cannot create the history folder {runs_dir}: {e.strerror}") from None
+    for p in stale:
+        p.unlink(missing_ok=True)
+
+
+def _write(folder, session: "_Session", history, draws: int) -> Path:
+    """The fitted folder (the previous ``notes.md`` carried over), with its manifest."""
+    from .report import write_fit
+    notes = folder.previous("notes.md")
+    if notes is not None:
+        shutil.copy2(notes, folder.work / "notes.md")
+    i = session.inputs
+    write_fit(folder.work, history, i["targets"], i["priors"], session.model, session.distance, session.meta,
+              workers=session.workers, draws=draws, run_seed=session.meta["run_seed"])
+    outputs.write_manifest(folder.work, {"kind": "calibrate", "name": session.name, "run": "run.json",
+                                         "git": outputs.git_state()})
+    return folder.commit()
+
+
+class _Session:
+    """One session of an ABC-SMC run: the model, the distance (the Monte-Carlo sd measured
+    when the history starts) and pyabc's sampler; every session is recorded in the run's
+    record, also an interrupted one (its finished generations are kept)."""
+
+    def __init__(self, name, meta, inputs, db, meta_path, *, workers, scheduler, scenario_dir, scenarios, progress):
+        self.name, self.meta, self.inputs, self.db, self.meta_path = name, meta, inputs, db, meta_path
+        self.workers, self.scheduler, self.progress = workers, scheduler, progress
+        logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
+        logging.getLogger("pyabc").setLevel(logging.WARNING)
+        sc = resolve_scenarios(inputs["targets"], population=meta["population"], scenario_dir=scenario_dir,
+                               scenarios=scenarios, overrides=inputs["overrides"], caps=meta.get("population_cap"))
+        self.model = MultiScenarioModel(inputs["targets"], sc, meta["run_seed"], seeds=meta.get("seeds", 1))
+        if "mc_sd" not in meta:
+            t0 = time.time()
+            meta["mc_sd"] = estimate_mc_sd(self.model, prior_centre(inputs["priors"]), meta["mc_reps"],
+                                           meta["run_seed"] + 1)
+            meta["mc_seconds"] = time.time() - t0
+            meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
+            meta["scenario_overrides"] = inputs["overrides"]
+        self.distance = ZScoreDistance(inputs["targets"], meta["mc_sd"])
+
+    def abc(self):
+        import pyabc
+        meta = self.meta
+        prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in self.inputs["priors"]})
+        self.sampler = make_sampler(self.workers, self.scheduler)
+        np.random.seed(meta["run_seed"] % (2**32))
+        # a wide multivariate-normal proposal, see KERNEL_SCALE
+        transition = pyabc.transition.MultivariateNormalTransition(scaling=meta.get("kernel_scale", 1.0))
+        return pyabc.ABCSMC(self.model, prior, self.distance, population_size=meta["particles"],
+                            sampler=self.sampler, transitions=transition)
+
+    def run(self, generations: int, *, resume: bool, max_minutes: float | None):
+        """Run the generations still missing; returns the history."""
+        import pyabc
+        abc, meta, url = self.abc(), self.meta, f"sqlite:///{self.db}"
+        if resume:
+            history = abc.load(url, meta["run_id"])
+        else:
+            history = abc.new(url, {t.id: t.value for t in self.inputs["targets"]})
+            meta["run_id"] = int(history.id)
+            self.meta_path.write_text(json.dumps(meta, indent=2))
+        remaining = generations - (history.max_t + 1)
+        start, sims_before = time.time(), int(history.total_nr_simulations)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        interrupted = False
+        try:
+            if remaining > 0:
+                kwargs: dict[str, Any] = {"max_nr_populations": remaining, "minimum_epsilon": meta["min_epsilon"]}
+                if max_minutes:
+                    kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
+                abc.run(**kwargs)
+            elif self.progress:
+                print(f"calibration '{self.name}' already has {history.max_t + 1} generation(s); nothing to run")
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:
+            history = pyabc.History(url)
+            history.id = meta["run_id"]
+            if remaining > 0:
+                meta["sessions"].append({"started": started, "seconds": round(time.time() - start, 1),
+                                         "workers": self.workers, "scheduler": self.scheduler,
+                                         "generations_after": int(history.max_t + 1),
+                                         "simulations": int(history.total_nr_simulations) - sims_before,
+                                         "interrupted": interrupted})
+            self.meta_path.write_text(json.dumps(meta, indent=2))
+            _close_sampler(self.sampler)
+        return history
+
+
+def _close_sampler(sampler) -> None:
+    client = getattr(sampler, "client", None)
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # pragma: no cover - best effort
+            pass

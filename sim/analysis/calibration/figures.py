@@ -1,0 +1,90 @@
+"""Figures of a fit: reported against posterior-predictive intervals, prior against
+posterior for every parameter, and the posterior correlations between parameters."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from sim.spec.parameters import Behaviour
+
+from .fit import correlation_matrix
+from .targets import Prior
+
+
+def plot_targets(fit: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    n = len(fit)
+    fig, ax = plt.subplots(figsize=(8.5, 0.38 * n + 1.4))
+    for i, r in enumerate(fit.itertuples()):
+        y = n - 1 - i
+        colour = "tab:green" if r.inside_90 else "tab:red"
+        ax.plot([r.q05, r.q95], [y, y], color=colour, lw=4, alpha=0.6, solid_capstyle="butt")
+        ax.plot(r.median, y, "o", color=colour, ms=5)
+        if r.range_low is not None and not pd.isna(r.range_low):
+            ax.plot([r.range_low, r.range_high], [y, y], color="black", lw=1.5, marker="|", ms=12)
+        else:
+            ax.plot(r.reported_value, y, "kx", ms=8, mew=2)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([r.id for r in fit.itertuples()][::-1], fontsize=8)
+    ax.set_xlabel("share (or visits per case per month)")
+    ax.set_title("Reported (x / black range) vs posterior predictive median and 90 % interval\n"
+                 "green: reported value inside the interval, red: outside", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_parameters(priors: Sequence[Prior], posterior: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    k = len(priors)
+    cols = 3 if k > 4 else k
+    rows = math.ceil(k / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.4 * rows), squeeze=False)
+    for ax, p in zip(axes.flat, priors):
+        ax.hist(posterior[p.name], bins=20, range=(p.low, p.high), weights=posterior["weight"], density=True,
+                color="tab:blue", alpha=0.7, label="posterior")
+        ax.plot([p.low, p.high], [1 / (p.high - p.low)] * 2, color="tab:orange", lw=2, label="prior")
+        ax.axvline(Behaviour.model_fields[p.name].default, color="grey", ls=":", lw=1, label="default")
+        ax.set_title(p.name, fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[k:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=6)
+    fig.suptitle("Prior (uniform) vs posterior marginals", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_correlations(posterior: pd.DataFrame, path: Path) -> None:
+    """Heat map of the weighted posterior correlations between the parameters."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    pars, r = correlation_matrix(posterior)
+    k = len(pars)
+    fig, ax = plt.subplots(figsize=(0.45 * k + 3.5, 0.45 * k + 2.5))
+    im = ax.imshow(r, vmin=-1, vmax=1, cmap="RdBu_r")
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    ax.set_xticklabels(pars, rotation=90, fontsize=7)
+    ax.set_yticklabels(pars, fontsize=7)
+    for i in range(k):
+        for j in range(k):
+            if i != j and np.isfinite(r[i, j]) and abs(r[i, j]) >= 0.3:
+                ax.text(j, i, f"{r[i, j]:.1f}", ha="center", va="center", fontsize=6)
+    fig.colorbar(im, ax=ax, shrink=0.7, label="posterior correlation")
+    ax.set_title("Posterior correlations (|r| ≥ 0.3 labelled)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
