@@ -53,7 +53,7 @@ class Record(Process):
 
     @staticmethod
     def status_at_52(m) -> None:
-        """Status for the 12-month A-G tables (copenhagen-outreach-2015 §3.3): off benefit to a
+        """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): off benefit to a
         job or education, another status, or on benefit with the category of the latest form."""
         P = m.pop
         off = P.state == ST.SELF_SUFFICIENT
