@@ -19,15 +19,17 @@ from .abc import (DEFAULTS, FITTED_DIR, KEPT_SETTINGS, KERNEL_SCALE, RUNS_DIR, C
 from .distance import MC_SD_FLOOR, NAN_Z, ZScoreDistance, estimate_mc_sd
 from .fit import (correlation_table, effective_sample_size, fit_table, generation_table, parameter_table,
                   posterior_frame, posterior_predictive, weighted_quantile)
-from .model import MultiScenarioModel, parameter_seed, prior_centre, resolve_scenarios, scale_scenario
+from .model import (MultiScenarioModel, parameter_seed, prior_centre, resolve_named, resolve_scenarios,
+                    scale_scenario)
 from .report import write_fit
-from .targets import (PRIORS_DEFAULT, TARGETS_DEFAULT, Prior, Target, integer_parameters, load_population_caps,
-                      load_priors, load_scenario_overrides, load_targets, programmes, select)
+from .targets import (PATTERNS_DEFAULT, PRIORS_DEFAULT, TARGETS_DEFAULT, Prior, Target, integer_parameters,
+                      load_patterns, load_population_caps, load_priors, load_scenario_overrides, load_targets,
+                      programmes, select)
 
 __all__ = ["CalibrationError", "CalibrationResult", "DEFAULTS", "FITTED_DIR", "KEPT_SETTINGS", "KERNEL_SCALE",
-           "MC_SD_FLOOR", "MultiScenarioModel", "NAN_Z", "PRIORS_DEFAULT", "Prior", "RUNS_DIR", "TARGETS_DEFAULT",
+           "MC_SD_FLOOR", "MultiScenarioModel", "NAN_Z", "PATTERNS_DEFAULT", "PRIORS_DEFAULT", "Prior", "RUNS_DIR", "TARGETS_DEFAULT",
            "Target", "ZScoreDistance", "correlation_table", "effective_sample_size", "estimate_mc_sd", "file_hash",
-           "fit_table", "generation_table", "integer_parameters", "load_population_caps", "load_priors",
+           "fit_table", "generation_table", "integer_parameters", "load_patterns", "load_population_caps", "load_priors",
            "load_scenario_overrides", "load_targets", "make_sampler", "parameter_seed", "parameter_table",
-           "posterior_frame", "posterior_predictive", "prior_centre", "programmes", "resolve_scenarios",
+           "posterior_frame", "posterior_predictive", "prior_centre", "programmes", "resolve_named", "resolve_scenarios",
            "run_calibration", "scale_scenario", "select", "weighted_quantile", "write_fit"]

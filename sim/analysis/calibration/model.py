@@ -57,20 +57,28 @@ def resolve_scenarios(targets: Sequence[Target], *, population: int | None = Non
                       caps: Mapping[str, int] | None = None) -> dict[str, Scenario]:
     """The scenario of every target, loaded once (with its ``overrides``) and scaled to
     ``population`` or its own cap in ``caps``, whichever is smaller."""
+    names = list(dict.fromkeys(t.scenario for t in targets))
+    return resolve_named(names, population=population, scenario_dir=scenario_dir, scenarios=scenarios,
+                         overrides=overrides, caps=caps)
+
+
+def resolve_named(names: Sequence[str], *, population: int | None = None, scenario_dir: str | Path = SCENARIO_DIR,
+                  scenarios: Mapping[str, Scenario] | None = None, overrides: Mapping[str, dict] | None = None,
+                  caps: Mapping[str, int] | None = None) -> dict[str, Scenario]:
+    """The scenarios ``names`` (files in ``scenario_dir`` or entries of ``scenarios``), as
+    :func:`resolve_scenarios` sets them up."""
     from sim.spec.scenario import _deep_merge, validate_mapping
     out: dict[str, Scenario] = {}
-    for t in targets:
-        if t.scenario in out:
-            continue
-        over = (overrides or {}).get(t.scenario)
-        if scenarios and t.scenario in scenarios:
-            sc = scenarios[t.scenario]
+    for name in names:
+        over = (overrides or {}).get(name)
+        if scenarios and name in scenarios:
+            sc = scenarios[name]
             if over:
-                sc = validate_mapping(_deep_merge(sc.model_dump(), over), f"<{t.scenario} with scenario_overrides>")
+                sc = validate_mapping(_deep_merge(sc.model_dump(), over), f"<{name} with scenario_overrides>")
         else:
-            sc = load_scenario(Path(scenario_dir) / t.scenario, over, outcomes=DEFINITIONS)
-        size = min((v for v in (population, (caps or {}).get(t.scenario)) if v is not None), default=None)
-        out[t.scenario] = scale_scenario(sc, size)
+            sc = load_scenario(Path(scenario_dir) / name, over, outcomes=DEFINITIONS)
+        size = min((v for v in (population, (caps or {}).get(name)) if v is not None), default=None)
+        out[name] = scale_scenario(sc, size)
     return out
 
 

@@ -46,6 +46,10 @@ class Target:
     source: str = ""
     note: str = ""
     programme: str = ""
+    #: what the figure is: a level, a difference between arms (``minus``: the scenario it
+    #: is subtracted from), a cell of a transition table, ...  (patterns file)
+    kind: str = "level"
+    minus: str | None = None
 
     @property
     def is_range(self) -> bool:
@@ -88,9 +92,9 @@ class Target:
 
 
 _TOP_KEYS = ("targets", "scenario_overrides", "population_cap")
-
-
 _TARGET_KEYS = ("id", "statistic", "scenario", "programme", "value", "range", "n", "sd", "model_sd", "source", "note")
+_PATTERN_KEYS = (*_TARGET_KEYS, "kind", "minus")
+PATTERNS_DEFAULT = CALIBRATION_DIR / "patterns.yaml"
 
 
 def _num(file, key, v, allowed, *, positive=False, integer=False) -> float:
@@ -138,15 +142,16 @@ def load_targets(path: str | Path = TARGETS_DEFAULT, *, scenario_dir: str | Path
     return out
 
 
-def _target(path: Path, k: str, t: Any, scenario_dir: Path, scenarios: Mapping[str, Any] | None) -> Target:
-    """One entry of the targets list, validated."""
+def _target(path: Path, k: str, t: Any, scenario_dir: Path, scenarios: Mapping[str, Any] | None,
+            keys: Sequence[str] = _TARGET_KEYS) -> Target:
+    """One entry of the targets (or patterns) list, validated."""
     if not isinstance(t, dict):
-        raise CalibrationError(path, k, t, "each target must be a mapping")
+        raise CalibrationError(path, k, t, "each entry must be a mapping")
     for key in t:
-        if key not in _TARGET_KEYS:
-            guess = difflib.get_close_matches(str(key), _TARGET_KEYS, n=1)
+        if key not in keys:
+            guess = difflib.get_close_matches(str(key), keys, n=1)
             hint = f"did you mean '{guess[0]}'? " if guess else ""
-            raise CalibrationError(path, f"{k}.{key}", key, f"unknown key; {hint}valid keys: {', '.join(_TARGET_KEYS)}")
+            raise CalibrationError(path, f"{k}.{key}", key, f"unknown key; {hint}valid keys: {', '.join(keys)}")
     tid = t.get("id")
     if not isinstance(tid, str) or not tid:
         raise CalibrationError(path, f"{k}.id", tid, "a non-empty string is required")
@@ -156,13 +161,13 @@ def _target(path: Path, k: str, t: Any, scenario_dir: Path, scenarios: Mapping[s
         hint = f"did you mean {', '.join(repr(g) for g in guess)}? " if guess else ""
         raise CalibrationError(path, f"{k}.statistic", stat,
                                f"unknown outcome; {hint}allowed: {', '.join(sorted(DEFINITIONS))}")
-    sc = t.get("scenario")
-    if not isinstance(sc, str) or not _scenario_exists(sc, scenario_dir, scenarios):
-        known = sorted(p.name for p in scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
-        known += sorted(scenarios or ())
-        raise CalibrationError(path, f"{k}.scenario", sc,
-                               f"unknown scenario; allowed: a file in {scenario_dir}"
-                               + (f" ({', '.join(known)})" if known else " (none found)"))
+    sc = _scenario(path, f"{k}.scenario", t.get("scenario"), scenario_dir, scenarios)
+    minus = None if t.get("minus") is None else _scenario(path, f"{k}.minus", t["minus"], scenario_dir, scenarios)
+    if minus is not None and t.get("sd") is None:
+        raise CalibrationError(path, f"{k}.sd", None, "a difference between two scenarios needs an explicit 'sd'")
+    kind = t.get("kind", "difference between arms" if minus else "level")
+    if not isinstance(kind, str) or not kind.strip():
+        raise CalibrationError(path, f"{k}.kind", kind, "a short description of the kind of figure, e.g. 'level'")
     value, low, high = _value(path, k, t)
     n, sd, model_sd = _errors(path, k, t, value)
     src = t.get("source")
@@ -175,7 +180,16 @@ def _target(path: Path, k: str, t: Any, scenario_dir: Path, scenarios: Mapping[s
                                "copenhagen-outreach-2015 (default: the source's first part)")
     return Target(id=tid, statistic=stat, scenario=sc, value=value, n=n, sd=sd, low=low, high=high,
                   model_sd=model_sd, source=src.strip(), note=str(t.get("note") or "").strip(),
-                  programme=programme.strip())
+                  programme=programme.strip(), kind=kind.strip(), minus=minus)
+
+
+def _scenario(path: Path, key: str, sc: Any, scenario_dir: Path, scenarios: Mapping[str, Any] | None) -> str:
+    if not isinstance(sc, str) or not _scenario_exists(sc, scenario_dir, scenarios):
+        known = sorted(p.name for p in scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
+        known += sorted(scenarios or ())
+        raise CalibrationError(path, key, sc, f"unknown scenario; allowed: a file in {scenario_dir}"
+                               + (f" ({', '.join(known)})" if known else " (none found)"))
+    return sc
 
 
 def _value(path: Path, k: str, t: dict) -> tuple[float, float | None, float | None]:
@@ -209,6 +223,28 @@ def _errors(path: Path, k: str, t: dict, value: float) -> tuple[int | None, floa
     if sd is None and not 0.0 < value < 1.0:
         raise CalibrationError(path, f"{k}.value", value, "a share strictly between 0 and 1 when only 'n' is given")
     return n, sd, model_sd
+
+
+def load_patterns(path: str | Path = PATTERNS_DEFAULT, *, scenario_dir: str | Path = SCENARIO_DIR,
+                  scenarios: Mapping[str, Any] | None = None) -> list[Target]:
+    """Read and validate a patterns file: reported figures the model is checked against but
+    not fitted to (``patterns: [...]``, each like a target, plus ``kind`` and, for a
+    difference between arms, ``minus``: the scenario whose statistic is subtracted)."""
+    path, scenario_dir = Path(path), Path(scenario_dir)
+    data = _read_mapping(path)
+    for key in data:
+        if key != "patterns":
+            raise CalibrationError(path, str(key), key, "unknown key; valid keys: patterns")
+    items = data.get("patterns")
+    if not isinstance(items, list) or not items:
+        raise CalibrationError(path, "patterns", items, "a non-empty list of patterns is required")
+    out: list[Target] = []
+    for i, t in enumerate(items):
+        p = _target(path, f"patterns[{i}]", t, scenario_dir, scenarios, keys=_PATTERN_KEYS)
+        if any(o.id == p.id for o in out):
+            raise CalibrationError(path, f"patterns[{i}].id", p.id, "ids must be unique")
+        out.append(p)
+    return out
 
 
 def programmes(targets: Sequence[Target]) -> list[str]:
