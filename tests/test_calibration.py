@@ -296,3 +296,33 @@ def test_fit_folder_keeps_its_notes_when_replaced(tmp_path):
     assert (out / "notes.md").read_text() == "What the fit misses, in our words."
     assert "What the fit misses" in (out / "report.md").read_text()
     assert sorted(p.name for p in (tmp_path / "fitted").iterdir()) == ["n"]
+
+
+def test_a_calibration_can_fit_one_programme_only(tmp_path):
+    tp, pp = _files(tmp_path, {"noshow_share_central": 0.2, "cancel_share_central": 0.1})
+    data = yaml.safe_load(tp.read_text())
+    data["targets"][0]["programme"], data["targets"][1]["programme"] = "a-2020", "b-2021"
+    tp.write_text(yaml.safe_dump(data, sort_keys=False))
+    res = run_calibration("one", targets_path=tp, priors_path=pp, generations=1, particles=6, workers=1,
+                          runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, mc_reps=2, progress=False,
+                          programmes=["b-2021"])
+    assert res.meta["programmes"] == ["b-2021"] and set(res.meta["mc_sd"]) == {"cancel"}
+    with pytest.raises(UsageError, match="no target of that programme"):
+        run_calibration("two", targets_path=tp, priors_path=pp, generations=1, particles=6, workers=1,
+                        runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, progress=False,
+                        programmes=["c-1999"])
+    # a resumed fit keeps its programmes
+    with pytest.raises(UsageError, match="--programme"):
+        run_calibration("one", targets_path=tp, priors_path=pp, generations=2, workers=1, resume=True,
+                        runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=SC, progress=False,
+                        programmes=["a-2020"])
+
+
+def test_posterior_correlations_find_a_trade_off():
+    from sim.analysis.calibration import correlation_table
+    rng = np.random.default_rng(1)
+    x = rng.random(400)
+    post = pd.DataFrame({"a": x, "b": 1 - x + 0.05 * rng.random(400), "c": rng.random(400), "weight": 1 / 400})
+    t = correlation_table(post)
+    assert (t.iloc[0]["first"], t.iloc[0]["second"]) == ("a", "b") and t.iloc[0]["correlation"] < -0.95
+    assert abs(t.set_index(["first", "second"]).loc[("a", "c"), "correlation"]) < 0.2
