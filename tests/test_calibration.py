@@ -326,3 +326,26 @@ def test_posterior_correlations_find_a_trade_off():
     t = correlation_table(post)
     assert (t.iloc[0]["first"], t.iloc[0]["second"]) == ("a", "b") and t.iloc[0]["correlation"] < -0.95
     assert abs(t.set_index(["first", "second"]).loc[("a", "c"), "correlation"]) < 0.2
+
+
+def test_recovers_the_share_of_hires_from_the_pool_shares(tmp_path):
+    """The new mechanism is identified the way the pool's figures should identify it: the
+    share of agreements that are jobs moves self-support against ordinary hours."""
+    org = dict(location="outreach", outreach_offices=1, days_in_estate=5, caseworkers=4, trin_model=True,
+               consultant_stance="demand_hours", company_consultants=2, mentors=1)
+    tiny = {"trin.yaml": Scenario(population={"size": 250}, horizon_weeks=30, organisation=org)}
+    truth = {"job_hire_share": 0.45}
+    big = Scenario(population={"size": 2000}, horizon_weeks=30, organisation=dict(org, caseworkers=32,
+                                                                                  company_consultants=16))
+    observed = simulate(big, seed=5, parameters=truth, detail=False)
+    targets = {"targets": [
+        {"id": stat, "statistic": stat, "scenario": "trin.yaml", "value": round(observed[stat], 4), "n": 1500,
+         "source": "simulated at a known point"} for stat in ("share_ordinary_hours", "share_self_supporting")]}
+    priors = {"parameters": {"job_hire_share": {"low": 0.05, "high": 0.95, "reason": "jobs against smajobs"}}}
+    tp, pp = tmp_path / "targets.yaml", tmp_path / "priors.yaml"
+    tp.write_text(yaml.safe_dump(targets, sort_keys=False))
+    pp.write_text(yaml.safe_dump(priors, sort_keys=False))
+    res = run_calibration("hire", targets_path=tp, priors_path=pp, generations=3, particles=30, workers=1,
+                          runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=tiny, mc_reps=4, progress=False)
+    lo, hi = weighted_quantile(res.posterior["job_hire_share"], res.posterior["weight"], [0.05, 0.95])
+    assert lo <= truth["job_hire_share"] <= hi and hi - lo < 0.5, (lo, hi)   # the prior is 0.9 wide
