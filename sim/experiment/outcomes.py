@@ -24,38 +24,38 @@ from sim.model.tally import Tally
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
 DEFINITIONS: dict[str, str] = {
-    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week (job, education or 'restgruppe') within 52 weeks of first observation (copenhagen-outreach-2015 §4.2). Cohort: citizens first observed at least 52 weeks before the horizon.",
-    "ever_job_or_education_52w": "Share of the same cohort in a job or education (SU) at least one week within 52 weeks of first observation (copenhagen-outreach-2015 T2).",
-    "ever_company_activation_52w": "Share of the same cohort that started company-directed activation (internship, wage subsidy or placement in estate operations) within 52 weeks of first observation (copenhagen-outreach-2015 T3).",
-    "active_effort_share": "Citizens who have received an active effort (entered a case load) by the horizon, divided by all referred (jobgaranti-midway-2019 T1).",
-    "share_ordinary_hours": "Among citizens who received an active effort: share who ever had ordinary paid hours by the horizon (jobgaranti-midway-2019 T2; read as cumulative).",
-    "share_self_supporting": "Among citizens who received an active effort: share who were ever self-supporting through a job or education after entering the effort, by the horizon (jobgaranti-midway-2019 T3).",
-    "share_internship_without_hours": "Among citizens who received an active effort: share who started an unpaid internship and never had ordinary paid hours by the horizon (jobgaranti-midway-2019 T4).",
+    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week (job, education or 'restgruppe') within 52 weeks of first observation (copenhagen-outreach-2015, Bilag 1). Cohort: citizens first observed at least 52 weeks before the horizon.",
+    "ever_job_or_education_52w": "Share of the same cohort in a job or education (SU) at least one week within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
+    "ever_company_activation_52w": "Share of the same cohort that started company-directed activation (internship, wage subsidy or placement in estate operations) within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
+    "active_effort_share": "Citizens who have received an active effort (entered a case load) by the horizon, divided by all referred (jobgaranti-midway-2019, Bilag 1).",
+    "share_ordinary_hours": "Among citizens who received an active effort: share who ever had ordinary paid hours by the horizon (jobgaranti-midway-2019, Bilag 1; read as cumulative).",
+    "share_self_supporting": "Among citizens who received an active effort: share who were ever self-supporting through a job or education after entering the effort, by the horizon (jobgaranti-midway-2019, Bilag 1).",
+    "share_internship_without_hours": "Among citizens who received an active effort: share who started an unpaid internship and never had ordinary paid hours by the horizon (jobgaranti-midway-2019, Bilag 1).",
     "paid_hours_per_month": "Mean ordinary paid hours per month over citizen-time with paid hours above zero (all weeks of the run).",
-    "smajob_share_of_paid": "Share of citizen-time with paid hours at or above 30 hours a month (småjob rule, jobgaranti-midway-2019 L60).",
-    "noshow_share": "No-shows (udeblivelser) as a share of summoned mandatory meetings (copenhagen-outreach-2015 T4).",
-    "cancel_share": "Cancellations (afbud) as a share of summoned mandatory meetings (copenhagen-outreach-2015 T5).",
-    "not_held_share": "No-shows plus cancellations as a share of summoned meetings (copenhagen-outreach-2015 T6).",
+    "smajob_share_of_paid": "Share of citizen-time with paid hours at or above 30 hours a month (småjob rule, jobgaranti-midway-2019, the step model).",
+    "noshow_share": "No-shows (udeblivelser) as a share of summoned mandatory meetings (copenhagen-outreach-2015, Table 1).",
+    "cancel_share": "Cancellations (afbud) as a share of summoned mandatory meetings (copenhagen-outreach-2015, Table 1).",
+    "not_held_share": "No-shows plus cancellations as a share of summoned meetings (copenhagen-outreach-2015, Table 1).",
     "noshow_share_outreach": "No-show share of meetings summoned to an outreach office.",
     "noshow_share_central": "No-show share of meetings summoned to the central job centre.",
     "cancel_share_outreach": "Cancellation share of meetings summoned to an outreach office.",
     "cancel_share_central": "Cancellation share of meetings summoned to the central job centre.",
-    "attendance_share": "Held meetings as a share of summoned meetings (alle-i-gang-2009 T8).",
-    "meetings_per_case_year": "Summoned meetings per active case-year (copenhagen-outreach-2015 T11).",
-    "ag_good_kept_12m": "Of citizens rated A-D at week 0: share still on benefit and rated A-D at week 52 (copenhagen-outreach-2015 T8).",
+    "attendance_share": "Held meetings as a share of summoned meetings (alle-i-gang-2009, chapter 4, Figure 4.3).",
+    "meetings_per_case_year": "Summoned meetings per active case-year (copenhagen-outreach-2015, programme description and Table 1).",
+    "ag_good_kept_12m": "Of citizens rated A-D at week 0: share still on benefit and rated A-D at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
     "ag_good_to_poor_12m": "Of citizens rated A-D at week 0: share rated E-G at week 52.",
     "ag_good_to_jobedu_12m": "Of citizens rated A-D at week 0: share in job or education at week 52 (T10).",
     "ag_good_to_other_12m": "Of citizens rated A-D at week 0: share in another status at week 52 (other exit or 'restgruppe').",
-    "ag_poor_to_good_12m": "Of citizens rated E-G at week 0: share rated A-D at week 52 (T9).",
+    "ag_poor_to_good_12m": "Of citizens rated E-G at week 0: share rated A-D at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
     "ag_poor_kept_12m": "Of citizens rated E-G at week 0: share still rated E-G at week 52.",
     "ag_poor_to_jobedu_12m": "Of citizens rated E-G at week 0: share in job or education at week 52.",
     "ag_poor_to_other_12m": "Of citizens rated E-G at week 0: share in another status at week 52.",
-    "open_advice_visits_per_case_month": "Open-advice visits by case holders (unsummoned) per active case per month (copenhagen-outreach-2015 §2.5: about 0.29).",
+    "open_advice_visits_per_case_month": "Open-advice visits by case holders (unsummoned) per active case per month (copenhagen-outreach-2015, part on open advice (visitor registration, March 2015): about 0.29).",
     "office_visits_per_case_month": "All visits of case holders to outreach offices (open advice plus meetings held there) per active case per month (about 0.47).",
     "open_advice_unserved_share": "Share of open-advice visits by case holders that left unserved.",
     "staff_utilisation": "Caseworker minutes spent on meetings and open advice as a share of contact minutes available.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
-    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012 §3.2: match 2 about 25-30 %).",
+    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012, chapter 3, Figure 3.1: match 2 about 25-30 %).",
     "caseworker_changes_per_case_year": "Changes of caseworker per active case-year.",
     "exited_other_share": "Share of all citizens ever observed who left for another benefit, exemption or moving away by the horizon.",
 }
@@ -95,7 +95,7 @@ def citizen_table(m) -> pd.DataFrame:
 
 
 def _register_measures(m, out: dict) -> None:
-    """'Ever within 52 weeks of first observation' (copenhagen-outreach-2015 §4.2, T1-T3).
+    """'Ever within 52 weeks of first observation' (copenhagen-outreach-2015, Bilag 1; effect analysis).
     Cohort: citizens first observed at least 52 weeks before the horizon.  A week off
     benefit or a placement start is recorded as the first week it happened, which is never
     before first observation."""
@@ -116,7 +116,7 @@ def _register_measures(m, out: dict) -> None:
 
 
 def _pool_measures(m, out: dict) -> None:
-    """The jobgaranti pool's shares (jobgaranti-midway-2019 T1-T4): the denominator is the
+    """The jobgaranti pool's shares (jobgaranti-midway-2019, Bilag 1): the denominator is the
     citizens who received an active effort (entered a case load) by the horizon; 'ever'
     means at any time after that first enrolment, by the horizon."""
     P = m.pop
@@ -138,7 +138,7 @@ def _pool_measures(m, out: dict) -> None:
 
 
 def _meeting_measures(t, out: dict) -> None:
-    """Shares of summoned mandatory meetings (copenhagen-outreach-2015 T4-T6): summoned =
+    """Shares of summoned mandatory meetings (copenhagen-outreach-2015, Table 1): summoned =
     due and not postponed, including those held early at open advice."""
     summoned = t[Tally.SUMMONED_OUTREACH] + t[Tally.SUMMONED_CENTRAL]
     noshow = t[Tally.NOSHOW_OUTREACH] + t[Tally.NOSHOW_CENTRAL]
@@ -155,7 +155,7 @@ def _meeting_measures(t, out: dict) -> None:
 
 
 def _ag_measures(m, out: dict) -> None:
-    """12-month A-G transitions (copenhagen-outreach-2015 T8-T10): of the citizens rated
+    """12-month A-G transitions (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): of the citizens rated
     A-D (or E-G) at week 0, the share in each status at week 52."""
     P = m.pop
     if m.week < 52:

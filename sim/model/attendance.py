@@ -10,14 +10,14 @@ probabilities from a logistic model::
               - salience_effect * [sanctioned recently]          (no-shows only)
 
 ``p_base`` is the Copenhagen 2014 share for the location (outreach office or central job
-centre, copenhagen-outreach-2015 §6.2).  The centring constants (0.4: the share with health
+centre, copenhagen-outreach-2015).  The centring constants (0.4: the share with health
 rated 1-2; 0.25: the strictness of the ordinary 'after k' practice without an explicit
 warning) keep the average citizen at the reported figure.
 
 An unexcused no-show can lead to a sanction: never, after ``k`` no-shows within 52 weeks,
 or strict (every no-show).  Where the meeting holder has no authority to sanction
 (``authority: central_only`` and the meeting is in the estate office) the no-show must
-first be reported to a caseworker (the two-step path, alle-i-gang-2009 §6.1).
+first be reported to a caseworker (the two-step path, alle-i-gang-2009, chapter 4, text to Figure 4.3).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each citizen carries seven sub-ratings from 1 (severe barrier) to 5 (no barrier), a row of
 the ``ratings`` array: skills, language, job focus, personal/social competences, social
 conditions (incl. debt and housing), physical health and mental health.  They fold into
-the five Udviklingsmål factors scored in Copenhagen (copenhagen-outreach-2015 §4.3):
+the five Udviklingsmål factors scored in Copenhagen (copenhagen-outreach-2015, Bilag 2):
 
 ==========================  ===============================
 factor                      sub-ratings
@@ -15,7 +15,7 @@ social conditions           social
 health                      min(physical, mental)
 ==========================  ===============================
 
-The A-G category follows the evaluation's rules exactly (copenhagen-outreach-2015 §4.3):
+The A-G category follows the evaluation's rules exactly (copenhagen-outreach-2015, Bilag 2):
 G = health or social conditions rated 1; otherwise A = all 4-5; B = at most two 3s, rest
 4-5; C = three to five 3s, none 1-2; D = exactly one rating 1-2; E = two or three ratings
 1-2; F = four or five ratings 1-2.  A-D is a "good" rating, E-G a "poor" one.  Categories

@@ -16,7 +16,7 @@ from .tally import Tally
 
 SMAJOB_HOURS = 30.0       #: småjob: at least 30 ordinary paid hours a month (jobgaranti-midway-2019, the trin model)
 FULL_TIME_HOURS = 160.0   #: ordinary full-time hours a month (37 hours a week × 52/12 ≈ 160)
-INTERNSHIP_WEEKS = 13     #: virksomhedspraktik for the non-job-ready: at most 13 weeks (activation-practice-2012 §2.3)
+INTERNSHIP_WEEKS = 13     #: virksomhedspraktik for the non-job-ready: at most 13 weeks (activation-practice-2012, chapters 2 and 3)
 COMPANY_ACTIVATION = (PL.INTERNSHIP, PL.WAGE_SUBSIDY, PL.HOUSING)
 
 

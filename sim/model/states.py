@@ -37,7 +37,7 @@ class OffKind(IntEnum):
 
 class Status52(IntEnum):
     """Status 12 months after week 0, for the A-G transition tables
-    (copenhagen-outreach-2015 §3.3): on benefit rated A-D or E-G, off benefit to a job or
+    (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): on benefit rated A-D or E-G, off benefit to a job or
     education, or another status (other exit, or off benefit without registered income)."""
 
     GOOD = 0

@@ -4,7 +4,7 @@ meeting does.
 Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after the last (during
 an ``intensive`` period from enrolment: ``intensive.interval_weeks``).  Where a meeting is
 held: with no estate days at the central job centre; with ``summon_vulnerable_locally``
-citizens rated E-G at the estate office and A-D centrally (copenhagen-outreach-2015 §2.3);
+citizens rated E-G at the estate office and A-D centrally (copenhagen-outreach-2015, programme description);
 else at the estate with probability ``estate_days / 5``.  Each caseworker-day's meetings
 share the day's contact minutes: each gets ``min(standard, max(min_meeting_minutes,
 minutes / meetings))``, and those that no longer fit are postponed to next week.  At the

@@ -5,9 +5,9 @@ The week's visits (from process 6) arrive at random times while the office is op
 present that day serve them first come, first served (:mod:`sim.model.office`).  A served
 visit raises trust, adds a little job-plan progress and solves the problem, except that a
 problem of a citizen rated E-G is solved only with ``dropin_solve_poor`` (heavier problems
-are not always solved at the desk, copenhagen-outreach-2015 §4.3); if the citizen's meeting
+are not always solved at the desk, copenhagen-outreach-2015, Bilag 2); if the citizen's meeting
 is due within ``dropin_meeting_window_weeks`` the visit counts as that meeting held
-(copenhagen-outreach-2015 §2.5).  Unserved and unsolved problems go on to process 11.
+(copenhagen-outreach-2015, part on open advice (visitor registration, March 2015)).  Unserved and unsolved problems go on to process 11.
 """
 
 from __future__ import annotations

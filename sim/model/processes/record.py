@@ -49,7 +49,7 @@ class Record(Process):
 
     @staticmethod
     def status_at_52(m) -> None:
-        """Status for the 12-month A-G tables (copenhagen-outreach-2015 §3.3)."""
+        """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2)."""
         P = m.pop
         off = P.state == ST.SELF_SUFFICIENT
         job = off & ((P.off_kind == OFF.JOB) | (P.off_kind == OFF.EDUCATION))
