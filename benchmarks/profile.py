@@ -45,6 +45,7 @@ def profile(setting: str, weeks: int | None, runs: int, out_dir: Path = OUT, top
     from sim.experiment.outcomes import compute
 
     sc = settings.build(setting, None, weeks)
+    OutreachModel(settings.build("copenhagen", 200, 2), seed=1).run()     # loads the compiled loops first
     prof = Profiler(interval=0.001, use_timing_thread=True)
     t0 = time.perf_counter()
     prof.start()
