@@ -377,7 +377,9 @@ def consultant_rounds(state, ticket, consultant, ready_week, attempts_per_week, 
             idx[q] = i
             q += 1
     idx = idx[:q]
-    key = consultant[idx].astype(np.int64) * (np.int64(1) << 40) + ticket[idx]
+    key = np.empty(q, dtype=np.int64)
+    for a in range(q):
+        key[a] = consultant[idx[a]] * 1099511627776 + ticket[idx[a]]      # consultant first, then place in queue
     idx = idx[np.argsort(key)]
     tried = np.empty(q, dtype=np.int64)
     reached = np.empty(q, dtype=np.int64)
