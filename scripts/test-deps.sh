@@ -8,5 +8,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium not found: install Debian's chromium package for the browser test" >&2
   fi
 fi
-# the workshop app's browser assets, served locally instead of from a CDN
-bash "$(dirname "$0")/solara-assets.sh" "${PYTHON:-.venv/bin/python}"
+# the workshop app's browser assets come with the solara-assets package (make setup)

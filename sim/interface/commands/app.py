@@ -8,8 +8,11 @@ import sys
 import threading
 import time
 import webbrowser
+from pathlib import Path
 
-APP = "sim.interface.app:Page"
+from sim.errors import UsageError
+
+APP = "sim.interface.app.page:Page"
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -18,14 +21,38 @@ def server_command(host: str, port: int) -> list[str]:
             "--production", "--log-level", "warning"]
 
 
-def server_env() -> dict[str, str]:
-    """Environment for the server: no usage telemetry."""
+def server_env(data_dir: str | None = None, workers: int | None = None) -> dict[str, str]:
+    """Environment for the server: no usage telemetry, no Solara banner over the page, where
+    team designs are kept and how many worker processes an ensemble may use."""
+    from sim.interface.app.ensemble import WORKERS_ENV
+    from sim.interface.app.store import ENV as DATA_ENV
+
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    if data_dir is not None:
+        env[DATA_ENV] = str(Path(data_dir).expanduser().resolve())
+    if workers is not None:
+        env[WORKERS_ENV] = str(workers)
     return env
 
 
+def preflight(env: dict[str, str]) -> None:
+    """Refuse to start, with a clear message, when the page could not work: browser
+    assets missing (it would be a blank page offline) or the designs database unusable."""
+    from sim.interface.app import assets
+    from sim.interface.app.store import ENV as DATA_ENV, FILE, DesignStore, default_folder
+
+    assets.check()
+    folder = Path(env[DATA_ENV]) if env.get(DATA_ENV) else default_folder()
+    DesignStore(folder / FILE)
+
+
 def run(args) -> int:
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    env = server_env(args.data_dir, args.workers)
+    preflight(env)
     cmd = server_command(args.host, args.port)
     url = f"http://{args.host}:{args.port}/"
     print(f"Serving the workshop app on {url} (Ctrl+C to stop)", file=sys.stderr)
@@ -34,7 +61,7 @@ def run(args) -> int:
             time.sleep(3.0)
             webbrowser.open(url)
         threading.Thread(target=_open, daemon=True).start()
-    proc = subprocess.Popen(cmd, env=server_env())
+    proc = subprocess.Popen(cmd, env=env)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -53,4 +80,10 @@ def register(subparsers) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--data-dir", default=None,
+                   help="folder of the team designs database (default: $FREMSKUDT_APP_DATA, else "
+                        "~/.local/share/fremskudt)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes per ensemble (default 1: a background thread; more pay off only on "
+                        "machines with spare cores)")
     p.set_defaults(func=run)
