@@ -17,7 +17,7 @@ from sim.interface.i18n import LANGUAGES, text
 from . import state
 from .controls import Sidebar
 from .ensemble import settings_key
-from .tabs import HistoryTab, ResultsTab, TeamTab
+from .tabs import HistoryTab, ResultsTab, Status, TeamTab
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 
@@ -59,6 +59,7 @@ def Page():
         with solara.Row(gap="0px", classes=["workshop-body"]):
             Sidebar()
             with solara.Column(gap="0px", classes=["workshop-main"]):
+                Status()
                 with solara.lab.Tabs(lazy=True):
                     with solara.lab.Tab(text("app.tab.results", lang), classes=["workshop-tab-results"]):
                         ResultsTab()

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 from sim.interface.i18n import state, text
 from sim.interface.report import forest
@@ -28,7 +29,7 @@ FONT = 12.0                          #: points: the smallest text of every figur
 WIDTH = 9.5                          #: inches; 950 px at 100 dpi
 CHART_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
                   "share_ordinary_hours", "noshow_share")
-CHART_BUDGET = ("net_cost", "cost_caseworkers", "cost_mentors", "cost_consultants")
+CHART_BUDGET = ("net_cost",)
 #: event -> (marker, colour, size factor) drawn over a citizen's square
 MARKS = {"came": ("o", "white", 0.25), "cancelled": ("s", "none", 1.0), "noshow": ("x", "#d7301f", 0.9),
          "sanctioned": ("*", "black", 0.9)}
@@ -42,9 +43,9 @@ def png(fig) -> bytes:
 
 def differences(comparison: pd.DataFrame, names: list[str], lang: str, width: float = 5.0):
     """The differences chart for the app (reference first in ``names``): the key outcomes
-    and the budget items that differ, stacked, labels wrapped."""
+    and the net public cost, stacked, labels wrapped."""
     return forest.fig_forest(comparison, names, None, lang, font=FONT + 1, width=width, outcomes=CHART_OUTCOMES,
-                             budget=CHART_BUDGET, wrap=20, stack=True, row=0.5)
+                             budget=CHART_BUDGET, wrap=28, stack=True, row=0.62)
 
 
 def states(history: History, lang: str):
@@ -105,14 +106,16 @@ def _positions(blocks, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, l
 
 
 def _group_labels(ax, spans, rows: int, lang: str) -> None:
+    """A bracket and a name over each group wide enough to hold it."""
     groups: dict[str, list[float]] = {}
     for kind, a, b in spans:
         lo, hi = groups.get(kind, [a, b])
         groups[kind] = [min(lo, a), max(hi, b)]
     for kind, (a, b) in groups.items():
-        ax.annotate(text(f"app.office.group.{kind}", lang), ((a + b) / 2, -1.2), ha="center", va="bottom",
-                    fontsize=FONT, annotation_clip=False)
         ax.plot([a - 0.4, b + 0.4], [-0.8, -0.8], color="#555", lw=1.5, clip_on=False)
+        name = text(f"app.office.group.{kind}", lang)
+        if (b - a + 1) * 72 * ax.bbox.width / 72 / max(ax.get_xlim()[1] - ax.get_xlim()[0], 1) >= 7.5 * len(name):
+            ax.annotate(name, ((a + b) / 2, -1.2), ha="center", va="bottom", fontsize=FONT, annotation_clip=False)
 
 
 def office(history: History, arm: str, lang: str):
@@ -121,28 +124,29 @@ def office(history: History, arm: str, lang: str):
     blocks = _blocks(m)
     rows = _layout([len(b) for _, b in blocks], aspect=2.6)
     ids, xs, ys, spans = _positions(blocks, rows)
-    fig = figure(WIDTH, 4.8)
+    cols, used = max(xs.max(initial=0), 1) + 2, int(ys.max(initial=0)) + 1
+    fig = figure(WIDTH, min(6.5, max(3.5, WIDTH * (used + 3) / cols + 2.2)))
     ax = fig.add_subplot(1, 1, 1)
-    size = max(4.0, min(80.0, (3.3 * 72 / max(rows, 1)) ** 2))
-    colours = np.array(STATE_COLOURS, dtype=object)[m.pop.state[ids]]
-    ax.scatter(xs, ys, s=size, marker="s", c=list(colours), linewidths=0)
+    ax.set_xlim(-1, cols - 1)
+    ax.set_ylim(used, -2.2)
+    ax.set_aspect("equal")
+    fig.tight_layout(rect=(0, 1.5 / fig.get_figheight(), 1, 0.95))
+    size = max(2.0, (0.9 * ax.bbox.width / cols) ** 2 * (72 / fig.dpi) ** 2)
+    ax.scatter(xs, ys, s=size, marker="s", c=list(np.array(STATE_COLOURS, dtype=object)[m.pop.state[ids]]),
+               linewidths=0)
     where = {c: i for i, c in enumerate(ids)}
-    handles = []
+    handles = [(Patch(color=c), state(k, lang)) for k, c in zip(STATES, STATE_COLOURS)]
     for event, (marker, colour, f) in MARKS.items():
         who = [where[c] for c in week.citizens.get(event, []) if c in where]
         kw = dict(facecolors="none", edgecolors="black", linewidths=1.2) if colour == "none" else \
             dict(c=colour, linewidths=1.6 if marker == "x" else 0.5, edgecolors="black" if marker == "o" else None)
-        h = ax.scatter(xs[who], ys[who], s=size * f, marker=marker, **kw)
+        h = ax.scatter(xs[who], ys[who], s=max(size * f, 12), marker=marker, **kw)
         handles.append((h, text(f"app.office.{event}", lang, n=len(who))))
     _group_labels(ax, spans, rows, lang)
-    ax.set_xlim(-1, max(xs.max(initial=0), 1) + 1)
-    ax.set_ylim(rows, -2.2)
-    ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_axis_off()
-    ax.set_title(text("app.office.title", lang, week=week.week), fontsize=FONT + 1)
-    ax.legend([h for h, _ in handles], [t for _, t in handles], fontsize=FONT, ncol=2, loc="upper center",
-              bbox_to_anchor=(0.5, -0.02), frameon=False)
-    fig.tight_layout()
+    ax.set_title(text("app.office.title", lang, week=week.week), fontsize=FONT + 1, pad=22)
+    fig.legend([h for h, _ in handles], [t for _, t in handles], fontsize=FONT, ncol=3, loc="lower center",
+               frameon=False, handlelength=1.2, columnspacing=1.2)
     return fig

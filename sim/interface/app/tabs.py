@@ -46,7 +46,6 @@ def DifferencesChart(ens, lang: str):
 def ResultsTab():
     lang = state.lang.value
     ens = state.run_ensemble.latest
-    Status()
     if ens is None or ens.baseline.name != state.scenario.value:
         return
     with solara.Column(gap="8px", classes=["workshop-results-view"]):

@@ -70,8 +70,8 @@ def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path | None, la
         (_rows(comparison, budget, budget=True), 1e-6, "fig.forest.budget")) if rows]
     per_row = (row or 0.42 * font / 8) * max(1, len(names) - 1) ** 0.5
     sizes = [len(r) for r, _, _ in panels] or [1]
-    if stack:
-        height = sum(0.9 * font / 8 + per_row * n for n in sizes)
+    if stack:             # each panel's title and axis, then the comparison's name and the note
+        height = sum(0.06 * font + per_row * n for n in sizes) + 0.07 * font
     else:
         height = 1.6 * font / 8 + per_row * max(sizes)
     fig = figure(width, height)
@@ -85,11 +85,19 @@ def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path | None, la
     for k, (rows, scale, key) in enumerate(panels):
         ax = fig.add_subplot(grid[k, 0] if stack else grid[0, k])
         _panel(ax, comparison, rows, names, scale, lang, font, wrap)
-        ax.set_title(text(key, lang), fontsize=font + (0 if stack else 2))
-        if k == 0:
+        title = text(key, lang)
+        if stack:             # over the axis, right-aligned: the labels take the left of the figure
+            ax.set_title(textwrap.fill(title, int(1.5 * wrap)) if wrap else title, fontsize=font, loc="right")
+        else:
+            ax.set_title(title, fontsize=font + 2)
+        if k == 0 and not stack:
             ax.legend(fontsize=font - 1, loc="lower right")
-    fig.text(0.01, 0.005, text("fig.forest.note", lang), fontsize=font - 1, color="#555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    note = text("fig.forest.note", lang)
+    if stack:             # one column: the comparison on top, the note wrapped below
+        fig.suptitle("; ".join(fig.axes[0].get_legend_handles_labels()[1]), fontsize=font)
+        note = textwrap.fill(note, 2 * wrap if wrap else 60)
+    fig.text(0.01, 0.005, note, fontsize=font - 1, color="#555")
+    fig.tight_layout(rect=(0, 0.1 if stack else 0.04, 1, 1))
     if path is not None:
         fig.savefig(path, format="png")
     return fig
