@@ -117,6 +117,16 @@ def check_bounds(page, where: str) -> None:
         assert b["sw"] <= b["cw"] + 1, f"{where}: {b} clips its content"
 
 
+def at_both_sizes(page, view: str) -> None:
+    """A screenshot and the bounds check at each window size, then back to 1400x900."""
+    for w, h in SIZES:
+        page.set_viewport_size({"width": w, "height": h})
+        time.sleep(0.5)
+        page.screenshot(path=str(ARTIFACTS / f"app-{view}-{w}x{h}.png"))
+        check_bounds(page, f"{view} at {w}x{h}")
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
 def choose(page, within: str, option: str) -> None:
     page.locator(f"{within} .v-select__slot").first.click()
     page.locator(".menuable__content__active [role=option]", has_text=re.compile(f"^{re.escape(option)}$")).click()
@@ -184,12 +194,7 @@ def test_workshop_in_chromium(browser, tmp_path):
         for sel in (".workshop-answer", ".workshop-results-table", "img.workshop-differences"):
             box = page.locator(sel).bounding_box()
             assert box["y"] + box["height"] <= 900 + 1, f"{sel} ends below the first screen: {box}"
-        for w, h in SIZES:
-            page.set_viewport_size({"width": w, "height": h})
-            time.sleep(0.5)
-            page.screenshot(path=str(ARTIFACTS / f"app-results-{w}x{h}.png"))
-            check_bounds(page, f"results at {w}x{h}")
-        page.set_viewport_size({"width": 1400, "height": 900})
+        at_both_sizes(page, "results")
         save_two_designs(page, expect)
         watch_one_history(page, expect)
     except Exception:
@@ -220,12 +225,7 @@ def save_two_designs(page, expect) -> None:
     expect(board.nth(1)).to_contain_text("Company consultants 2 → 10")
     assert re.search(r"\d+\.\d\s*%", board.nth(0).inner_text())
     expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
-    for w, h in SIZES:
-        page.set_viewport_size({"width": w, "height": h})
-        time.sleep(0.5)
-        page.screenshot(path=str(ARTIFACTS / f"app-scoreboard-{w}x{h}.png"))
-        check_bounds(page, f"scoreboard at {w}x{h}")
-    page.set_viewport_size({"width": 1400, "height": 900})
+    at_both_sizes(page, "scoreboard")
 
 
 def watch_one_history(page, expect) -> None:
