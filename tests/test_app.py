@@ -170,6 +170,18 @@ def test_history_records_who_did_what_this_week():
     assert h.week == week
 
 
+def test_playing_stops_at_the_horizon_or_when_paused():
+    from sim.interface.app.state import play_until
+
+    base = _small("central-jobcentre").model_copy(update={"horizon_weeks": 4})
+    h = history.History(base, base)
+    weeks = []
+    assert play_until(h, lambda: len(weeks) < 2, lambda: weeks.append(h.week), pause=0) == 2
+    assert play_until(h, lambda: True, lambda: weeks.append(h.week), pause=0) == 2
+    assert weeks == [1, 2, 3, 4] and h.finished
+    assert play_until(h, lambda: True, lambda: None, pause=0) == 0
+
+
 def test_same_levers_give_the_same_history():
     base = _small("default")
     h = history.History(base, base)

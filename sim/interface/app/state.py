@@ -136,14 +136,27 @@ def step_history() -> None:
         tick.value += 1
 
 
+def play_until(h: History | None, keep_going, on_week, pause: float = PLAY_PAUSE) -> int:
+    """Step ``h`` until it ends or ``keep_going()`` says stop; returns the weeks stepped."""
+    weeks = 0
+    while h is not None and not h.finished and keep_going():
+        h.step()
+        weeks += 1
+        on_week()
+        time.sleep(pause)
+    return weeks
+
+
 @task
 def play() -> None:
-    """Step the history until it ends or the participant pauses (the button follows)."""
+    """Step the history until it ends or the participant pauses; then the button shows
+    Play again (and is disabled at the horizon)."""
     h = history.value
-    while playing.value and h is not None and not h.finished and play.is_current() and history.value is h:
-        h.step()
+
+    def bump() -> None:
         tick.value += 1
-        time.sleep(PLAY_PAUSE)
+
+    play_until(h, lambda: playing.value and play.is_current() and history.value is h, bump)
     playing.value = False
 
 
