@@ -64,6 +64,7 @@ def profile(setting: str, weeks: int | None, runs: int, out_dir: Path = OUT, top
     text = "\n".join(head + ["## Call tree (frames < 1 % hidden)", "", tree.strip("\n"), "",
                              f"## Flat: self time per function (top {top})", ""]
                      + flat_lines) + "\n"
+    text = text.replace(str(Path(__file__).resolve().parent.parent) + "/", "")     # paths relative to the project
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{setting}.txt"
     path.write_text(text)
