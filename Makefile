@@ -23,7 +23,6 @@ test: setup
 	$(BIN)/python -m pytest
 
 app: setup
-	bash scripts/solara-assets.sh $(BIN)/python
 	$(BIN)/fremskudt app
 
 bench: setup

@@ -5,11 +5,7 @@
 #    missing and this runs as root on a system with apt-get, Debian's `chromium` package
 #    is installed (network access to the Debian mirrors).  Otherwise the browser test is
 #    skipped, and this script says so.
-#  * npm and access to the npm registry: the workshop app's browser assets are fetched
-#    into Solara's local cache by scripts/solara-assets.sh.  Without npm this script stops
-#    with a message.
 set -euo pipefail
-PY="${PYTHON:-.venv/bin/python}"
 CHROMIUM=/usr/bin/chromium
 
 if [ ! -x "$CHROMIUM" ]; then
@@ -21,10 +17,4 @@ if [ ! -x "$CHROMIUM" ]; then
          "skipped (install Debian's chromium package to run it)" >&2
   fi
 fi
-
-if ! command -v npm >/dev/null 2>&1; then
-  echo "test-deps: npm not found. make test needs npm to fetch the workshop app's browser assets from the npm" \
-       "registry (Debian: apt-get install npm)" >&2
-  exit 1
-fi
-bash "$(dirname "$0")/solara-assets.sh" "$PY"
+# the workshop app's browser assets come with the solara-assets package (installed by make setup)

@@ -1,251 +1,263 @@
-"""The workshop app (sim/app.py): model wiring without a browser, and the page in headless Chromium."""
+"""The workshop app without a browser: levers (one source of truth), ensembles
+(deterministic, cached, no process left behind), one history, figures for a projector,
+the page's words, assets and the command."""
 
 from __future__ import annotations
 
-import inspect
-import os
-import re
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
+import itertools
+import multiprocessing
 
 import pytest
 
-from sim.interface import app
-from sim.interface.commands.app import server_command, server_env
+from sim.interface.app import assets, ensemble, history, levers, plots, views
+from sim.interface.app.levers import LEVERS, design_scenario, lever_values
+from sim.spec.scale import scale_scenario
+from sim.spec.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-# ----------------------------------------------------------------------------- without a browser
-def test_model_params_match_the_model_signature():
-    sig = inspect.signature(app.WorkshopModel.__init__).parameters
-    for name in app.scenario_names():
-        params = app.model_params(name)
-        assert set(params) <= set(sig), set(params) - set(sig)
-        for key, spec in params.items():
-            if isinstance(spec, dict) and spec.get("type", "").startswith("Slider"):
-                assert spec["min"] <= spec["value"] <= spec["max"], (name, key, spec)
-    assert set(app.LEVERS) >= set(app.SHORT)
+NAMES = ["default", "copenhagen-outreach", "central-jobcentre", "small-caseload", "jobgaranti-outreach",
+         "weekly-meetings", "strict-sanctions", "no-open-advice", "ordinary-hours-first"]
+#: a value for every lever that differs from every shipped scenario's own
+ODD = {"caseload": 37, "days_in_estate": 1.3, "open_advice_days": 1, "open_advice_hours": 6.5,
+       "meeting_interval_weeks": 21, "mentors": 17, "company_consultants": 9}
 
 
-def test_baseline_is_the_scenario_and_levers_change_only_the_design():
-    m = app.WorkshopModel(**{**app.initial_values(app.scenario_names()[0]), "population_scale": 0.1, "caseload": 40,
-                             "trin_model": True})
-    assert m.changed_levers()["caseload"][1] == 40
-    assert m.baseline_scenario == app.design_scenario(m.base, 0.1)
-    assert m.design_scenario.organisation.caseworkers > m.baseline_scenario.organisation.caseworkers
-    assert m.design.seed_used == m.baseline.seed_used
-    before = app.headline_markdown(m)
-    m.step()
-    assert m.steps == 1 and m.week == 1 and m.running
-    assert app.headline_markdown(m) != before
-    m.run_to_end()
-    assert not m.running and m.week == m.horizon
-    for arm in ("design", "baseline"):
-        assert len(m.history[arm]) == m.horizon + 1
-    m.step()   # stepping past the horizon is harmless
-    assert m.week == m.horizon
-    rows = app.outcome_rows(m)
-    assert rows and all(len(r) == 5 for r in rows)
-    for fn in (app.plot_states, app.plot_attendance, app.plot_staff, app.plot_hours):
-        assert fn(m).axes
+def _other(lv, own):
+    """A value of the lever that is not ``own``."""
+    if lv.kind == "bool":
+        return not own
+    if lv.kind == "choice":
+        return next(c for c in lv.choices if c != own)
+    return ODD[lv.key]
 
 
-def test_same_levers_give_identical_arms():
-    """Common random numbers: with no lever changed, design and baseline are the same run."""
-    m = app.WorkshopModel(scenario=app.scenario_names()[0], population_scale=0.1, horizon_weeks=10)
-    m.run_to_end()
-    assert m.history["design"] == m.history["baseline"]
+def _small(name: str, k: float = 0.1):
+    return scale_scenario(load_scenario(name), k)
 
 
-def test_builtin_default_and_central_design():
-    m = app.WorkshopModel(scenario=app.BUILTIN, population_scale=0.05, days_in_estate=0.0, compare=False,
-                          horizon_weeks=4)
-    assert m.design_scenario.organisation.location == "central" and m.baseline is None
-    m.run_to_end()
-    assert "baseline" not in app.outcomes_markdown(m).split("\n")[2]
+# ----------------------------------------------------------------------------- levers
+@pytest.mark.parametrize("name", NAMES)
+def test_unmoved_levers_keep_the_scenario_exactly(name):
+    base = load_scenario(name)
+    own = lever_values(base)
+    assert design_scenario(base, {}) is base and design_scenario(base, own) is base
+    for key, lv in LEVERS.items():
+        if lv.kind in ("int", "float"):
+            lo, hi = lv.bounds(own[key])
+            assert lo <= own[key] <= hi
+            assert abs(((own[key] - lo) / lv.step) - round((own[key] - lo) / lv.step)) < 1e-6, (key, lo)
 
 
-def test_page_and_dashboard_render_and_follow_the_model():
-    import ipywidgets
+@pytest.mark.parametrize("name", NAMES)
+def test_every_lever_reaches_the_model(name):
+    base = load_scenario(name)
+    for key, lv in LEVERS.items():
+        want = _other(lv, lever_values(base)[key])
+        d = design_scenario(base, {"days_in_estate": 2.0, key: want} if key.startswith("open_advice") else {key: want})
+        assert lever_values(d)[key] == want, (name, key)
+        assert levers.changed(base, d)[key][1] == want
+
+
+def test_a_request_the_design_cannot_honour_shows_what_runs():
+    base = load_scenario("central-jobcentre")
+    d = design_scenario(base, {"open_advice_days": 3})
+    assert d is base and lever_values(d)["open_advice_days"] == 0
+    assert levers.disabled(d) == {"open_advice_days", "open_advice_hours"}
+    out = design_scenario(base, {"days_in_estate": 2.0, "open_advice_days": 3})
+    assert out.organisation.location == "split" and out.organisation.outreach_offices == levers.DEFAULT_OFFICES
+    assert design_scenario(load_scenario("copenhagen-outreach"), {"days_in_estate": 0}).organisation.location == "central"
+    assert not design_scenario(load_scenario("default"), {"mentors": 0}).organisation.group_courses
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    """The whole page rendered without a browser (no ensemble started)."""
     import solara
-    from mesa.visualization.utils import force_update
 
-    box, rc = solara.render(app._page()(), handle_error=False)   # the whole page, with Mesa's controls
+    from sim.interface.app import state
+    from sim.interface.app.page import Page
+
+    monkeypatch.setenv("FREMSKUDT_APP_DATA", str(tmp_path))
+    monkeypatch.setattr(state, "start_ensemble", lambda: None)
+    state.choose_scenario(state.SCENARIOS[0])
+    box, rc = solara.render(Page(), handle_error=False)
+    yield rc, state
     rc.close()
-    dashboard, _ = app._solara_parts()
-    m = app.WorkshopModel(scenario=app.scenario_names()[0], population_scale=0.05)
-    box, rc = solara.render(dashboard(m), handle_error=False)
-    try:
-        def images():
-            return [w.value for w in rc.find(ipywidgets.Image).widgets]
-
-        plots0 = images()
-        assert len(plots0) == 4
-        m.step()
-        m.step()
-        force_update()
-        plots2 = images()
-        assert all(a != b for a, b in zip(plots0, plots2))
-    finally:
-        rc.close()
 
 
-def test_cli_builds_the_server_command():
-    from sim.interface.cli import build_parser
+def test_widgets_show_what_the_model_uses_across_scenario_switches(page):
+    """The lever/model mismatch: a lever set on one scenario, then another scenario chosen."""
+    rc, state = page
 
-    args = build_parser().parse_args(["app", "--no-browser", "--port", "9999"])
-    assert args.host == "127.0.0.1" and args.port == 9999 and args.no_browser
-    cmd = server_command(args.host, args.port)
-    assert "sim.interface.app:Page" in cmd and cmd[cmd.index("--port") + 1] == "9999"
+    def shown():
+        return {k: rc.find(meta_ref=f"lever-{k}").widget.v_model for k in LEVERS}
 
-
-# ----------------------------------------------------------------------------- in the browser
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 45.0) -> None:
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app server exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"app server did not answer on {url} within {timeout:.0f} s")
+    for a, b in itertools.permutations(["default", "copenhagen-outreach", "central-jobcentre", "small-caseload"], 2):
+        state.choose_scenario(a)
+        for key, lv in LEVERS.items():
+            w = rc.find(meta_ref=f"lever-{key}").widget
+            w.v_model = _other(lv, w.v_model)
+        assert shown() == lever_values(state.design())
+        state.choose_scenario(b)
+        assert shown() == lever_values(load_scenario(b)), (a, b)
+        h = state.history.value
+        assert lever_values(h.models["design"].scenario) == shown()
 
 
-PLOTS = "img.widget-image"
-_DIGESTS = """async () => Promise.all([...document.querySelectorAll('img.widget-image')].map(async e => {
-    const a = new Uint8Array(await (await fetch(e.src)).arrayBuffer());
-    let h = 0; for (const x of a) h = (h * 31 + x) >>> 0;
-    return a.length + ':' + h; }))"""
+def test_a_lever_that_cannot_act_is_shown_as_the_model_runs_it(page):
+    rc, state = page
+    state.choose_scenario("central-jobcentre")
+    w = rc.find(meta_ref="lever-open_advice_days").widget
+    w.v_model = 3
+    assert rc.find(meta_ref="lever-open_advice_days").widget.v_model == 0
+    assert rc.find(meta_ref="lever-open_advice_days").widget.disabled
 
 
-def _check_assets(url: str) -> None:
-    """The page needs Solara's browser bundle; offline it must be in Solara's local cache."""
-    with urllib.request.urlopen(url, timeout=10) as r:
-        html = r.read().decode("utf-8", "replace")
-    for asset in re.findall(r'(?:src|href)="(/_solara/cdn/[^"]+)"', html):
-        try:
-            with urllib.request.urlopen(url.rstrip("/") + asset, timeout=30) as r:
-                ok = r.status == 200
-        except OSError:
-            ok = False
-        if not ok:
-            pytest.fail(f"the app server cannot serve {asset}: run scripts/solara-assets.sh to put Solara's "
-                        "browser assets into its local cache")
+# ----------------------------------------------------------------------------- ensembles
+def test_ensemble_is_deterministic_for_any_number_of_workers_and_leaves_no_process():
+    ensemble.clear_cache()
+    base = _small("central-jobcentre")
+    d = design_scenario(base, {"caseload": 40, "sanctions": "strict"})
+    one = ensemble.run(base, d, 4, workers=1)
+    ensemble.clear_cache()
+    two = ensemble.run(base, d, 4, workers=2)
+    assert one.reps.equals(two.reps)
+    assert not multiprocessing.active_children()
+    assert set(one.comparison["scenario"]) == {ensemble.DESIGN}
+    row = one.comparison.set_index("outcome").loc["net_cost"]
+    assert row["difference_p5"] <= row["difference_mean"] <= row["difference_p95"]
 
 
-def _plot_digests(page) -> list[str]:
-    """A digest of each plot's image bytes (the images are blob URLs)."""
-    return page.evaluate(_DIGESTS)
+def test_ensemble_cache_progress_and_cancel():
+    ensemble.clear_cache()
+    base = _small("copenhagen-outreach")
+    seen = []
+    first = ensemble.run(base, base, 3, progress=seen.append)
+    assert seen[-1] == 1.0 and len(seen) == 6
+    assert (first.comparison["difference_mean"].fillna(0) == 0).all()       # the same runs: no difference
+    again = ensemble.run(base.model_copy(update={"name": "renamed"}), base, 3)
+    assert again.reps["value"].equals(first.reps["value"])                  # from the cache, whatever the name
+    with pytest.raises(ensemble.Cancelled):
+        ensemble.run(base, design_scenario(base, {"mentors": 9}), 3, cancelled=lambda: True)
+    with pytest.raises(ensemble.Cancelled):
+        ensemble.run(base, design_scenario(base, {"mentors": 8}), 3, workers=2, cancelled=lambda: True)
+    assert not multiprocessing.active_children()
 
 
-@pytest.mark.browser
-@pytest.mark.timeout(120)
-def test_app_in_headless_chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is absent (scripts/test-deps.sh installs Debian's chromium)")
-    from playwright.sync_api import expect, sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = open(ARTIFACTS / "app-server.log", "w")
-    proc = subprocess.Popen(server_command("127.0.0.1", port), cwd=ROOT, env=server_env(), stdout=log,
-                            stderr=subprocess.STDOUT)
-    try:
-        _wait_for(url, proc)
-        _check_assets(url)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1600, "height": 1500})
-                page.set_default_timeout(30_000)
-                expect.set_options(timeout=30_000)
-                page.goto(url)
-                headline = page.locator(".workshop-headline")
-                expect(headline).to_contain_text("Week 0 of 52")
-                expect(headline).to_contain_text("No lever differs")
-                expect(page.locator(PLOTS)).to_have_count(4)
-                plots0 = _plot_digests(page)
-
-                # move the case-load slider to its minimum and start a new run with it
-                slider = page.locator(".v-slider", has_text="Case load").get_by_role("slider")
-                slider.focus()
-                slider.press("Home")
-                page.get_by_role("button", name="Reset").click()
-                expect(headline).to_contain_text(re.compile(r"Case load per caseworker \d+ → 20"))
-                text0 = headline.inner_text()
-
-                # two weeks, one at a time (no meeting is due in the first week)
-                page.get_by_role("button", name="Step").click()
-                expect(headline).to_contain_text("Week 1 of 52")
-                page.get_by_role("button", name="Step").click()
-                expect(headline).to_contain_text("Week 2 of 52")
-                deadline = time.time() + 20
-                plots1 = _plot_digests(page)
-                while sum(a != b for a, b in zip(plots0, plots1)) < 4 and time.time() < deadline:
-                    time.sleep(0.25)
-                    plots1 = _plot_digests(page)
-                text1 = headline.inner_text()
-                assert text1 != text0
-                changed = [a != b for a, b in zip(plots0, plots1)]
-                assert len(plots1) == 4 and all(changed), f"plots did not change after a step: {changed}"
-
-                # the rest of the year
-                page.get_by_role("button", name="Run to week 52").click()
-                expect(headline).to_contain_text("Week 52 of 52")
-                outcomes = page.locator(".workshop-outcomes")
-                expect(outcomes).to_contain_text("ever_self_sufficient_52w")
-                row = outcomes.locator("tr", has_text="ever_self_sufficient_52w").inner_text()
-                assert re.search(r"\d+\.\d %", row), row
-                plots52 = _plot_digests(page)
-                assert all(a != b for a, b in zip(plots1, plots52)), "plots did not change over the year"
-                page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
-
-                # another scenario survives Mesa's Reset, also with the comparison switched off
-                other = app.scenario_names()[1] if len(app.scenario_names()) > 1 else None
-                if other is not None:
-                    page.locator(".v-select", has_text="Scenario").first.click()
-                    page.get_by_role("option", name=other, exact=True).click()
-                    expect(headline).to_contain_text(f"Scenario {other}")
-                    page.get_by_label(app.LEVERS["compare"][0]).uncheck()
-                    page.get_by_role("button", name="Reset").click()
-                    page.get_by_role("button", name="Step").click()
-                    expect(headline).to_contain_text("Week 1 of 52")
-                    expect(headline).to_contain_text(f"Scenario {other}")
-                    expect(headline.locator("th")).to_have_count(2)   # 'so far' and 'design' only
-            finally:
-                browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def test_large_scenarios_run_scaled_with_capacity_kept(monkeypatch):
+    monkeypatch.setattr(ensemble, "FULL_SIZE_LIMIT", 100)
+    base = _small("central-jobcentre")
+    e = ensemble.run(base, base, 2)
+    assert e.scale == pytest.approx(100 / base.population.size, abs=0.01)
+    assert "scale" in views.facts(e, "en")
 
 
-def test_reset_with_only_the_touched_inputs_keeps_the_scenario():
-    """Mesa's Reset calls type(model)(**inputs); inputs may hold only what was changed."""
-    name = app.scenario_names()[-1]
-    m = app.model_class(name)(**app.initial_values(name))
-    again = type(m)(compare=False, population_scale=0.05)
-    assert again.scenario_name == name and again.baseline is None
-    assert again.levers == app.lever_values(again.base)
-    assert app.model_class(name) is type(m)
+# ----------------------------------------------------------------------------- one history
+def test_history_records_who_did_what_this_week():
+    base = _small("copenhagen-outreach")
+    h = history.History(base, design_scenario(base, {"sanctions": "strict"}))
+    totals = {"came": 0, "noshow": 0, "cancelled": 0}
+    while not h.finished:
+        h.step()
+        for k in totals:
+            totals[k] += len(h.last["design"].citizens[k])
+    t = h.models["design"].tallies()
+    assert h.week == h.horizon == base.horizon_weeks
+    assert totals["noshow"] == t["noshow_outreach"] + t["noshow_central"]
+    assert totals["cancelled"] == t["cancel_outreach"] + t["cancel_central"]
+    assert totals["came"] > 0
+    week = h.week
+    h.step()                                   # past the horizon: nothing happens
+    assert h.week == week
+
+
+def test_playing_stops_at_the_horizon_or_when_paused():
+    from sim.interface.app.state import play_until
+
+    base = _small("central-jobcentre").model_copy(update={"horizon_weeks": 4})
+    h = history.History(base, base)
+    weeks = []
+    assert play_until(h, lambda: len(weeks) < 2, lambda: weeks.append(h.week), pause=0) == 2
+    assert play_until(h, lambda: True, lambda: weeks.append(h.week), pause=0) == 2
+    assert weeks == [1, 2, 3, 4] and h.finished
+    assert play_until(h, lambda: True, lambda: None, pause=0) == 0
+
+
+def test_same_levers_give_the_same_history():
+    base = _small("default")
+    h = history.History(base, base)
+    for _ in range(6):
+        h.step()
+    assert h.weekly("design").equals(h.weekly("baseline"))
+
+
+# ----------------------------------------------------------------------------- figures and words
+def _fonts(fig) -> list[float]:
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+             if t.get_text().strip()]
+    return [t.get_fontsize() for t in texts]
+
+
+def test_figures_are_drawn_for_a_projector():
+    base = _small("copenhagen-outreach")
+    d = design_scenario(base, {"caseload": 40, "company_consultants": 6})
+    ens = ensemble.run(base, d, 5)
+    h = history.History(base, d)
+    h.step()
+    figs = [plots.differences(ens.comparison, [base.name, ensemble.DESIGN], "da"), plots.states(h, "en"),
+            plots.office(h, "design", "en")]
+    for fig in figs:
+        sizes = _fonts(fig)
+        assert sizes and min(sizes) >= 12, sizes
+        assert plots.png(fig)[:4] == b"\x89PNG"
+
+
+def test_results_words_answer_first_with_intervals():
+    base = _small("central-jobcentre")
+    ens = ensemble.run(base, design_scenario(base, {"caseload": 30, "mentors": 10}), 5)
+    first = views.sentences(ens, "en")[0]
+    assert first.startswith("Over 52 weeks your design costs the public sector")
+    html = views.results_table(ens, "en")
+    assert "Net public cost" in html and "\u00a0pp" in html and "\u00a0kr." in html
+    assert any(v in html for v in ("clearly", "likely", "no detectable difference"))
+    assert html.count("<tr") == len(views.RESULT_OUTCOMES) + len(views.RESULT_BUDGET) + 1
+    same = ensemble.run(base, base, 5)
+    assert views.identical(same) and "No lever differs" in views.sentences(same, "en")[0]
+    assert "Evaluation" in views.results_table(same, "en")
+    assert views.readout("caseload", 113, load_scenario("default"), "da") == "113 borgere hver (15,5 sagsbehandlere)"
+    assert views.lever_title("meeting_interval_weeks", 13, base, "en") == "Meeting interval: every 13 weeks"
+
+
+def test_status_follows_the_levers():
+    base = _small("central-jobcentre")
+    ens = ensemble.run(base, base, 3)
+    assert views.status(ens, ens.key, False, 0, "en")[0] == "current"
+    moved = ensemble.request_key(base, design_scenario(base, {"mentors": 5}), 3, base.seed)
+    assert views.status(ens, moved, False, 0, "en")[0] == "stale"
+    assert views.status(ens, moved, True, 40, "en") == ("running", "Running design and baseline: 40 % done")
+
+
+# ----------------------------------------------------------------------------- assets and the command
+def test_the_browser_assets_are_installed_and_checked(tmp_path):
+    need = assets.required()
+    assert any(p.startswith("@widgetti/solara-vuetify-app@") for p in need) and "requirejs@2.3.6" in need
+    assert assets.missing() == [], "make setup installs solara-assets, which holds them"
+    with pytest.raises(assets.AssetsError, match="solara-vuetify-app.*make setup"):
+        assets.check(tmp_path)
+
+
+def test_command_refuses_to_start_without_assets_or_with_a_foreign_database(tmp_path, monkeypatch, capsys):
+    from sim.interface import cli
+    from sim.interface.commands import app as command
+
+    args = cli.build_parser().parse_args(["app", "--no-browser", "--data-dir", str(tmp_path), "--workers", "2"])
+    env = command.server_env(args.data_dir, args.workers)
+    assert env["FREMSKUDT_APP_DATA"] == str(tmp_path) and env["FREMSKUDT_APP_WORKERS"] == "2"
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "False"
+    assert "sim.interface.app.page:Page" in command.server_command("127.0.0.1", 9999)
+    (tmp_path / "designs.sqlite").write_text("somebody else's notes")
+    assert cli.main(["app", "--no-browser", "--data-dir", str(tmp_path)]) == 2
+    assert "not a fremskudt designs database" in capsys.readouterr().err
+    assert (tmp_path / "designs.sqlite").read_text() == "somebody else's notes"
+    monkeypatch.setattr(assets, "cache_dir", lambda: tmp_path / "empty")
+    assert cli.main(["app", "--no-browser", "--data-dir", str(tmp_path / "new")]) == 2
+    assert "browser assets are missing" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from sim.errors import PricesError
-from sim.spec.prices import PRICES_DIR, load_prices, shipped
+from sim.spec.prices import NOT_A_PUBLICATION, PRICES_DIR, load_prices, shipped
 from sim.spec.scenario import SCENARIO_DIR, load_scenario
 
 SHIPPED = sorted(PRICES_DIR.glob("*.yaml"))
@@ -30,7 +30,7 @@ def test_every_figure_has_unit_year_and_a_source_or_says_assumed(path: Path):
         assert fig.unit and fig.year == prices.year, key
         cites = re.search(r"\b(19|20)\d\d\b", fig.source) is not None
         assert fig.assumed or cites, f"{key}: a source names its publication and year, or says 'assumed'"
-        assert "shared/" not in fig.source and not re.search(r"\bL\d+", fig.source), key
+        assert NOT_A_PUBLICATION not in fig.source and not re.search(r"\bL\d+", fig.source), key
     for name, ben in prices.benefits.items():
         for group in (ben.age_30_and_over, ben.under_30):
             assert group.mix_source.startswith("assumed") or re.search(r"\d{4}", group.mix_source), name
@@ -72,7 +72,7 @@ def _broken(tmp_path: Path, edit) -> Path:
     (lambda d: d["tax"].pop("on_benefits"), ["tax.on_benefits", "required"]),
     (lambda d: d["tax"]["on_benefits"].update(value=25), ["tax.on_benefits.value", "25", "share must be <= 1"]),
     (lambda d: d["outreach_office"].update(source=""), ["outreach_office.source"]),
-    (lambda d: d["outreach_office"].update(source="see shared/evidence/x.md"), ["outreach_office.source", "publication"]),
+    (lambda d: d["outreach_office"].update(source=f"see {NOT_A_PUBLICATION}evidence/x.md"), ["outreach_office.source", "publication"]),
     (lambda d: d["benefits"].pop("integrationsydelse"), ["benefits", "integrationsydelse"]),
 ])
 def test_broken_prices_file_names_file_key_and_what_is_allowed(tmp_path, edit, pieces):

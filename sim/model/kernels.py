@@ -367,3 +367,40 @@ def add_progress(ids, amount, state, plan_progress, motivation, belief, heavy, h
         plan_progress[i] += (amount[0] if scalar else amount[j]) * x
         done[j] = plan_progress[i] >= 1.0
     return done
+
+
+# ------------------------------------------------------------------ the consultants' queues (processes/matching.py)
+@njit(cache=True)
+def consultant_rounds(state, ticket, consultant, ready_week, attempts_per_week, week):  # pragma: no cover - compiled
+    """Each consultant's round of its trin-2 queue, in queue order: citizens it can act on
+    are tried until the week's attempts are used up; citizens it reaches but cannot act on
+    yet are passed over.  Returns (the citizens tried, in consultant then queue order; a
+    mask over them; every citizen reached, in the same order)."""
+    n = state.shape[0]
+    idx = np.empty(n, dtype=np.int64)
+    q = 0
+    for i in range(n):
+        if state[i] == 2 and ticket[i] >= 0:
+            idx[q] = i
+            q += 1
+    idx = idx[:q]
+    key = np.empty(q, dtype=np.int64)
+    for a in range(q):
+        key[a] = consultant[idx[a]] * 1099511627776 + ticket[idx[a]]      # consultant first, then place in queue
+    idx = idx[np.argsort(key)]
+    tried = np.empty(q, dtype=np.int64)
+    reached = np.empty(q, dtype=np.int64)
+    nt = 0
+    nr = 0
+    left = attempts_per_week.copy()
+    for i in idx:
+        j = consultant[i]
+        if left[j] <= 0:
+            continue                       # this consultant's week is over
+        reached[nr] = i
+        nr += 1
+        if week >= ready_week[i]:
+            tried[nt] = i
+            nt += 1
+            left[j] -= 1
+    return tried[:nt], reached[:nr]

@@ -277,7 +277,7 @@ def go_off_benefit(m, ids: np.ndarray, kinds, keep_hours: bool = False) -> None:
     if len(ids) == 0:
         return
     P, b, w = m.pop, m.b, m.week
-    kinds = np.broadcast_to(np.asarray(kinds, dtype=np.int8), ids.shape)
+    kinds = np.full(len(ids), kinds, dtype=np.int8) if np.ndim(kinds) == 0 else np.asarray(kinds, dtype=np.int8)
     leave_placement(m, ids)
     caseload.release(m, ids)
     if not keep_hours:

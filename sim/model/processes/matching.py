@@ -86,21 +86,10 @@ class Matching(Process):
 
     @staticmethod
     def consultants(m, week: int):
-        """Each consultant's round: (the citizens tried, every citizen the consultant reached)."""
-        P, C = m.pop, m.consultant_table
-        queued = np.flatnonzero((P.state == ST.TRIN2) & (P.queue_ticket >= 0))
-        queued = queued[np.lexsort((P.queue_ticket[queued], P.consultant[queued]))]
-        cons = P.consultant[queued]
-        ready = week >= P.trin2_ready_week[queued]
-        # each consultant's ready citizens, counted in queue order; the consultant stops
-        # once the week's attempts are used up (after the last one it can make)
-        start = np.searchsorted(cons, np.arange(m.n_consultants))
-        seen = np.cumsum(ready)
-        rank = seen - np.concatenate([[0], seen])[start][cons]
-        last = np.full(m.n_consultants, len(queued))
-        hit = ready & (rank == C.attempts_per_week[cons])
-        last[cons[hit]] = np.flatnonzero(hit)
-        reached = np.arange(len(queued)) <= last[cons]
-        tried = queued[reached & ready]
+        """Each consultant's round (:func:`sim.model.kernels.consultant_rounds`): the citizens
+        tried, and every citizen the consultant reached."""
+        P = m.pop
+        tried, reached = kernels.consultant_rounds(P.state, P.queue_ticket, P.consultant, P.trin2_ready_week,
+                                                   m.consultant_table.attempts_per_week.astype(np.int64), week)
         m.tally[Tally.MATCH_ATTEMPTS] += len(tried)
-        return tried, queued[reached]
+        return tried, reached

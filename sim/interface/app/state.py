@@ -1,0 +1,166 @@
+"""The state of one participant's page (each browser tab has its own: Solara scopes
+reactive variables and tasks to the page's kernel) and the background work.
+
+The only lever state is :data:`requested`, what the participant asked for; everything
+shown is derived from it through :func:`design` (one source of truth, see
+:mod:`.levers`).  Choosing a scenario clears it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import solara
+from solara.lab import task
+
+from sim.paths import SCENARIO_DIR
+from sim.spec.scenario import Scenario, load_scenario
+
+from . import ensemble
+from .history import History
+from .levers import LEVERS, design_scenario, shown
+from .store import DesignStore
+
+PREFERRED = ("default", "copenhagen-outreach", "central-jobcentre")
+PLAY_PAUSE = 0.25                  #: seconds between weeks when playing a history
+
+
+def scenario_names(directory: Path = SCENARIO_DIR) -> list[str]:
+    """Scenario files in ``scenarios/``, the usual starting points first."""
+    names = sorted(p.stem for p in Path(directory).glob("*.yaml"))
+    return [n for n in PREFERRED if n in names] + [n for n in names if n not in PREFERRED]
+
+
+@lru_cache(maxsize=None)
+def base_scenario(name: str) -> Scenario:
+    """The named scenario as written (full size)."""
+    return load_scenario(SCENARIO_DIR / f"{name}.yaml")
+
+
+_store: list[DesignStore] = []
+_store_lock = threading.Lock()
+
+
+def store() -> DesignStore:
+    """The server's designs database (opened on first use)."""
+    with _store_lock:
+        if not _store:
+            _store.append(DesignStore())
+        return _store[0]
+
+
+SCENARIOS = scenario_names()
+lang = solara.reactive("en")
+scenario = solara.reactive(SCENARIOS[0] if SCENARIOS else "")
+requested: solara.Reactive[dict] = solara.reactive({})
+replications = solara.reactive(ensemble.DEFAULT_REPLICATIONS)
+history: solara.Reactive[History | None] = solara.reactive(None)
+history_key = solara.reactive(None)
+tick = solara.reactive(0)                 # bumped after every week of the history: redraws it
+playing = solara.reactive(False)
+arm = solara.reactive("design")
+team = solara.reactive("")
+design_name = solara.reactive("")
+notice = solara.reactive("")
+refused = solara.reactive(0)              # bumped when a lever value was not taken: rebuilds the widgets
+
+
+def base() -> Scenario:
+    return base_scenario(scenario.value)
+
+
+def design() -> Scenario:
+    return design_scenario(base(), requested.value)
+
+
+def request_key() -> tuple:
+    return ensemble.request_key(base(), design(), replications.value, base().seed)
+
+
+def choose_scenario(name: str) -> None:
+    """Another scenario: its own lever values, a new history, its baseline ensemble."""
+    playing.value = False
+    requested.value = {}
+    scenario.value = name
+
+
+def set_lever(key: str, v) -> None:
+    """A participant moved a lever.  When the design cannot take the value (open advice
+    without days in the estate), the widget is rebuilt so that it shows what runs: a
+    widget keeps what it was set to unless its shown value changes."""
+    want = LEVERS[key].clean(v)
+    requested.value = {**requested.value, key: want}
+    if shown(base(), requested.value)[key] != want:
+        refused.value = refused.value + 1
+
+
+@task
+def run_ensemble(baseline: Scenario, planned: Scenario, n: int) -> ensemble.Ensemble:
+    """The design against its baseline over ``n`` replications (progress in percent)."""
+    run_ensemble.progress = 0.0
+
+    def progress(share: float) -> None:
+        run_ensemble.progress = 100.0 * share
+
+    return ensemble.run(baseline, planned, n, workers=ensemble.env_workers(), progress=progress,
+                        cancelled=lambda: not run_ensemble.is_current())
+
+
+def start_ensemble() -> None:
+    run_ensemble(base(), design(), replications.value)
+
+
+def sync_history() -> None:
+    """A new history when the design or scenario changed (levers act on it at once)."""
+    key = ensemble.request_key(base(), design(), 0, base().seed)
+    if history.value is None or history_key.value != key:
+        playing.value = False
+        history.value = History(base(), design())
+        history_key.value = key
+        tick.value += 1
+
+
+def restart_history() -> None:
+    playing.value = False
+    history.value = History(base(), design())
+    tick.value += 1
+
+
+def step_history() -> None:
+    h = history.value
+    if h is not None and not h.finished:
+        h.step()
+        tick.value += 1
+
+
+def play_until(h: History | None, keep_going, on_week, pause: float = PLAY_PAUSE) -> int:
+    """Step ``h`` until it ends or ``keep_going()`` says stop; returns the weeks stepped."""
+    weeks = 0
+    while h is not None and not h.finished and keep_going():
+        h.step()
+        weeks += 1
+        on_week()
+        time.sleep(pause)
+    return weeks
+
+
+@task
+def play() -> None:
+    """Step the history until it ends or the participant pauses; then the button shows
+    Play again (and is disabled at the horizon)."""
+    h = history.value
+
+    def bump() -> None:
+        tick.value += 1
+
+    play_until(h, lambda: playing.value and play.is_current() and history.value is h, bump)
+    playing.value = False
+
+
+def toggle_play() -> None:
+    playing.value = not playing.value
+    if playing.value:
+        play()

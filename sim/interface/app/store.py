@@ -1,0 +1,143 @@
+"""Team designs, kept in a small SQLite database so they survive a restart of the server.
+
+Where: ``$FREMSKUDT_APP_DATA/designs.sqlite`` when that variable is set (``fremskudt app
+--data-dir DIR`` sets it), otherwise the user's data folder:
+``$XDG_DATA_HOME/fremskudt/designs.sqlite``, by default
+``~/.local/share/fremskudt/designs.sqlite`` — never inside the repository unless asked.
+
+The program only writes a database it made: the file carries SQLite's ``application_id``
+:data:`APPLICATION_ID`, and an existing file without it (another program's database, a
+text file, an empty file) is refused with :class:`StoreError` instead of being written
+into.  A design is saved under its team and name; saving the same team and name again
+replaces that design (the team's own earlier version), nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sim.errors import FremskudtError
+
+APPLICATION_ID = 0x46524D4B          #: 'FRMK' in SQLite's header: a fremskudt designs database
+SCHEMA_VERSION = 1
+FILE = "designs.sqlite"
+ENV = "FREMSKUDT_APP_DATA"
+
+_SCHEMA = """
+CREATE TABLE designs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    team TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    saved TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (team, name)
+)"""
+
+
+class StoreError(FremskudtError):
+    """The designs database cannot be used (not ours, unreadable, or a bad name)."""
+
+
+@dataclass
+class SavedDesign:
+    """A team's design and its ensemble figures (see :mod:`.scoreboard`)."""
+
+    team: str
+    name: str
+    scenario: str
+    levers: dict[str, list]                    # lever -> [scenario value, design value]
+    replications: int
+    seed: int
+    figures: dict[str, dict[str, Any]]         # outcome -> mean, p5, p95, difference, low, high, verdict, unit
+    saved: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    id: int | None = None
+
+
+def default_folder() -> Path:
+    """The folder of the designs database (see the module docstring)."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "fremskudt"
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a file this program did not write."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot be read ({e.strerror})") from None
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0") or \
+            int.from_bytes(head[68:72], "big") != APPLICATION_ID:
+        raise StoreError(f"{path}: exists and is not a fremskudt designs database; it is left as it is. Choose another "
+                         f"folder with --data-dir or {ENV}")
+
+
+class DesignStore:
+    """The saved designs in one database file (thread-safe: the server serves many pages)."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else default_folder() / FILE
+        self._lock = threading.Lock()
+        if self.path.exists():
+            _check_ours(self.path)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"{self.path.parent}: cannot create the folder for team designs ({e.strerror})") from None
+        with self._connect() as db:
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction (committed, or rolled back on an error), then closed."""
+        try:
+            con = sqlite3.connect(self.path, timeout=10)
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot be opened ({e})") from None
+        try:
+            with con:
+                yield con
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: {e}") from None
+        finally:
+            con.close()
+
+    def save(self, d: SavedDesign) -> SavedDesign:
+        """Save ``d``, replacing the design of the same team and name."""
+        team, name = d.team.strip(), d.name.strip()
+        if not team or not name:
+            raise StoreError("a saved design needs a team name and a design name")
+        body = {k: v for k, v in asdict(d).items() if k not in ("id", "team", "name", "scenario", "saved")}
+        with self._lock, self._connect() as db:
+            cur = db.execute("INSERT INTO designs (team, name, scenario, saved, body) VALUES (?, ?, ?, ?, ?) "
+                             "ON CONFLICT (team, name) DO UPDATE SET scenario = excluded.scenario, "
+                             "saved = excluded.saved, body = excluded.body RETURNING id",
+                             (team, name, d.scenario, d.saved, json.dumps(body)))
+            (ident,) = cur.fetchone()
+        return SavedDesign(**{**asdict(d), "team": team, "name": name, "id": int(ident)})
+
+    def designs(self) -> list[SavedDesign]:
+        """Every saved design, oldest first."""
+        with self._lock, self._connect() as db:
+            rows = db.execute("SELECT id, team, name, scenario, saved, body FROM designs ORDER BY id").fetchall()
+        return [SavedDesign(id=i, team=t, name=n, scenario=s, saved=when, **json.loads(b))
+                for i, t, n, s, when, b in rows]
+
+    def remove(self, ident: int) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM designs WHERE id = ?", (int(ident),))

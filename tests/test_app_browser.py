@@ -1,0 +1,280 @@
+"""The workshop app in headless Chromium, as a facilitator would use it: the lever/model
+mismatch of the first version (reproduced and shown fixed), readouts, results on the
+first screen, an ensemble difference with intervals, two saved designs on the
+scoreboard, one history, element bounds at 1280x720 and 1400x900, and the page with the
+network cut off.  Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sim.interface.app.levers import lever_values
+from sim.interface.commands.app import server_command, server_env
+from sim.spec.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SIZES = ((1400, 900), (1280, 720))
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is absent")]
+
+# Every visible element of these groups must lie inside the window and not overlap another
+# element of the same group; the text containers of CLIP must show all their content.
+GROUPS = {
+    "header": [".workshop-title", ".workshop-scenario", ".workshop-lang"],
+    "levers": [".workshop-lever", ".workshop-run-button", ".workshop-levers-head"],
+    "results": [".workshop-answer", ".workshop-results-table", "img.workshop-differences", ".workshop-status"],
+    "tabs": [".v-tab"],
+}
+CLIP = [".workshop-title", ".workshop-lever-title", ".workshop-mark", ".workshop-answer", ".workshop-results-table",
+        ".workshop-table td", ".workshop-table th", ".workshop-status", ".workshop-scoreboard-box", ".workshop-sidebar"]
+_BOXES = """(selectors) => selectors.flatMap(sel => [...document.querySelectorAll(sel)]
+    .filter(e => e.offsetParent !== null)
+    .map(e => { const r = e.getBoundingClientRect();
+        return {sel, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                sw: e.scrollWidth, cw: e.clientWidth, text: (e.innerText || e.alt || '').slice(0, 40)}; }))"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``fremskudt app``'s server on a free port, stopped (with its children) at the end."""
+
+    def __init__(self, data_dir: Path, name: str, offline: bool = False):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = server_env(str(data_dir))
+        if offline:        # the server's own fetches (Solara's CDN proxy) cannot leave the machine either
+            env.update(HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="127.0.0.1,localhost",
+                       http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", no_proxy="127.0.0.1,localhost")
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / f"{name}-server.log", "w")
+        self.proc = subprocess.Popen(server_command("127.0.0.1", self.port), cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app server exited with status {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.25)
+        raise TimeoutError(f"app server did not answer on {self.url}")
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, 15)
+            self.proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, 9)
+        self.log.close()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def check_bounds(page, where: str) -> None:
+    """Nothing outside the window, clipped or overlapping (see GROUPS)."""
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{where}: the page scrolls sideways"
+    for group, selectors in GROUPS.items():
+        boxes = page.evaluate(_BOXES, selectors)
+        for b in boxes:
+            assert b["left"] >= -1 and b["right"] <= width + 1, f"{where}: {b} lies outside the window"
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                assert dx <= 1 or dy <= 1, f"{where}: {a} overlaps {b}"
+    for b in page.evaluate(_BOXES, CLIP):
+        assert b["sw"] <= b["cw"] + 1, f"{where}: {b} clips its content"
+
+
+def at_both_sizes(page, view: str) -> None:
+    """A screenshot and the bounds check at each window size, then back to 1400x900."""
+    for w, h in SIZES:
+        page.set_viewport_size({"width": w, "height": h})
+        time.sleep(0.5)
+        page.screenshot(path=str(ARTIFACTS / f"app-{view}-{w}x{h}.png"))
+        check_bounds(page, f"{view} at {w}x{h}")
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def choose(page, within: str, option: str) -> None:
+    page.locator(f"{within} .v-select__slot").first.click()
+    page.locator(".menuable__content__active [role=option]", has_text=re.compile(f"^{re.escape(option)}$")).click()
+
+
+def lever_title(page, key: str) -> str:
+    return page.locator(f".workshop-lever-{key} .workshop-lever-title").inner_text()
+
+
+def wait_current(page) -> None:
+    page.locator(".workshop-status-current").wait_for(timeout=90_000)
+
+
+def test_workshop_in_chromium(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    server = Server(tmp_path, "app")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        server.wait()
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
+        page.goto(server.url)
+        wait_current(page)
+
+        # readouts: every lever says its value at rest
+        for key in ("caseload", "days_in_estate", "meeting_interval_weeks", "mentors", "sanctions"):
+            assert re.search(r": \S", lever_title(page, key)), lever_title(page, key)
+        expect(page.locator(".workshop-lever-caseload .workshop-lever-title")).to_contain_text("113 citizens each")
+
+        # the mismatch of the first version: a lever set on one scenario, then another scenario chosen
+        choose(page, ".workshop-lever-sanctions", "at every no-show")
+        expect(page.locator(".workshop-lever-sanctions .workshop-lever-title")).to_contain_text("at every no-show")
+        page.locator(".workshop-lever-caseload [role=slider]").focus()
+        page.keyboard.press("End")
+        expect(page.locator(".workshop-lever-caseload .workshop-mark")).to_contain_text("scenario: 113")
+        choose(page, ".workshop-scenario", "central-jobcentre")
+        central = lever_values(load_scenario("central-jobcentre"))
+        expect(page.locator(".workshop-lever-sanctions .workshop-lever-title")).to_contain_text(
+            "after repeated no-shows")
+        expect(page.locator(".workshop-lever-caseload .workshop-lever-title")).to_contain_text(
+            f"{central['caseload']} citizens each")
+        expect(page.locator(".workshop-changed")).to_have_count(0)
+        choose(page, ".workshop-scenario", "copenhagen-outreach")
+        expect(page.locator(".workshop-lever-caseload .workshop-lever-title")).to_contain_text("113 citizens each")
+        wait_current(page)
+
+        # a design: smaller case loads and strict sanctions, marked until run, then run against the baseline
+        page.locator(".workshop-lever-caseload [role=slider]").focus()
+        page.keyboard.press("Home")
+        choose(page, ".workshop-lever-sanctions", "at every no-show")
+        expect(page.locator(".workshop-status-stale")).to_be_visible()
+        expect(page.locator(".workshop-lever-sanctions .workshop-mark")).to_contain_text("not in the results yet")
+        page.locator(".workshop-run-button").click()
+        wait_current(page)
+        table = page.locator(".workshop-results-table")
+        expect(table).to_contain_text("Your design")
+        row = table.locator("tr", has_text="Ever self-sufficient").inner_text()
+        assert re.search(r"[+−]\d+\.\d\s*pp", row) and re.search(r"to [+−]?\d+\.\d\s*pp", row), row
+        expect(table.locator("tr", has_text="Net public cost").first).to_contain_text("kr.")
+        expect(page.locator("img.workshop-differences")).to_be_visible()
+        expect(page.locator(".workshop-answer")).to_contain_text("your design costs the public sector")
+
+        # the first screen at 1400x900 holds the answer, the table and the chart
+        for sel in (".workshop-answer", ".workshop-results-table", "img.workshop-differences"):
+            box = page.locator(sel).bounding_box()
+            assert box["y"] + box["height"] <= 900 + 1, f"{sel} ends below the first screen: {box}"
+        at_both_sizes(page, "results")
+        save_two_designs(page, expect)
+        watch_one_history(page, expect)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "app-failure.png"))
+        raise
+    finally:
+        server.stop()
+
+
+def save_two_designs(page, expect) -> None:
+    page.get_by_role("tab", name="Team scoreboard").click()
+    page.get_by_label("Team").fill("Team A")
+    page.get_by_label("Design name").fill("small case loads")
+    page.get_by_role("button", name="Save this design").click()
+    expect(page.locator(".workshop-notice")).to_contain_text("Saved: Team A, small case loads.")
+    page.locator(".workshop-lever-company_consultants [role=slider]").focus()
+    page.keyboard.press("End")
+    expect(page.locator(".workshop-status-stale")).to_be_visible()
+    page.get_by_role("button", name="Save this design").click()
+    expect(page.locator(".workshop-notice")).to_contain_text("Run the design first")
+    page.locator(".workshop-run-button").click()
+    wait_current(page)
+    page.get_by_label("Team").fill("Team B")
+    page.get_by_label("Design name").fill("more consultants")
+    page.get_by_role("button", name="Save this design").click()
+    board = page.locator(".workshop-scoreboard tbody tr")
+    expect(board).to_have_count(2)
+    expect(board.nth(1)).to_contain_text("Company consultants 2 → 10")
+    assert re.search(r"\d+\.\d\s*%", board.nth(0).inner_text())
+    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+    at_both_sizes(page, "scoreboard")
+
+
+def watch_one_history(page, expect) -> None:
+    page.get_by_role("tab", name="Watch one history").click()
+    expect(page.locator(".workshop-week")).to_contain_text("Week 0 of 52")
+    first = page.locator("img.workshop-office").get_attribute("src")
+    page.get_by_role("button", name="Step one week").click()
+    expect(page.locator(".workshop-week")).to_contain_text("Week 1 of 52")
+    page.get_by_role("button", name="Step one week").click()
+    expect(page.locator(".workshop-week")).to_contain_text("Week 2 of 52")
+    assert page.locator("img.workshop-office").get_attribute("src") != first
+    page.get_by_role("button", name="▶ Play").click()
+    expect(page.locator(".workshop-week")).to_contain_text(re.compile(r"Week ([4-9]|\d\d) of 52"))
+    page.get_by_role("button", name="❚❚ Pause").click()
+    expect(page.get_by_role("button", name="▶ Play")).to_be_enabled()
+    page.screenshot(path=str(ARTIFACTS / "app-history-1400x900.png"), full_page=True)
+
+
+def test_works_offline(browser, tmp_path):
+    """No request may leave the machine: the browser's are aborted, the server's go nowhere."""
+    from playwright.sync_api import expect
+
+    server = Server(tmp_path, "offline", offline=True)
+    try:
+        server.wait()
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        left = []
+
+        def only_local(route):
+            host = re.match(r"^[a-z]+://([^/:]+)", route.request.url)
+            if route.request.url.startswith(("data:", "blob:")) or (host and host.group(1) in ("127.0.0.1", "localhost")):
+                route.continue_()
+            else:
+                left.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        page = context.new_page()
+        failed = []
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        cdn = []
+        page.on("response", lambda r: cdn.append((r.url, r.status)) if "/_solara/cdn/" in r.url else None)
+        page.goto(server.url)
+        wait_current(page)
+        expect(page.locator(".workshop-results-table")).to_contain_text("Ever self-sufficient")
+        expect(page.locator(".workshop-lever-caseload .workshop-lever-title")).to_contain_text("citizens each")
+        assert cdn and all(status == 200 for _, status in cdn), cdn
+        assert not [u for u in failed if u not in left], failed
+        page.screenshot(path=str(ARTIFACTS / "app-offline-1400x900.png"))
+        context.close()
+    finally:
+        server.stop()
