@@ -76,7 +76,10 @@ def check(reference: str = "central-jobcentre", design: str = "small-caseload", 
     seed = ref.seed if seed is None else seed
     a, b = (differences(scaler(ref, k), scaler(des, k), replications, seed, workers) for k in scales)
     out = a.add_suffix("_a").join(b.add_suffix("_b"), how="inner")
-    out["z"] = (out["difference_a"] - out["difference_b"]) / np.hypot(out["se_a"], out["se_b"])
+    gap, se = out["difference_a"] - out["difference_b"], np.hypot(out["se_a"], out["se_b"])
+    # an outcome that never varies at either scale (e.g. småjobs where no design has them)
+    # agrees exactly when the differences are equal
+    out["z"] = np.where(se > 0, gap / se.where(se > 0, 1.0), np.where(gap == 0, 0.0, np.inf))
     out["agrees"] = out["z"].abs() <= Z_AGREE
     return out.reset_index()
 

@@ -98,6 +98,13 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
             _set(argv, "--scheduler", scheduler)
         else:
             _set(argv, "--workers", "1")
+    elif command == "check-fit":
+        for option, value in (("--particles", "4"), ("--generations", "1"), ("--seeds", "1"), ("--draws", "2"),
+                              ("--score-seeds", "2"), ("--workers", "1"), ("--runs-dir", str(tmp / "runs")),
+                              ("--out", str(tmp / f"validation-{len(list(tmp.glob('validation-*')))}"))):
+            _set(argv, option, value)
+        if "--docs" in argv:
+            _set(argv, "--docs", str(tmp / "VALIDATION.md"))
     elif command == "sensitivity":
         _set(argv, "--population", "200")      # 1.8 caseworkers: the lever's range (x0.5 to x2) stays valid
         _set(argv, "--n", "4" if "sobol" in argv else "2")

@@ -306,8 +306,17 @@ def validate_mapping(data: dict, file: str | Path | None = None, outcomes: Itera
             if name not in known:
                 guess = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean '{guess[0]}'? " if guess else ""
-                raise ScenarioError(file, f"reported.{name}", name, f"unknown outcome; {hint}allowed: {', '.join(known)}")
+                raise ScenarioError(file, f"reported.{name}", name, f"unknown outcome; {hint}allowed: {_listed(known)}")
     return sc
+
+
+def _listed(names: list[str], limit: int = 400) -> str:
+    """The allowed names, or where they are listed when there are too many for one line."""
+    text = ", ".join(names)
+    if len(text) <= limit:
+        return text
+    return (f"one of the {len(names)} outcomes in docs/ODD.md, section 3.4 "
+            f"(e.g. {', '.join(names[:4])})")
 
 
 def _merge_chain(chain: list[tuple[Path, dict]]) -> dict:
