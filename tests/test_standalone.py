@@ -20,10 +20,7 @@ LINE_NUMBER = re.compile(r"(source |\(|, |; )L\d{2,4}(-\d+)?\b")
 
 #: Files that still cite the old way (line numbers of working copies, working-note
 #: targets); each leaves this list when its citations name the publications' parts.
-PENDING = {
-    "calibration/fitted/default/fit.csv", "calibration/fitted/default/notes.md",
-    "calibration/fitted/default/report.md",
-}
+PENDING: set[str] = set()
 
 
 #: Files that name such a path only to refuse it (the prices file's validation and its test).
