@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -56,10 +55,11 @@ def scenario_files() -> list[Path]:
 
 
 def run_all(base_seed: int, n: int, workers: int) -> pd.DataFrame:
+    from sim.experiment.pool import local_pool
     from sim.model.rng import replication_seeds
     seeds = replication_seeds(base_seed, n)
     rows = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with local_pool(workers) as pool:      # workers die with this process, whatever stops it
         for path in scenario_files():
             name = _load(path).name
             for rep, out in enumerate(pool.map(_one, [(str(path), s) for s in seeds])):

@@ -32,6 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from sim.experiment.findings import ComparisonFindings, compare_findings
+from sim.experiment.pool import die_with_parent
 from sim.experiment.runner import Replication, Task, plan, replications_table, run_task
 from sim.experiment.statistics import comparison_frame, summary_frame
 from sim.spec.scale import scale_to
@@ -94,7 +95,10 @@ def _execute(tasks: list[Task], workers: int, tick: Callable[[], None], cancelle
             out[i] = run_task(t)
             tick()
         return out  # type: ignore[return-value]
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
+    # the app's ensembles run in a server thread, where signal handlers cannot be set, so
+    # not local_pool; the workers still die with the server (die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
         for fut in as_completed(futures):
