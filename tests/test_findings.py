@@ -68,7 +68,7 @@ def test_comparison_findings_follow_the_numbers():
     en = comparison_sentences(f, "en")
     cost = kroner(f.net_cost.difference, "en")
     assert en[0] == (f"Over 52 weeks b costs the public sector {cost} more than a, and it buys no detectable change "
-                     "in the share ever self-sufficient within 52 weeks (17.0\u00a0% against 17.0\u00a0%).")
+                     "in the share ever self-sufficient within 52 weeks (from 17.0\u00a0% to 17.0\u00a0%).")
     assert "caseworkers 7.8 → 40" in en[1]
     assert any(s.startswith("No-shows at mandatory meetings: clearly lower") for s in en)
     assert en[-1].startswith("Cost per additional citizen ever self-sufficient: not defined, because the effect")
@@ -86,7 +86,7 @@ def test_a_detectable_effect_gets_a_cost_per_citizen():
     (f,) = findings.compare_findings(comp, scenarios)
     assert f.headline.verdict == "clear" and f.cost_per_citizen.value == pytest.approx(23.05e6 / (1750 * 0.0245))
     en = comparison_sentences(f, "en")
-    assert ("it clearly raises the share ever self-sufficient within 52 weeks: 17.0\u00a0% against 19.4\u00a0% "
+    assert ("it clearly raises the share ever self-sufficient within 52 weeks: from 17.0\u00a0% to 19.4\u00a0% "
             "(+2.4\u00a0pp; 90 % interval +2.0 to +2.9\u00a0pp)") in en[0]
     assert en[-1] == f"Cost per additional citizen ever self-sufficient within 52 weeks: {kroner(f.cost_per_citizen.value)}."
 
