@@ -68,6 +68,15 @@ def test_recovers_known_parameters_and_writes_fit(tmp_path):
     assert list(on_disk.columns) == ["noshow_central", "cancel_central", "weight"]
     report = (out / "report.md").read_text()
     assert "Model evaluations" in report and "sd ratio" in report
+    # the wall time is the generations' own record in the history, not the sessions' record
+    import pyabc
+    from sim.analysis.calibration import generation_table
+    history = pyabc.History(f"sqlite:///{tmp_path / 'runs' / 't.db'}")
+    gens = generation_table(history)
+    assert len(gens) == 3 and (gens["seconds"] > 0).all()
+    total = history.get_all_populations()["wall_time"].sum()  # with the initial sample (t = -1)
+    assert total > gens["seconds"].sum()
+    assert f"**{total / 60:.1f} min**, the sum of the generations' times in the history" in report
 
 
 def test_resume_loses_no_finished_generation(tmp_path):

@@ -96,8 +96,9 @@ def parameter_table(priors: Sequence[Prior], posterior: pd.DataFrame, min_ess: f
 
 
 def generation_table(history) -> pd.DataFrame:
-    """Per generation: epsilon, evaluations, accepted, acceptance rate and effective
-    sample size of the importance weights (1 / sum w^2)."""
+    """Per generation: epsilon, evaluations, accepted, acceptance rate, effective
+    sample size of the importance weights (1 / sum w^2) and wall time in seconds (pyabc's
+    own record of each generation, so it survives a session that ended without its record)."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].copy()
     pops["acceptance"] = pops["particles"] / pops["samples"]
@@ -107,7 +108,8 @@ def generation_table(history) -> pd.DataFrame:
         w = np.asarray(w, float) / np.sum(w)
         ess.append(float(1.0 / np.sum(w ** 2)))
     pops["ess"] = ess
-    return pops[["t", "epsilon", "samples", "particles", "acceptance", "ess"]].reset_index(drop=True)
+    pops["seconds"] = pops["wall_time"].astype(float)
+    return pops[["t", "epsilon", "samples", "particles", "acceptance", "ess", "seconds"]].reset_index(drop=True)
 
 
 def posterior_frame(history, t: int | None = None, order: Sequence[str] | None = None) -> pd.DataFrame:

@@ -64,7 +64,9 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
 
 def _run_section(meta: dict, history, gens: pd.DataFrame, model: MultiScenarioModel, draws: int,
                  pred_seconds: float) -> list[str]:
-    seconds = sum(s["seconds"] for s in meta["sessions"])
+    # the generations' own wall times in the history (with pyabc's initial sample for the first
+    # epsilon): a session stopped without writing its record still counts
+    seconds = float(history.get_all_populations()["wall_time"].sum())
     evals, n_sc = int(history.total_nr_simulations), len(model.scenarios)
     sizes = ", ".join(f"{k}: {v}" for k, v in meta["scenario_sizes"].items())
     caps = meta.get("population_cap")
@@ -72,8 +74,9 @@ def _run_section(meta: dict, history, gens: pd.DataFrame, model: MultiScenarioMo
     population += f", capped per scenario by the targets file ({', '.join(f'{k}: {v}' for k, v in caps.items())})" if caps else ""
     seeds = meta.get("seeds", 1)
     lines = ["## Run", "",
-             f"- Wall time of the ABC-SMC: **{seconds / 60:.1f} min** over {len(meta['sessions'])} session(s) "
-             f"(plus {meta.get('mc_seconds', 0):.0f} s estimating the Monte-Carlo sd and {pred_seconds:.0f} s for the "
+             f"- Wall time of the ABC-SMC: **{seconds / 60:.1f} min**, the sum of the generations' times in the history "
+             f"({len(meta['sessions'])} recorded session(s)"
+             f"; plus {meta.get('mc_seconds', 0):.0f} s estimating the Monte-Carlo sd and {pred_seconds:.0f} s for the "
              f"posterior predictive); workers: {', '.join(str(s['workers']) for s in meta['sessions'])}.",
              f"- Model evaluations: **{evals}** (each runs all {n_sc} scenarios"
              + (f" {seeds} times, i.e. {evals * n_sc * seeds} simulations)" if seeds > 1 else f", i.e. {evals * n_sc} simulations)")
@@ -95,10 +98,11 @@ def _run_section(meta: dict, history, gens: pd.DataFrame, model: MultiScenarioMo
              + f"; priors: `{meta['priors']}`."
              + (f" Scenario overrides from the targets file: {meta['scenario_overrides']}." if meta.get("scenario_overrides") else ""),
              "",
-             "| generation | epsilon | evaluations | accepted | acceptance | effective sample size |",
-             "|---|---|---|---|---|---|"]
+             "| generation | epsilon | evaluations | accepted | acceptance | effective sample size | wall time (min) |",
+             "|---|---|---|---|---|---|---|"]
     for g in gens.itertuples():
-        lines.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} | {g.ess:.1f} |")
+        lines.append(f"| {g.t} | {g.epsilon:.1f} | {g.samples} | {g.particles} | {g.acceptance:.3f} | {g.ess:.1f} "
+                     f"| {g.seconds / 60:.1f} |")
     return lines + [""]
 
 
