@@ -101,6 +101,66 @@ def test_resume_loses_no_finished_generation(tmp_path):
     assert again.simulations == res.simulations and len(again.meta["sessions"]) == sessions
 
 
+def test_a_committed_fit_continues_without_its_history(tmp_path):
+    """The history is not committed; the fitted folder is. --resume on a machine without the
+    history starts from the fit's last generation and keeps the record of the earlier ones."""
+    import pyabc
+    from sim.analysis.calibration.restore import GENERATION_COLUMNS
+    tp, pp = _files(tmp_path, _observed())
+    first = _calibrate(tmp_path, tp, pp, generations=2)
+    fit = first.out_dir
+    pop = pd.read_parquet(fit / "population.parquet")
+    assert list(pop.columns) == ["noshow_central", "cancel_central", "weight", "distance", "x:noshow", "x:cancel"]
+    gens = pd.read_csv(fit / "generations.csv")
+    assert list(gens.columns) == GENERATION_COLUMNS and list(gens["t"]) == [0, 1]
+    # the last generation's epsilon bounds every accepted particle's distance
+    assert (pop["distance"] <= gens["epsilon"].iloc[-1] + 1e-9).all()
+    for f in ("t.db", "t.json"):
+        (tmp_path / "runs" / f).unlink()
+    res = _calibrate(tmp_path, tp, pp, generations=3, resume=True)
+    assert res.generations == 3
+    h = pyabc.History(f"sqlite:///{tmp_path / 'runs' / 't.db'}")
+    assert h.max_t == 2 and sorted(h.get_all_populations()["t"]) == [-1, 1, 2]  # pyabc's start record, the restored 1, the new 2
+    df, w = h.get_distribution(m=0, t=1)
+    key = ["noshow_central", "cancel_central"]
+    got = df[key].sort_values(key).to_numpy()
+    np.testing.assert_allclose(got, pop[key].sort_values(key).to_numpy())
+    # the new generation is tighter than the restored one (epsilon is the weighted median of its distances)
+    after = pd.read_csv(res.out_dir / "generations.csv")
+    assert list(after["t"]) == [0, 1, 2]
+    pd.testing.assert_frame_equal(after.iloc[:1], gens.iloc[:1], check_dtype=False)
+    assert after["epsilon"].iloc[2] < after["epsilon"].iloc[1]
+    record = json.loads((res.out_dir / "run.json").read_text())["restored"]
+    assert record[0]["generation"] == 1 and record[0]["targets"] == "stored"
+    report = (res.out_dir / "report.md").read_text()
+    assert "continued from the committed fit's generation 1" in report and "- Generations: 3;" in report
+    assert f"Model evaluations: **{int(after['samples'].sum())}**" in report
+
+
+def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_again(tmp_path):
+    tp, pp = _files(tmp_path, _observed())
+    fit = _calibrate(tmp_path, tp, pp, generations=2).out_dir
+    stored = pd.read_parquet(fit / "population.parquet")
+    (fit / "population.parquet").unlink()
+    for f in ("t.db", "t.json"):
+        (tmp_path / "runs" / f).unlink()
+    res = _calibrate(tmp_path, tp, pp, generations=3, resume=True)
+    record = res.meta["restored"][0]
+    assert record["targets"] == "simulated again at the current code"
+    # the seed rule makes the simulation again give what the evaluation gave
+    import pyabc
+    pop = pyabc.History(f"sqlite:///{tmp_path / 'runs' / 't.db'}").get_population(t=1)
+    again = sorted(p.sum_stat["noshow"] for p in pop.particles)
+    np.testing.assert_allclose(again, sorted(stored["x:noshow"]))
+
+
+def test_resume_without_history_or_fit_says_so(tmp_path):
+    tp, pp = _files(tmp_path, _observed())
+    (tmp_path / "fitted" / "t").mkdir(parents=True)
+    with pytest.raises(UsageError, match="no calibration named 't'.*and no fit to continue"):
+        _calibrate(tmp_path, tp, pp, generations=3, resume=True)
+
+
 def test_evaluation_seed_depends_only_on_parameters():
     a = parameter_seed({"x": 0.1, "y": 2.0}, 5)
     assert a == parameter_seed({"y": 2.0, "x": 0.1}, 5)

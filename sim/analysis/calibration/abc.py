@@ -3,11 +3,14 @@
 **Store.**  pyabc's SQLite history ``calibration/runs/NAME.db`` (git-ignored) holds every
 finished generation; ``NAME.json`` next to it records the settings, the Monte-Carlo sd and
 the wall time of every session.  ``resume=True`` loads the history and runs only the
-generations still missing, so no finished generation is lost or recomputed.  pyabc's own
+generations still missing, so no finished generation is lost or recomputed.  Where the
+history is not at hand but the committed fitted folder is, ``resume=True`` starts a new
+history from the fit's last generation (:mod:`.restore`).  pyabc's own
 proposal draws are seeded from the run seed but are not part of the determinism guarantee.
 
 **Output.**  ``calibration/fitted/NAME/`` (:mod:`.report`): ``posterior.parquet`` (one
-column per parameter plus ``weight``; read by ``fremskudt run --posterior``), ``report.md``,
+column per parameter plus ``weight``; read by ``fremskudt run --posterior``),
+``population.parquet`` and ``generations.csv`` (what a continuation needs), ``report.md``,
 the figures and tables.
 """
 
@@ -36,6 +39,7 @@ from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 from .distance import ZScoreDistance, estimate_mc_sd
 from .model import MultiScenarioModel, prior_centre, resolve_scenarios
 from .fit import posterior_frame
+from .restore import restore_history, stored_fit
 from .targets import (PRIORS_DEFAULT, TARGETS_DEFAULT, Target, load_population_caps, load_priors,
                       load_scenario_overrides, load_targets, select)
 
@@ -106,14 +110,23 @@ def _stored_settings(meta: dict) -> dict[str, Any]:
             "run_seed": meta["run_seed"], "programmes": meta.get("programmes")}
 
 
-def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, asked: dict) -> dict:
-    """The stored record of calibration ``name``, if the files and the settings asked for
-    (None: not asked) are those it was started with; a :class:`UsageError` otherwise."""
+def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, asked: dict,
+             fit_dir: Path | None) -> tuple[dict, pd.DataFrame | None]:
+    """The stored record of calibration ``name`` and, when its history is not here but its
+    fitted folder is, that folder's generation table (the run is then restored from the
+    folder, :mod:`.restore`); a :class:`UsageError` unless the files and the settings asked
+    for (None: not asked) are those it was started with."""
     db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
-    if not db.exists() or not meta_path.exists():
-        raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name}); "
-                     f"start it first with: fremskudt calibrate --name {name}")
-    meta = json.loads(meta_path.read_text())
+    gens = None
+    if db.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+    elif fit_dir is not None and (fit_dir / "run.json").is_file():
+        meta, gens = stored_fit(fit_dir)
+        meta.pop("run_id", None)
+    else:
+        raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name})"
+                     + (f" and no fit to continue in {fit_dir}" if fit_dir is not None else "")
+                     + f"; start it first with: fremskudt calibrate --name {name}")
     meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
     for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
         if meta[key] != file_hash(p):
@@ -126,7 +139,7 @@ def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, a
         raise _usage(f"--resume continues calibration '{name}' with the settings it was started with, and these "
                      f"differ: {'; '.join(changed)}. Leave them out to continue, or start a new calibration with "
                      "another --name")
-    return meta
+    return meta, gens
 
 
 def _new_meta(name: str, targets_path: Path, priors_path: Path, targets: Sequence[Target], caps: dict,
@@ -180,8 +193,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     asked = {"population": population, "particles": particles, "seeds": seeds, "kernel_scale": kernel_scale,
              "min_epsilon": min_epsilon, "run_seed": run_seed, "programmes": list(programmes) if programmes else None}
     db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
+    restore = None
     if resume:
-        meta = _resumed(name, runs_dir, *paths, asked)
+        meta, restore = _resumed(name, runs_dir, *paths, asked, Path(fitted_dir) / name if fitted_dir else None)
     else:
         if db.exists() and not force:
             raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it, --force to "
@@ -189,12 +203,13 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         meta = _new_meta(name, *paths, inputs["targets"], inputs["caps"], asked, mc_reps)
     folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
               if fitted_dir is not None else None)        # checked before anything is run or removed
-    _history_folder(runs_dir, () if resume else (db, meta_path))
+    _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else ())
     workers = workers or os.cpu_count() or 1
     with folder or nullcontext():
         session = _Session(name, meta, inputs, db, meta_path, workers=workers, scheduler=scheduler,
                            scenario_dir=scenario_dir, scenarios=scenarios, progress=progress)
-        history = session.run(generations, resume=resume, max_minutes=max_minutes)
+        history = session.run(generations, resume=resume, max_minutes=max_minutes,
+                              restore=None if restore is None else (Path(fitted_dir) / name, restore))
         post = posterior_frame(history, order=[p.name for p in inputs["priors"]])
         out_dir = None if folder is None else _write(folder, session, history, predictive_draws)
     total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
@@ -272,11 +287,19 @@ class _Session:
         return pyabc.ABCSMC(self.model, prior, self.distance, population_size=meta["particles"],
                             sampler=self.sampler, transitions=transition)
 
-    def run(self, generations: int, *, resume: bool, max_minutes: float | None):
-        """Run the generations still missing; returns the history."""
+    def run(self, generations: int, *, resume: bool, max_minutes: float | None,
+            restore: tuple[Path, pd.DataFrame] | None = None):
+        """Run the generations still missing; returns the history.  ``restore`` (a fitted
+        folder and its generation table) starts the history from that fit's last generation."""
         import pyabc
         abc, meta, url = self.abc(), self.meta, f"sqlite:///{self.db}"
-        if resume:
+        if restore is not None:
+            history, record = restore_history(abc, url, restore[0], self.inputs["targets"], self.model,
+                                              self.distance, restore[1], workers=self.workers, progress=self.progress)
+            meta["run_id"] = int(history.id)
+            meta.setdefault("restored", []).append(record)
+            self.meta_path.write_text(json.dumps(meta, indent=2))
+        elif resume:
             history = abc.load(url, meta["run_id"])
         else:
             history = abc.new(url, {t.id: t.value for t in self.inputs["targets"]})

@@ -101,6 +101,9 @@ def generation_table(history) -> pd.DataFrame:
     own record of each generation, so it survives a session that ended without its record)."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].copy()
+    # by t: pyabc aligns the counts by row, which assumes a history that starts at t = -1
+    # (a history restored from a fit starts at that fit's last generation)
+    pops["particles"] = pops["t"].map(history.get_nr_particles_per_population()).astype(int)
     pops["acceptance"] = pops["particles"] / pops["samples"]
     ess = []
     for t in pops["t"]:
