@@ -418,3 +418,30 @@ def test_recovers_the_share_of_hires_from_the_pool_shares(tmp_path):
                           runs_dir=tmp_path / "runs", fitted_dir=None, scenarios=tiny, mc_reps=4, progress=False)
     lo, hi = weighted_quantile(res.posterior["job_hire_share"], res.posterior["weight"], [0.05, 0.95])
     assert lo <= truth["job_hire_share"] <= hi and hi - lo < 0.5, (lo, hi)   # the prior is 0.9 wide
+
+
+def test_calibrated_defaults_are_the_committed_fits_medians():
+    """Every fitted parameter's documented default is its posterior median in the committed
+    fit, and its source cites that fit's 90 % interval and verdict
+    (scripts/defaults_from_fit.py writes both)."""
+    import importlib.util
+    from pathlib import Path
+    from sim.spec.parameters import Behaviour
+    root = Path(__file__).resolve().parents[1]
+    table = pd.read_csv(root / "calibration" / "fitted" / "default" / "parameters.csv")
+    spec = importlib.util.spec_from_file_location("dff", root / "scripts" / "defaults_from_fit.py")
+    dff = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dff)
+    fields = Behaviour.model_fields
+    for r in table.itertuples():
+        f = fields[r.parameter]
+        assert f.default == pytest.approx(float(dff.fmt(r.post_median))), r.parameter
+        src = f.json_schema_extra["source"]
+        assert src.startswith(f"posterior median of the calibration in calibration/fitted/default (90 % interval "
+                              f"{dff.fmt(r.post_q05)}-{dff.fmt(r.post_q95)}; {r.verdict}); "), r.parameter
+    # the script is idempotent on the file it maintains
+    text = dff.FILE.read_text(encoding="utf-8")
+    r = table.iloc[0]
+    assert dff.move(text, r.parameter, r.post_median, r.post_q05, r.post_q95, r.verdict) == text
+    moved = dff.move(text, r.parameter, 0.5, 0.25, 0.75, "identified")
+    assert f'P(0.5,' in moved and 'FIT("0.25", "0.75", ID)' in moved and moved != text
