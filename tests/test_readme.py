@@ -101,6 +101,7 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     elif command == "check-fit":
         for option, value in (("--particles", "4"), ("--generations", "1"), ("--seeds", "1"), ("--draws", "2"),
                               ("--score-seeds", "2"), ("--workers", "1"), ("--runs-dir", str(tmp / "runs")),
+                              ("--fits-dir", str(tmp / "fitted")),
                               ("--out", str(tmp / f"validation-{len(list(tmp.glob('validation-*')))}"))):
             _set(argv, option, value)
         if "--docs" in argv:
@@ -141,6 +142,8 @@ def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
             assert code == 0, (command, argv, err.getvalue()[-2000:])
     assert (tmp_path / "fitted" / "my-fit" / "posterior.parquet").is_file()
     assert (tmp_path / "fitted" / "my-dask-fit" / "posterior.parquet").is_file()
+    for fold in ("holdout-copenhagen-outreach-2015", "holdout-jobgaranti-midway-2019"):   # check-fit's folds
+        assert (tmp_path / "fitted" / fold / "population.parquet").is_file(), fold
     assert len(list((tmp_path / "results").iterdir())) >= 5
 
 

@@ -3,8 +3,9 @@ every figure of the others from that posterior.
 
 A parameter the fitted programme says nothing about keeps its prior in that posterior, so
 its uncertainty reaches the prediction: the interval says what the fitted evidence alone
-allows.  Each fold is an ordinary calibration (``calibration/runs/holdout-KEY.db``), so an
-interrupted check resumes where it stopped.
+allows.  Each fold is an ordinary calibration (history ``calibration/runs/holdout-KEY.db``,
+fitted folder ``calibration/fitted/holdout-KEY/``), so an interrupted check resumes where it
+stopped, and the committed fitted folder lets it continue where the history is not at hand.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from sim.analysis.calibration import PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, run_calibration
+from sim.analysis.calibration import FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, run_calibration
 
 #: the folds: fit the Copenhagen arms alone, and the jobgaranti pool alone
 FOLDS = ("copenhagen-outreach-2015", "jobgaranti-midway-2019")
@@ -29,6 +30,7 @@ class FoldSettings:
     workers: int = 2
     force: bool = False
     runs_dir: Path = RUNS_DIR
+    fitted_dir: Path = FITTED_DIR
     targets_path: Path = TARGETS_DEFAULT
     priors_path: Path = PRIORS_DEFAULT
 
@@ -41,11 +43,12 @@ def fit_fold(programme: str, s: FoldSettings, progress: bool = True) -> tuple[pd
     """Calibrate on ``programme``'s targets only (or continue its stored calibration);
     returns (posterior, the run's record)."""
     name = fold_name(programme)
-    resume = (Path(s.runs_dir) / f"{name}.db").exists() and not s.force
+    stored = (Path(s.runs_dir) / f"{name}.db").exists() or (Path(s.fitted_dir) / name / "run.json").is_file()
+    resume = stored and not s.force
     res = run_calibration(name, targets_path=s.targets_path, priors_path=s.priors_path,
                           generations=s.generations, particles=None if resume else s.particles,
                           seeds=None if resume else s.seeds, workers=s.workers, resume=resume, force=s.force,
-                          runs_dir=s.runs_dir, fitted_dir=None, programmes=[programme], progress=progress)
+                          runs_dir=s.runs_dir, fitted_dir=s.fitted_dir, programmes=[programme], progress=progress)
     return res.posterior, res.meta
 
 

@@ -20,7 +20,8 @@ def register(subparsers) -> None:
         description="Calibrates on the targets of one programme at a time (" + ", ".join(FOLDS) + ") and predicts "
                     "the others; predicts every target and pattern (calibration/patterns.yaml) from the fitted "
                     "posterior; scores the documented defaults and the posterior at fresh seeds. Each fold's "
-                    "calibration is stored in calibration/runs/holdout-KEY.db and resumed when run again.")
+                    "calibration is stored in calibration/runs/holdout-KEY.db and its fit in "
+                    "calibration/fitted/holdout-KEY/, and resumed from either when run again.")
     p.add_argument("--posterior", type=Path, default=FITTED_DIR / "default",
                    help="fitted calibration folder to check (default: %(default)s)")
     p.add_argument("--particles", type=positive(int, 1_000_000), default=f.particles,
@@ -42,6 +43,8 @@ def register(subparsers) -> None:
     p.add_argument("--refit", action="store_true", help="start the folds' calibrations afresh instead of resuming them")
     p.add_argument("--runs-dir", type=Path, default=None,
                    help="folder of the folds' stored calibrations (default: calibration/runs)")
+    p.add_argument("--fits-dir", type=Path, default=None,
+                   help="folder of the folds' fitted folders (default: calibration/fitted)")
     p.set_defaults(func=run)
 
 
@@ -53,6 +56,8 @@ def run(args) -> int:
                          workers=args.workers, force=args.refit)
     if args.runs_dir is not None:
         folds.runs_dir = args.runs_dir
+    if args.fits_dir is not None:
+        folds.fitted_dir = args.fits_dir
     s = checkfit.CheckSettings(posterior=args.posterior, draws=args.draws, score_seeds=args.score_seeds,
                                seed=args.seed, workers=args.workers, folds=folds)
     checkfit.check_docs(args.docs)
