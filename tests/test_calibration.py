@@ -135,6 +135,7 @@ def test_a_committed_fit_continues_without_its_history(tmp_path):
     report = (res.out_dir / "report.md").read_text()
     assert "continued from the committed fit's generation 1" in report and "- Generations: 3;" in report
     assert f"Model evaluations: **{int(after['samples'].sum())}**" in report
+    assert res.simulations == int(after["samples"].sum())       # what the command prints
 
 
 def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_again(tmp_path):

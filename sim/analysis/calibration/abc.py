@@ -39,7 +39,7 @@ from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 from .distance import ZScoreDistance, estimate_mc_sd
 from .model import MultiScenarioModel, prior_centre, resolve_scenarios
 from .fit import posterior_frame
-from .restore import restore_history, stored_fit
+from .restore import earlier_generations, restore_history, stored_fit
 from .targets import (PRIORS_DEFAULT, TARGETS_DEFAULT, Target, load_population_caps, load_priors,
                       load_scenario_overrides, load_targets, select)
 
@@ -213,8 +213,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         post = posterior_frame(history, order=[p.name for p in inputs["priors"]])
         out_dir = None if folder is None else _write(folder, session, history, predictive_draws)
     total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
-    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), int(history.total_nr_simulations),
-                             total_seconds, post, meta)
+    # a restored run's history lacks the generations before the restored one: their record counts
+    evaluations = int(history.total_nr_simulations) + int(earlier_generations(meta)["samples"].sum())
+    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), evaluations, total_seconds, post, meta)
 
 
 def _inputs(targets_path: Path, priors_path: Path, scenario_dir, scenarios, programmes) -> dict:
