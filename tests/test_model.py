@@ -269,9 +269,11 @@ def test_courses_carry_most_of_the_activation_time():
 
 
 def test_open_advice_solves_fewer_problems_for_citizens_rated_e_to_g():
-    sure = simulate(scenario(800, 52, org=OUTREACH, behaviour={"dropin_solve_poor": 1.0}), seed=2, detail=False)
-    unsure = simulate(scenario(800, 52, org=OUTREACH, behaviour={"dropin_solve_poor": 0.2}), seed=2, detail=False)
-    assert unsure["ag_poor_to_good_12m"] < sure["ag_poor_to_good_12m"]
+    # about 230 citizens rated E-G per run: pooled over three seeds (one can tie)
+    def upgraded(solve):
+        return np.mean([simulate(scenario(800, 52, org=OUTREACH, behaviour={"dropin_solve_poor": solve}), seed=s,
+                                 detail=False)["ag_poor_to_good_12m"] for s in (2, 3, 4)])
+    assert upgraded(0.2) < upgraded(1.0)
 
 
 def test_job_ready_residents_leave_benefit_fast():
