@@ -33,7 +33,7 @@ import pandas as pd
 
 from sim.errors import UsageError
 from sim.experiment import outputs
-from sim.paths import CALIBRATION_DIR, ROOT, SCENARIO_DIR
+from sim.paths import CALIBRATION_DIR, SCENARIO_DIR, display_path
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
 from .distance import ZScoreDistance, estimate_mc_sd
@@ -85,10 +85,7 @@ class CalibrationResult:
     meta: dict = field(repr=False, default_factory=dict)
 
 
-def _relative(path: Path) -> str:
-    """A path inside the project as written from its root (so records do not name a machine's folders)."""
-    p = Path(path).resolve()
-    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
+_relative = display_path
 
 
 def _usage(msg: str) -> Exception:

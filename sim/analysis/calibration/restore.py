@@ -33,6 +33,8 @@ import pandas as pd
 
 from sim.errors import UsageError
 from sim.experiment.pool import local_pool
+from sim.experiment.runner import POSTERIOR_FILE
+from sim.paths import display_path
 
 from .distance import ZScoreDistance
 from .model import MultiScenarioModel
@@ -40,11 +42,13 @@ from .targets import Target
 
 POPULATION_FILE = "population.parquet"
 GENERATIONS_FILE = "generations.csv"
-POSTERIOR_FILE = "posterior.parquet"
 RUN_FILE = "run.json"
 #: prefix of the columns holding a particle's simulated targets
 X = "x:"
 GENERATION_COLUMNS = ["t", "epsilon", "samples", "particles", "acceptance", "ess", "seconds"]
+#: what a run record must hold to be continued
+RUN_KEYS = ("name", "targets", "priors", "targets_hash", "priors_hash", "population", "run_seed", "particles",
+            "mc_sd", "sessions")
 
 
 def population_frame(history, targets: Sequence[Target], order: Sequence[str]) -> pd.DataFrame:
@@ -85,17 +89,44 @@ def stored_fit(fit_dir: Path) -> tuple[dict, pd.DataFrame]:
     run, post = fit_dir / RUN_FILE, fit_dir / POSTERIOR_FILE
     if not run.is_file() or not post.is_file():
         raise UsageError(f"--resume: {fit_dir} holds no fit to continue (expected {RUN_FILE} and {POSTERIOR_FILE})")
-    meta = json.loads(run.read_text())
+    try:
+        meta = json.loads(run.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise UsageError(f"--resume: {run}: not a readable run record ({e})") from None
+    absent = [k for k in RUN_KEYS if not isinstance(meta, dict) or k not in meta]
+    if absent:
+        raise UsageError(f"--resume: {run}: the run record lacks {', '.join(absent)}; it cannot be continued")
     gens_path = fit_dir / GENERATIONS_FILE
     if not gens_path.is_file():
         raise UsageError(f"--resume: {fit_dir} has no {GENERATIONS_FILE}, the record of its generations; "
                          "it cannot be continued without its history")
-    gens = pd.read_csv(gens_path)
+    gens = _read(pd.read_csv, gens_path)
     missing = [c for c in GENERATION_COLUMNS if c not in gens.columns]
-    if missing or gens.empty:
+    if missing or gens.empty or not np.isfinite(gens[[c for c in GENERATION_COLUMNS if c in gens.columns]]
+                                                .to_numpy(float)).all():
         raise UsageError(f"--resume: {gens_path}: expected the columns {', '.join(GENERATION_COLUMNS)} "
-                         f"and at least one row{'; missing ' + ', '.join(missing) if missing else ''}")
+                         f"and at least one row of numbers{'; missing ' + ', '.join(missing) if missing else ''}")
     return meta, gens[GENERATION_COLUMNS]
+
+
+def _read(reader, path: Path) -> pd.DataFrame:
+    try:
+        return reader(path)
+    except Exception as e:          # pyarrow and pandas raise many kinds for a damaged file
+        raise UsageError(f"--resume: {path}: cannot be read ({type(e).__name__}: {e})") from None
+
+
+def _weights(df: pd.DataFrame, path: Path, pars: list[str]) -> np.ndarray:
+    if "weight" not in df.columns or df.empty:
+        raise UsageError(f"--resume: {path}: expected a `weight` column and at least one particle")
+    try:
+        values, w = df[pars].to_numpy(float), df["weight"].to_numpy(float)
+    except (TypeError, ValueError):
+        values, w = np.array([np.nan]), np.array([np.nan])
+    if not np.isfinite(values).all() or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise UsageError(f"--resume: {path}: parameters and weights must be finite and the weights non-negative "
+                         "with a positive sum")
+    return w / w.sum()
 
 
 def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], model: MultiScenarioModel,
@@ -108,7 +139,7 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
     t0 = time.time()
     pop_path = fit_dir / POPULATION_FILE
     if pop_path.is_file():
-        df = pd.read_parquet(pop_path)
+        df = _read(pd.read_parquet, pop_path)
         pars = [c for c in df.columns if c not in ("weight", "distance") and not c.startswith(X)]
         absent = [t.id for t in targets if X + t.id not in df.columns]
         if absent:
@@ -117,15 +148,20 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
         xs = [{t.id: float(r[X + t.id]) for t in targets} for _, r in df.iterrows()]
         source = "stored"
     else:
-        df = pd.read_parquet(fit_dir / POSTERIOR_FILE)
+        pop_path = fit_dir / POSTERIOR_FILE
+        df = _read(pd.read_parquet, pop_path)
         pars = [c for c in df.columns if c != "weight"]
+        _weights(df, pop_path, pars)
         if progress:
             print(f"restoring the last generation of {fit_dir}: simulating its {len(df)} particles again "
                   f"(the folder predates {POPULATION_FILE})", flush=True)
         xs = simulate_population(model, df, workers)
         source = "simulated again at the current code"
-    w = df["weight"].to_numpy(float)
-    w = w / w.sum()
+    wanted = sorted(abc.parameter_priors[0].get_parameter_names())
+    if sorted(pars) != wanted:
+        raise UsageError(f"--resume: {pop_path}: its parameters ({', '.join(sorted(pars))}) are not those of the "
+                         f"priors ({', '.join(wanted)})")
+    w = _weights(df, pop_path, pars + [X + t.id for t in targets if source == "stored"])
     particles = [Particle(m=0, parameter=Parameter({p: float(df.iloc[i][p]) for p in pars}), weight=float(w[i]),
                           sum_stat=xs[i], distance=float(distance(xs[i])), accepted=True)
                  for i in range(len(df))]
@@ -133,16 +169,10 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
     history = abc.new(url, {t.id: t.value for t in targets})
     history.append_population(int(last["t"]), float(last["epsilon"]), Population(particles), int(last["samples"]),
                               [m.name for m in abc.models], wall_time=float(last["seconds"]))
-    record = {"from": _display(fit_dir), "generation": int(last["t"]), "particles": len(particles),
+    record = {"from": display_path(fit_dir), "generation": int(last["t"]), "particles": len(particles),
               "targets": source, "seconds": round(time.time() - t0, 1),
               "earlier_generations": gens.iloc[:-1].to_dict(orient="records")}
     return history, record
-
-
-def _display(path: Path) -> str:
-    from sim.paths import ROOT
-    p = Path(path).resolve()
-    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
 
 def earlier_generations(meta: dict) -> pd.DataFrame:

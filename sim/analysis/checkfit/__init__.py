@@ -121,7 +121,7 @@ def write(tables: dict[str, pd.DataFrame], s: CheckSettings, out: Path, docs: Pa
     check_docs(docs)
     fs, post = s.folds, Path(s.posterior).resolve()
     meta = {"command": command, "commit": _commit(), "draws": s.draws,
-            "posterior": str(post.relative_to(ROOT)) if post.is_relative_to(ROOT) else str(post),
+            "posterior": display_path(post),
             "fold_settings": f"{fs.particles} particles, {fs.seeds} seeds per evaluation, up to {fs.generations} "
                              "generations"}
     with outputs.ResultFolder(out, force=force, keep=("notes.md",)) as folder:
