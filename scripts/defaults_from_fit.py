@@ -45,7 +45,17 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
-    table = pd.read_csv(argv[0])
+    try:
+        table = pd.read_csv(argv[0])
+    except Exception as e:          # missing, empty or damaged file
+        print(f"{argv[0]}: cannot be read ({type(e).__name__}: {e})", file=sys.stderr)
+        return 2
+    need = ["parameter", "post_median", "post_q05", "post_q95", "verdict"]
+    bad = [c for c in need if c not in table.columns] + sorted(set(table.get("verdict", [])) - set(VERDICTS))
+    if bad:
+        print(f"{argv[0]}: expected the columns {', '.join(need)} and verdicts {', '.join(VERDICTS)}; "
+              f"not found or not allowed: {', '.join(map(str, bad))}", file=sys.stderr)
+        return 2
     text = FILE.read_text(encoding="utf-8")
     for r in table.itertuples():
         text = move(text, r.parameter, r.post_median, r.post_q05, r.post_q95, r.verdict)

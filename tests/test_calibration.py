@@ -155,6 +155,42 @@ def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_aga
     np.testing.assert_allclose(again, sorted(stored["x:noshow"]))
 
 
+def test_a_damaged_fit_folder_is_refused_before_anything_is_written(tmp_path):
+    import shutil
+    tp, pp = _files(tmp_path, _observed())
+    fit = _calibrate(tmp_path, tp, pp, generations=1).out_dir
+    kept = tmp_path / "kept"
+    shutil.copytree(fit, kept)
+    pop = pd.read_parquet(kept / "population.parquet")
+
+    def nan_weight(f):
+        pop.assign(weight=np.nan).to_parquet(f / "population.parquet")
+
+    def renamed(f):
+        pop.rename(columns={"cancel_central": "cancel_elsewhere"}).to_parquet(f / "population.parquet")
+
+    damages = [
+        (lambda f: (f / "run.json").write_text("{not json"), "run.json: not a readable run record"),
+        (lambda f: (f / "run.json").write_text("{}"), "run.json: the run record lacks name"),
+        (lambda f: pd.read_csv(kept / "generations.csv").drop(columns="epsilon").to_csv(f / "generations.csv"),
+         "generations.csv: expected the columns"),
+        (lambda f: (f / "population.parquet").write_bytes(b"PAR1 broken"), "population.parquet: cannot be read"),
+        (nan_weight, "population.parquet: parameters and weights must be finite"),
+        (renamed, "are not those of the priors"),
+    ]
+    for damage, message in damages:
+        shutil.rmtree(tmp_path / "runs", ignore_errors=True)
+        shutil.rmtree(fit)
+        shutil.copytree(kept, fit)
+        damage(fit)
+        with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+            _calibrate(tmp_path, tp, pp, generations=2, resume=True)
+        assert not (tmp_path / "runs" / "t.db").exists() and not (tmp_path / "runs" / "t.json").exists(), message
+        assert [p.name for p in (tmp_path / "fitted").iterdir()] == ["t"], message   # no partial folder left
+        # the folder it could not continue is left as it was
+        assert sorted(p.name for p in fit.iterdir()) == sorted(p.name for p in kept.iterdir()), message
+
+
 def test_resume_without_history_or_fit_says_so(tmp_path):
     tp, pp = _files(tmp_path, _observed())
     (tmp_path / "fitted" / "t").mkdir(parents=True)
@@ -446,3 +482,18 @@ def test_calibrated_defaults_are_the_committed_fits_medians():
     assert dff.move(text, r.parameter, r.post_median, r.post_q05, r.post_q95, r.verdict) == text
     moved = dff.move(text, r.parameter, 0.5, 0.25, 0.75, "identified")
     assert f'P(0.5,' in moved and 'FIT("0.25", "0.75", ID)' in moved and moved != text
+
+
+def test_defaults_from_fit_refuses_a_bad_table_and_leaves_the_parameters(tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("dff", root / "scripts" / "defaults_from_fit.py")
+    dff = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dff)
+    before = dff.FILE.read_bytes()
+    bad = tmp_path / "parameters.csv"
+    bad.write_text("parameter,post_median,post_q05,post_q95,verdict\nnoshow_central,0.1,0.05,0.2,certain\n")
+    assert dff.main([str(bad)]) == 2 and "certain" in capsys.readouterr().err
+    assert dff.main([str(tmp_path / "missing.csv")]) == 2 and "cannot be read" in capsys.readouterr().err
+    assert dff.FILE.read_bytes() == before
