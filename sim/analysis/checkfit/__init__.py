@@ -25,7 +25,7 @@ import pandas as pd
 from sim.analysis.calibration import (FITTED_DIR, PATTERNS_DEFAULT, TARGETS_DEFAULT, load_patterns, load_targets)
 from sim.errors import UsageError
 from sim.experiment import outputs
-from sim.paths import CALIBRATION_DIR, ROOT
+from sim.paths import CALIBRATION_DIR, ROOT, display_path
 
 from . import holdout, predict, report, score
 from .holdout import FOLDS, FoldSettings
