@@ -81,5 +81,7 @@ def test_bibliography_has_every_cited_publication_with_a_summary():
     for path in tracked_text_files():
         cited |= set(re.findall(r"\b([a-z]+(?:-[a-z]+)+-(?:19|20)\d\d)\b", path.read_text(encoding="utf-8",
                                                                                           errors="replace")))
+    # a leave-one-programme-out fold is named after its publication (holdout-KEY): the key must be known
+    cited = {c.removeprefix("holdout-") for c in cited}
     unknown = sorted(cited - set(KEYS))
     assert not unknown, f"cited but not in docs/evidence/README.md: {unknown}"
