@@ -4,6 +4,7 @@ long folds are a command, not a test)."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -88,3 +89,46 @@ def test_report_names_every_miss_and_says_what_was_fitted():
                                                 "fold_settings": "x"}, notes="a: the reason.")
     assert text.startswith(report.MARKER)
     assert "**a** (target)" in text and "a: the reason." in text and "| prediction |" in text
+
+
+def test_a_finished_fold_is_taken_from_its_committed_fit_and_left_as_it_is(tmp_path, monkeypatch):
+    """A rerun of check-fit neither refits nor rewrites a fold whose committed fit has the
+    generations asked for (or stopped at its minimum epsilon); any other fold is calibrated."""
+    from sim.analysis.calibration import PRIORS_DEFAULT, TARGETS_DEFAULT, file_hash
+    from sim.analysis.checkfit import holdout
+    calls = []
+
+    class Ran:
+        posterior, meta = pd.DataFrame({"a": [9.0], "weight": [1.0]}), {}
+    monkeypatch.setattr(holdout, "run_calibration", lambda name, **kw: calls.append((name, kw)) or Ran)
+    folder = tmp_path / "fitted" / holdout.fold_name(FOLDS[1])
+    folder.mkdir(parents=True)
+    post = pd.DataFrame({"a": [0.1, 0.2], "weight": [0.25, 0.75]})
+    post.to_parquet(folder / "posterior.parquet")
+    meta = {"targets_hash": file_hash(TARGETS_DEFAULT), "priors_hash": file_hash(PRIORS_DEFAULT), "min_epsilon": 4.0}
+    (folder / "run.json").write_text(json.dumps(meta))
+    pd.DataFrame({"t": [0, 1], "epsilon": [20.0, 9.0]}).to_csv(folder / "generations.csv", index=False)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    def fold(generations, **kw):
+        s = holdout.FoldSettings(generations=generations, fitted_dir=tmp_path / "fitted", runs_dir=tmp_path / "runs",
+                                 **kw)
+        return holdout.fit_fold(FOLDS[1], s, progress=False)
+    got, got_meta = fold(2)
+    pd.testing.assert_frame_equal(got, post)
+    assert got_meta == meta and not calls
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    fold(3)                                             # one generation short, epsilon above its minimum
+    assert calls[-1][0] == holdout.fold_name(FOLDS[1]) and calls[-1][1]["resume"] is True
+    pd.DataFrame({"t": [0, 1], "epsilon": [20.0, 3.5]}).to_csv(folder / "generations.csv", index=False)
+    fold(3)                                             # stopped at its minimum epsilon: finished
+    assert len(calls) == 1
+    fold(2, force=True)                                 # --refit starts afresh
+    assert calls[-1][1]["resume"] is False and calls[-1][1]["force"] is True
+    (folder / "run.json").write_text(json.dumps({**meta, "targets_hash": "0" * 16}))
+    fold(2)                                             # made from other targets: the calibration decides
+    assert calls[-1][1]["resume"] is True and len(calls) == 3
+    (folder / "generations.csv").write_text("not a table")
+    (folder / "run.json").write_text(json.dumps(meta))
+    fold(2)                                             # a damaged folder goes to the calibration's restore
+    assert len(calls) == 4

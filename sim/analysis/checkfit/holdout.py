@@ -6,17 +6,23 @@ its uncertainty reaches the prediction: the interval says what the fitted eviden
 allows.  Each fold is an ordinary calibration (history ``calibration/runs/holdout-KEY.db``,
 fitted folder ``calibration/fitted/holdout-KEY/``), so an interrupted check resumes where it
 stopped, and the committed fitted folder lets it continue where the history is not at hand.
+A fold whose committed fit already has what was asked (the generations, or its stopping
+epsilon, on today's targets and priors) is used as it is: the check then neither refits nor
+rewrites it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
-from sim.analysis.calibration import FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, run_calibration
+from sim.analysis.calibration import (FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, file_hash,
+                                     run_calibration)
+from sim.paths import display_path
 
 #: the folds: fit the Copenhagen arms alone, and the jobgaranti pool alone
 FOLDS = ("copenhagen-outreach-2015", "jobgaranti-midway-2019")
@@ -39,9 +45,37 @@ def fold_name(programme: str) -> str:
     return f"holdout-{programme}"
 
 
+def finished_fold(programme: str, s: FoldSettings) -> tuple[pd.DataFrame, dict] | None:
+    """The fold's committed fit (posterior, run record) when it has nothing left to run:
+    made from today's targets and priors files, with ``s.generations`` generations or
+    stopped at its minimum epsilon.  None otherwise (or with ``force``), and the fold is
+    then calibrated or continued, which also refuses changed files in its own words."""
+    folder = Path(s.fitted_dir) / fold_name(programme)
+    files = {f: folder / f for f in ("run.json", "posterior.parquet", "generations.csv")}
+    if s.force or not all(p.is_file() for p in files.values()):
+        return None
+    try:
+        meta = json.loads(files["run.json"].read_text(encoding="utf-8"))
+        if (meta["targets_hash"], meta["priors_hash"]) != (file_hash(s.targets_path), file_hash(s.priors_path)):
+            return None
+        gens = pd.read_csv(files["generations.csv"])
+        if len(gens) < s.generations and not float(gens["epsilon"].iloc[-1]) <= float(meta["min_epsilon"]):
+            return None
+        return pd.read_parquet(files["posterior.parquet"]), meta
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None         # a damaged folder: the calibration's restore names what is wrong
+
+
 def fit_fold(programme: str, s: FoldSettings, progress: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Calibrate on ``programme``'s targets only (or continue its stored calibration);
-    returns (posterior, the run's record)."""
+    """Calibrate on ``programme``'s targets only (or continue its stored calibration, or
+    take its committed fit when that is finished, :func:`finished_fold`); returns
+    (posterior, the run's record)."""
+    done = finished_fold(programme, s)
+    if done is not None:
+        if progress:
+            print(f"check-fit: {display_path(Path(s.fitted_dir) / fold_name(programme))} has every generation asked "
+                  "for; nothing to run")
+        return done
     name = fold_name(programme)
     stored = (Path(s.runs_dir) / f"{name}.db").exists() or (Path(s.fitted_dir) / name / "run.json").is_file()
     resume = stored and not s.force
