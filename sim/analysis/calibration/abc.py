@@ -85,9 +85,6 @@ class CalibrationResult:
     meta: dict = field(repr=False, default_factory=dict)
 
 
-_relative = display_path
-
-
 def _usage(msg: str) -> Exception:
     return UsageError(msg)
 
@@ -124,7 +121,7 @@ def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, a
         raise _usage(f"--resume: no calibration named '{name}' in {runs_dir} (expected {db.name} and {meta_path.name})"
                      + (f" and no fit to continue in {fit_dir}" if fit_dir is not None else "")
                      + f"; start it first with: fremskudt calibrate --name {name}")
-    meta["targets"], meta["priors"] = _relative(meta["targets"]), _relative(meta["priors"])
+    meta["targets"], meta["priors"] = display_path(meta["targets"]), display_path(meta["priors"])
     for key, p in (("targets_hash", targets_path), ("priors_hash", priors_path)):
         if meta[key] != file_hash(p):
             raise _usage(f"--resume: {p} changed since calibration '{name}' started; "
@@ -143,7 +140,7 @@ def _new_meta(name: str, targets_path: Path, priors_path: Path, targets: Sequenc
               asked: dict, mc_reps: int) -> dict:
     v = {k: (asked.get(k) if asked.get(k) is not None else DEFAULTS[k]) for k in DEFAULTS}
     min_epsilon = asked.get("min_epsilon")
-    return {"name": name, "targets": _relative(targets_path), "priors": _relative(priors_path),
+    return {"name": name, "targets": display_path(targets_path), "priors": display_path(priors_path),
             "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path),
             "population": v["population"], "population_cap": caps, "run_seed": v["run_seed"],
             "particles": v["particles"], "seeds": v["seeds"], "programmes": v["programmes"],

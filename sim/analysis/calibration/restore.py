@@ -138,30 +138,29 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
 
     t0 = time.time()
     pop_path = fit_dir / POPULATION_FILE
-    if pop_path.is_file():
-        df = _read(pd.read_parquet, pop_path)
-        pars = [c for c in df.columns if c not in ("weight", "distance") and not c.startswith(X)]
-        absent = [t.id for t in targets if X + t.id not in df.columns]
-        if absent:
-            raise UsageError(f"--resume: {pop_path} has no simulated value for the target(s) {', '.join(absent)}; "
-                             "the targets changed since the fit was made")
+    stored = pop_path.is_file()
+    if not stored:                      # a folder written before population.parquet existed
+        pop_path = fit_dir / POSTERIOR_FILE
+    df = _read(pd.read_parquet, pop_path)
+    pars = [c for c in df.columns if c not in ("weight", "distance") and not c.startswith(X)]
+    wanted = sorted(abc.parameter_priors[0].get_parameter_names())
+    if sorted(pars) != wanted:
+        raise UsageError(f"--resume: {pop_path}: its parameters ({', '.join(sorted(pars))}) are not those of the "
+                         f"priors ({', '.join(wanted)})")
+    absent = [t.id for t in targets if X + t.id not in df.columns] if stored else []
+    if absent:
+        raise UsageError(f"--resume: {pop_path} has no simulated value for the target(s) {', '.join(absent)}; "
+                         "the targets changed since the fit was made")
+    w = _weights(df, pop_path, pars + ([X + t.id for t in targets] if stored else []))
+    if stored:
         xs = [{t.id: float(r[X + t.id]) for t in targets} for _, r in df.iterrows()]
         source = "stored"
     else:
-        pop_path = fit_dir / POSTERIOR_FILE
-        df = _read(pd.read_parquet, pop_path)
-        pars = [c for c in df.columns if c != "weight"]
-        _weights(df, pop_path, pars)
         if progress:
             print(f"restoring the last generation of {fit_dir}: simulating its {len(df)} particles again "
                   f"(the folder predates {POPULATION_FILE})", flush=True)
         xs = simulate_population(model, df, workers)
         source = "simulated again at the current code"
-    wanted = sorted(abc.parameter_priors[0].get_parameter_names())
-    if sorted(pars) != wanted:
-        raise UsageError(f"--resume: {pop_path}: its parameters ({', '.join(sorted(pars))}) are not those of the "
-                         f"priors ({', '.join(wanted)})")
-    w = _weights(df, pop_path, pars + [X + t.id for t in targets if source == "stored"])
     particles = [Particle(m=0, parameter=Parameter({p: float(df.iloc[i][p]) for p in pars}), weight=float(w[i]),
                           sum_stat=xs[i], distance=float(distance(xs[i])), accepted=True)
                  for i in range(len(df))]
