@@ -105,9 +105,15 @@ def test_a_finished_fold_is_taken_from_its_committed_fit_and_left_as_it_is(tmp_p
     folder.mkdir(parents=True)
     post = pd.DataFrame({"a": [0.1, 0.2], "weight": [0.25, 0.75]})
     post.to_parquet(folder / "posterior.parquet")
-    meta = {"targets_hash": file_hash(TARGETS_DEFAULT), "priors_hash": file_hash(PRIORS_DEFAULT), "min_epsilon": 4.0}
+    meta = {"name": folder.name, "targets": "t", "priors": "p", "targets_hash": file_hash(TARGETS_DEFAULT),
+            "priors_hash": file_hash(PRIORS_DEFAULT), "population": None, "run_seed": 1, "particles": 2,
+            "mc_sd": {}, "sessions": [], "min_epsilon": 4.0}
     (folder / "run.json").write_text(json.dumps(meta))
-    pd.DataFrame({"t": [0, 1], "epsilon": [20.0, 9.0]}).to_csv(folder / "generations.csv", index=False)
+
+    def generations(*eps):
+        pd.DataFrame({"t": range(len(eps)), "epsilon": eps, "samples": 10, "particles": 2, "acceptance": 0.2,
+                      "ess": 2.0, "seconds": 1.0}).to_csv(folder / "generations.csv", index=False)
+    generations(20.0, 9.0)
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 
     def fold(generations, **kw):
@@ -120,7 +126,7 @@ def test_a_finished_fold_is_taken_from_its_committed_fit_and_left_as_it_is(tmp_p
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
     fold(3)                                             # one generation short, epsilon above its minimum
     assert calls[-1][0] == holdout.fold_name(FOLDS[1]) and calls[-1][1]["resume"] is True
-    pd.DataFrame({"t": [0, 1], "epsilon": [20.0, 3.5]}).to_csv(folder / "generations.csv", index=False)
+    generations(20.0, 3.5)
     fold(3)                                             # stopped at its minimum epsilon: finished
     assert len(calls) == 1
     fold(2, force=True)                                 # --refit starts afresh

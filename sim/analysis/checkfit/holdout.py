@@ -13,7 +13,6 @@ rewrites it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +21,8 @@ import pandas as pd
 
 from sim.analysis.calibration import (FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, file_hash,
                                      run_calibration)
+from sim.analysis.calibration.restore import POSTERIOR_FILE, stored_fit
+from sim.errors import UsageError
 from sim.paths import display_path
 
 #: the folds: fit the Copenhagen arms alone, and the jobgaranti pool alone
@@ -50,20 +51,18 @@ def finished_fold(programme: str, s: FoldSettings) -> tuple[pd.DataFrame, dict] 
     made from today's targets and priors files, with ``s.generations`` generations or
     stopped at its minimum epsilon.  None otherwise (or with ``force``), and the fold is
     then calibrated or continued, which also refuses changed files in its own words."""
-    folder = Path(s.fitted_dir) / fold_name(programme)
-    files = {f: folder / f for f in ("run.json", "posterior.parquet", "generations.csv")}
-    if s.force or not all(p.is_file() for p in files.values()):
+    if s.force:
         return None
+    folder = Path(s.fitted_dir) / fold_name(programme)
     try:
-        meta = json.loads(files["run.json"].read_text(encoding="utf-8"))
+        meta, gens = stored_fit(folder)     # the run record and generation table a resume would read
         if (meta["targets_hash"], meta["priors_hash"]) != (file_hash(s.targets_path), file_hash(s.priors_path)):
             return None
-        gens = pd.read_csv(files["generations.csv"])
         if len(gens) < s.generations and not float(gens["epsilon"].iloc[-1]) <= float(meta["min_epsilon"]):
             return None
-        return pd.read_parquet(files["posterior.parquet"]), meta
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return None         # a damaged folder: the calibration's restore names what is wrong
+        return pd.read_parquet(folder / POSTERIOR_FILE), meta
+    except (UsageError, OSError, ValueError, KeyError, TypeError):
+        return None         # no fit, or a damaged one: the calibration's restore names what is wrong
 
 
 def fit_fold(programme: str, s: FoldSettings, progress: bool = True) -> tuple[pd.DataFrame, dict]:
