@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # the benchmarks package lives at the repo root
 
 from benchmarks import report  # noqa: E402
@@ -53,3 +55,13 @@ def test_national_section_renders():
     text = report.render(store)
     (row,) = _table_rows(text, "National")
     assert row[0] == "12.0" and row[-2:] == ["met", "met"] and row[-3] == "2.00×"
+
+
+def test_early_rejection_benchmark_agrees_with_full_evaluations_on_the_committed_fit(tmp_path, capsys):
+    from benchmarks.early import main as early
+    out = tmp_path / "early.csv"
+    assert early(["--proposals", "2", "--workers", "1", "--out", str(out)]) == 0
+    rows = pd.read_csv(out)
+    assert len(rows) == 2 and (rows["accepted_full"] == rows["accepted_early"]).all()
+    assert (rows["scenarios_run"].between(1, 4)).all() and (rows["cpu_early"] > 0).all()
+    assert "agree on 2 of 2" in capsys.readouterr().out

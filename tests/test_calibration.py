@@ -89,6 +89,8 @@ def test_resume_loses_no_finished_generation(tmp_path):
     before = [h.get_distribution(m=0, t=t) for t in (0, 1)]
     res = _calibrate(tmp_path, tp, pp, generations=3, resume=True, fitted=False)
     assert res.generations == 3
+    # the resumed session ran its one scenario first, and says so in the run's record
+    assert res.meta["sessions"][-1]["scenario_order"] == ["tiny-central.yaml"]
     h = pyabc.History(url)
     assert h.max_t + 1 >= 3
     for t, (df0, w0) in enumerate(before):

@@ -8,6 +8,7 @@ sum of squared z-scores.  The package is split along its parts:
 * :mod:`.targets`: the reported figures and the priors, read from YAML and validated;
 * :mod:`.model`: the scenarios and the evaluation (:class:`MultiScenarioModel`);
 * :mod:`.distance`: the z-score distance and the Monte-Carlo error it includes;
+* :mod:`.early`: early rejection, an evaluation that stops once its distance is past epsilon;
 * :mod:`.abc`: the ABC-SMC run, its sessions, resumption and record;
 * :mod:`.fit`, :mod:`.figures`, :mod:`.report`: what a fit says, drawn and written.
 """

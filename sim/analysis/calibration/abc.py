@@ -270,6 +270,8 @@ class _Session:
             meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
             meta["scenario_overrides"] = inputs["overrides"]
         self.distance = ZScoreDistance(inputs["targets"], meta["mc_sd"])
+        from .early import EarlyRejectingModel     # imports pyabc, which is slow to import
+        self.early = EarlyRejectingModel(self.model, self.distance)
 
     def abc(self):
         import pyabc
@@ -279,7 +281,8 @@ class _Session:
         np.random.seed(meta["run_seed"] % (2**32))
         # a wide multivariate-normal proposal, see KERNEL_SCALE
         transition = pyabc.transition.MultivariateNormalTransition(scaling=meta.get("kernel_scale", 1.0))
-        return pyabc.ABCSMC(self.model, prior, self.distance, population_size=meta["particles"],
+        # evaluations stop once past epsilon (:mod:`.early`); the distance serves the prior sample
+        return pyabc.ABCSMC(self.early, prior, self.distance, population_size=meta["particles"],
                             sampler=self.sampler, transitions=transition)
 
     def run(self, generations: int, *, resume: bool, max_minutes: float | None,
@@ -301,6 +304,10 @@ class _Session:
             meta["run_id"] = int(history.id)
             self.meta_path.write_text(json.dumps(meta, indent=2))
         remaining = generations - (history.max_t + 1)
+        if history.max_t >= 0:
+            from .early import scenario_order
+            weights, sum_stats = history.get_weighted_sum_stats(t=history.max_t)
+            self.early.order = scenario_order(self.model, self.distance, sum_stats, weights)
         start, sims_before = time.time(), int(history.total_nr_simulations)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         interrupted = False
@@ -323,7 +330,7 @@ class _Session:
                                          "workers": self.workers, "scheduler": self.scheduler,
                                          "generations_after": int(history.max_t + 1),
                                          "simulations": int(history.total_nr_simulations) - sims_before,
-                                         "interrupted": interrupted})
+                                         "scenario_order": self.early.order, "interrupted": interrupted})
             self.meta_path.write_text(json.dumps(meta, indent=2))
             _close_sampler(self.sampler)
         return history

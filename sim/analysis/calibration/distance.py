@@ -54,6 +54,11 @@ class ZScoreDistance:
     def __call__(self, x: Mapping[str, float], x0: Mapping[str, float] | None = None) -> float:
         return float(sum(z * z for z in self.z(x).values()))
 
+    def partial(self, x: Mapping[str, float]) -> float:
+        """The part of the distance owed to the targets in ``x`` (a target missing from
+        ``x`` adds nothing here, unlike in the full distance, where it counts as NaN)."""
+        return float(sum(z * z for k, z in self.z(x).items() if k in x))
+
 
 def estimate_mc_sd(model: MultiScenarioModel, params: Mapping[str, float], reps: int, seed: int) -> dict[str, float]:
     """Monte-Carlo sd of every target statistic at ``params`` from ``reps`` replications."""

@@ -109,16 +109,31 @@ class MultiScenarioModel:
     def clean(self, params: Mapping[str, float]) -> dict[str, float]:
         return {k: (int(round(float(v))) if k in self.int_params else float(v)) for k, v in dict(params).items()}
 
-    def simulate(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
+    def replications(self, seed: int) -> list[int]:
+        """The seeds of an evaluation's runs: ``seed`` itself, or ``seeds`` derived from it."""
+        return [seed] if self.seeds == 1 else replication_seeds(seed, self.seeds)
+
+    def scenario_statistics(self, name: str, params: Mapping[str, float], seeds: Sequence[int]) -> dict[str, float]:
+        """The statistics of the targets of scenario ``name``: the mean over its runs at
+        ``seeds`` with the (cleaned) parameters ``params``.  Every run is seeded by its own
+        seed alone, so a scenario's statistics do not depend on which scenarios ran before."""
         from sim.experiment.simulate import simulate
-        p = self.clean(params)
-        seeds = [seed] if self.seeds == 1 else replication_seeds(seed, self.seeds)
-        runs = [{name: simulate(sc, seed=s, parameters=p, detail=False) for name, sc in self.scenarios.items()}
-                for s in seeds]
-        return {t.id: float(np.mean([float(r[t.scenario][t.statistic]) for r in runs])) for t in self.targets}
+        runs = [simulate(self.scenarios[name], seed=s, parameters=params, detail=False) for s in seeds]
+        return {t.id: float(np.mean([float(r[t.statistic]) for r in runs])) for t in self.targets if t.scenario == name}
+
+    def simulate(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
+        p, seeds = self.clean(params), self.replications(seed)
+        stats: dict[str, float] = {}
+        for name in self.scenarios:
+            stats.update(self.scenario_statistics(name, p, seeds))
+        return {t.id: stats[t.id] for t in self.targets}
+
+    def ensure_worker(self) -> None:
+        """In a worker process pyabc forked: make it end with the command."""
+        ensure_dies_with(self.owner)
 
     def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
-        ensure_dies_with(self.owner)   # a worker pyabc forked must not outlive the command
+        self.ensure_worker()
         p = dict(params)
         return self.simulate(p, parameter_seed(p, self.run_seed))
 
