@@ -68,6 +68,8 @@ def test_recovers_known_parameters_and_writes_fit(tmp_path):
     assert list(on_disk.columns) == ["noshow_central", "cancel_central", "weight"]
     report = (out / "report.md").read_text()
     assert "Model evaluations" in report and "sd ratio" in report
+    assert ("in session(s) 1 an evaluation stopped as soon as its summed squared z was past epsilon "
+            "(order tiny-central.yaml)") in report
     # the wall time is the generations' own record in the history, not the sessions' record
     import pyabc
     from sim.analysis.calibration import generation_table

@@ -102,3 +102,11 @@ def test_scenario_statistics_do_not_depend_on_the_order_run(tmp_path):
     model.scenario_statistics("tiny-central.yaml", p, seeds)
     assert model.scenario_statistics("tiny-weekly.yaml", p, seeds) == first
     assert {k: v for k, v in model.simulate(POINTS[1], 77).items() if k in first} == first
+
+
+def test_the_fit_report_says_which_sessions_stopped_evaluations_early():
+    from sim.analysis.calibration.report import _early_rejection
+    assert _early_rejection([{"workers": 2}]) == ""
+    text = _early_rejection([{"workers": 2}, {"workers": 2, "scenario_order": ["a.yaml", "b.yaml"]}])
+    assert "in session(s) 2 an evaluation stopped" in text and "(order a.yaml, b.yaml)" in text
+    assert "simulations are fewer" in text

@@ -20,6 +20,16 @@ from .restore import GENERATIONS_FILE, POPULATION_FILE, full_generation_table, p
 from .targets import Prior, Target
 
 
+
+def _early_rejection(sessions: list[dict]) -> str:
+    """What the record says of early rejection (:mod:`.early`): the sessions that used it."""
+    used = [i for i, s in enumerate(sessions, 1) if s.get("scenario_order")]
+    if not used:
+        return ""
+    return (f"; in session(s) {', '.join(map(str, used))} an evaluation stopped as soon as its summed squared z was "
+            f"past epsilon (order {', '.join(sessions[used[-1] - 1]['scenario_order'])}), so only accepted "
+            "evaluations ran them all and the simulations are fewer than that")
+
 def _fmt(v: Any, nd: int = 3) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
@@ -87,7 +97,8 @@ def _run_section(meta: dict, history, gens: pd.DataFrame, model: MultiScenarioMo
              + f"; plus {meta.get('mc_seconds', 0):.0f} s estimating the Monte-Carlo sd and {pred_seconds:.0f} s for the "
              f"posterior predictive); workers: {', '.join(str(s['workers']) for s in meta['sessions'])}.",
              f"- Model evaluations: **{evals}** (each runs all {n_sc} scenarios"
-             + (f" {seeds} times, i.e. {evals * n_sc * seeds} simulations)" if seeds > 1 else f", i.e. {evals * n_sc} simulations)")
+             + (f" {seeds} times, i.e. {evals * n_sc * seeds} simulations" if seeds > 1 else f", i.e. {evals * n_sc} simulations")
+             + (_early_rejection(meta["sessions"]) + ")")
              + f", plus {meta.get('mc_reps', 0)} for the Monte-Carlo sd and {draws} for the posterior predictive.",
              f"- Generations: {len(gens)}; particles per generation: {meta['particles']}; "
              f"final epsilon (sum of squared z): {_fmt(float(gens['epsilon'].iloc[-1]), 1)}.",
