@@ -304,7 +304,7 @@ class _Session:
             meta["run_id"] = int(history.id)
             self.meta_path.write_text(json.dumps(meta, indent=2))
         remaining = generations - (history.max_t + 1)
-        if history.max_t >= 0:
+        if remaining > 0 and history.max_t >= 0:
             from .early import scenario_order
             weights, sum_stats = history.get_weighted_sum_stats(t=history.max_t)
             self.early.order = scenario_order(self.model, self.distance, sum_stats, weights)

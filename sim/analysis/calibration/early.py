@@ -54,8 +54,9 @@ class EarlyRejectingModel(pyabc.IntegratedModel):
                 break
         return stats, done
 
-    def integrated_simulate(self, pars, eps: float) -> pyabc.ModelResult:
-        stats, done = self.run(pars, eps)
+    def result(self, stats: Mapping[str, float], done: Sequence[str], eps: float) -> pyabc.ModelResult:
+        """pyabc's verdict on what :meth:`run` returned: accepted only when every scenario
+        ran and the full distance is within ``eps``."""
         if len(done) < len(self.order):
             return pyabc.ModelResult(accepted=False)
         x = {t.id: stats[t.id] for t in self.model.targets}
@@ -63,6 +64,9 @@ class EarlyRejectingModel(pyabc.IntegratedModel):
         if d > eps:
             return pyabc.ModelResult(accepted=False)
         return pyabc.ModelResult(sum_stat=x, distance=d, accepted=True)
+
+    def integrated_simulate(self, pars, eps: float) -> pyabc.ModelResult:
+        return self.result(*self.run(pars, eps), eps)
 
 
 def scenario_order(model: MultiScenarioModel, distance: ZScoreDistance,

@@ -20,7 +20,6 @@ from .restore import GENERATIONS_FILE, POPULATION_FILE, full_generation_table, p
 from .targets import Prior, Target
 
 
-
 def _early_rejection(sessions: list[dict]) -> str:
     """What the record says of early rejection (:mod:`.early`): the sessions that used it."""
     used = [i for i, s in enumerate(sessions, 1) if s.get("scenario_order")]
@@ -29,6 +28,7 @@ def _early_rejection(sessions: list[dict]) -> str:
     return (f"; in session(s) {', '.join(map(str, used))} an evaluation stopped as soon as its summed squared z was "
             f"past epsilon (order {', '.join(sessions[used[-1] - 1]['scenario_order'])}), so only accepted "
             "evaluations ran them all and the simulations are fewer than that")
+
 
 def _fmt(v: Any, nd: int = 3) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
