@@ -36,7 +36,7 @@ def _evaluate(job) -> dict:
     full = distance(model(params))
     t1 = time.process_time()
     stats, done = early.run(params, eps)
-    accepted = len(done) == len(early.order) and distance(stats) <= eps
+    accepted = bool(early.result(stats, done, eps).accepted)
     t2 = time.process_time()
     return {"distance": full, "accepted_full": full <= eps, "accepted_early": accepted, "scenarios_run": len(done),
             "cpu_full": t1 - t0, "cpu_early": t2 - t1}
@@ -65,10 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20241201)
     ap.add_argument("--out", type=Path, default=HERE / "out" / "early.csv")
     a = ap.parse_args(argv)
+    if a.proposals < 1 or a.workers < 1:
+        ap.error(f"--proposals {a.proposals} --workers {a.workers}: both must be at least 1")
+    from sim.analysis.calibration.restore import POPULATION_FILE, RUN_FILE, X
+    if not (a.fit / RUN_FILE).is_file() or not (a.fit / POPULATION_FILE).is_file():
+        ap.error(f"--fit {a.fit}: not a fitted folder (it needs {RUN_FILE} and {POPULATION_FILE}, "
+                 "which `fremskudt calibrate` writes)")
     from sim.analysis.calibration import (MultiScenarioModel, ZScoreDistance, load_priors, load_scenario_overrides,
                                           load_targets, resolve_scenarios, weighted_quantile)
     from sim.analysis.calibration.early import EarlyRejectingModel, scenario_order
-    from sim.analysis.calibration.restore import POPULATION_FILE, RUN_FILE, X
     from sim.experiment.pool import local_pool
     meta = json.loads((a.fit / RUN_FILE).read_text())
     targets, priors = load_targets(ROOT / meta["targets"]), load_priors(ROOT / meta["priors"])

@@ -65,3 +65,13 @@ def test_early_rejection_benchmark_agrees_with_full_evaluations_on_the_committed
     assert len(rows) == 2 and (rows["accepted_full"] == rows["accepted_early"]).all()
     assert (rows["scenarios_run"].between(1, 4)).all() and (rows["cpu_early"] > 0).all()
     assert "agree on 2 of 2" in capsys.readouterr().out
+
+
+def test_early_rejection_benchmark_refuses_a_folder_that_is_no_fit(tmp_path, capsys):
+    import pytest
+    from benchmarks.early import main as early
+    with pytest.raises(SystemExit) as e:
+        early(["--fit", str(tmp_path), "--out", str(tmp_path / "early.csv")])
+    assert e.value.code == 2
+    assert "not a fitted folder (it needs run.json and population.parquet" in capsys.readouterr().err
+    assert not (tmp_path / "early.csv").exists()
