@@ -238,7 +238,7 @@ def compute(m) -> dict[str, float]:
 
 
 def weekly_table(m) -> pd.DataFrame:
-    """The weekly counts (``model.weekly``), one row per week: citizens per pathway state, with
-    paid hours, active caseworkers, waiting referrals, and cumulative sanctions and
-    open-advice visits."""
-    return pd.DataFrame(m.weekly, columns=list(WEEKLY_KEYS))
+    """The weekly counts (``model.weekly_counts``), one row per week: citizens per pathway
+    state, with paid hours, active caseworkers, waiting referrals, and cumulative sanctions
+    and open-advice visits."""
+    return pd.DataFrame(m.weekly_counts[: m.week], columns=list(WEEKLY_KEYS))

@@ -75,6 +75,9 @@ class Behaviour(BaseModel):
     attendance_health_effect: float = P(0.6, unit="log-odds", plausible=(0.0, 1.5),
         source=f"assumed; {CPH}, part on local offices (anxiety drives cancellations)",
         doc="Higher odds of no-show and cancellation when the health factor is rated 1-2", ge=0.0, le=5.0)
+    attendance_health_reference: float = P(0.4, unit="share of summoned citizens", plausible=(0.3, 0.6),
+        source=f"assumed centring of the health term; the share of summoned meetings with health rated 1-2 is 0.37-0.56 in the Copenhagen scenarios, and the base odds (noshow_*, cancel_*) are fitted with this centring",
+        doc="Share of summoned citizens with health rated 1-2 at which the health term of attendance is zero (the average citizen of the reported no-show shares)", **PROB)
     attendance_frequency_effect: float = P(0.178, unit="log-odds per halving of the meeting interval", plausible=(0.0, 0.4),
         source=FIT("0.0284", "0.346", OPEN) + f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG}, chapter 4, Figure 4.3)",
         doc="Meeting fatigue: higher odds of no-show and cancellation per halving of the interval below 13 weeks", ge=0.0, le=2.0)
