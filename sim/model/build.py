@@ -21,6 +21,8 @@ from .processes.intake import Intake
 
 WEEKDAYS = 5
 MINUTES_PER_HOUR = 60.0
+#: keeps a Beta distribution's parameters positive when a mean willingness is 0 or 1
+BETA_FLOOR = 1e-9
 
 #: what the build writes (sim.model.declare): the citizens drawn by intake, the weekly chances (drawn at
 #: the start of every week), the staff, companies and open days
@@ -97,8 +99,8 @@ def build_companies(m) -> None:
     ids = F.add(comp.count)
     F.slots[ids] = comp.slots_per_company
     # each company's two draws side by side, so that a company's draws do not depend on the pool's size
-    w = g.beta([k * b.company_hours_willingness + 1e-9, k * b.company_internship_willingness + 1e-9],
-               [k * (1 - b.company_hours_willingness) + 1e-9, k * (1 - b.company_internship_willingness) + 1e-9],
+    w = g.beta([k * b.company_hours_willingness + BETA_FLOOR, k * b.company_internship_willingness + BETA_FLOOR],
+               [k * (1 - b.company_hours_willingness) + BETA_FLOOR, k * (1 - b.company_internship_willingness) + BETA_FLOOR],
                size=(len(ids), 2))
     F.hours_willingness[ids], F.internship_willingness[ids] = w[:, 0], w[:, 1]
     m.n_companies = len(ids)
@@ -111,8 +113,8 @@ def build_companies(m) -> None:
         m.housing = HousingOrganisation(m, j, debt_counselling=h.debt_counselling)
     extra = [m.housing.index] if m.housing is not None and h.placements > 0 else []
     k = m.n_consultants
-    lists = [[int(i) for i in ids if i % k == j] + extra for j in range(k)]
-    m.networks = Networks(lists + [[int(i) for i in ids] + extra])
+    lists = [ids[ids % k == j].tolist() + extra for j in range(k)]      # an equal share of the pool each
+    m.networks = Networks(lists + [ids.tolist() + extra])
 
 
 def build_citizens(m) -> None:

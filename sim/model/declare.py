@@ -43,8 +43,9 @@ class Uses:
                     self.streams | other.streams, self.counts | other.counts)
 
 
-#: every registered transition, by name
+#: every registered transition, by name: its declaration, and the compiled function
 TRANSITIONS: dict[str, Uses] = {}
+FUNCTIONS: dict[str, object] = {}
 
 
 def transition(reads=(), writes=(), calls=(), streams=(), counts=()):
@@ -55,6 +56,7 @@ def transition(reads=(), writes=(), calls=(), streams=(), counts=()):
         TRANSITIONS[name] = Uses(frozenset(reads), frozenset(writes),
                                  tuple(getattr(c, "py_func", c).__name__ for c in calls),
                                  frozenset(streams), frozenset(counts))
+        FUNCTIONS[name] = fn
         return fn
     return register
 

@@ -31,6 +31,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import Placement, State
 from ..tally import Tally
+from ..queues import group_by, split_queue
 from ..transitions import WAGE_SUBSIDY_MIN_WEEKS, job_chance, start_placement, take_ticket, weeks_on_benefit
 from ..jit import bind
 from .base import Process
@@ -40,6 +41,8 @@ MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "ch
                                        "wage_subsidy_share", "pool"])
 #: the attempt ordered at a meeting and the consultant's attempt of the same week draw apart
 AT_MEETING, BY_CONSULTANT = 0, 1
+#: a consultant's queue is first sorted this many times as far as the week's attempts (split_queue)
+QUEUE_HEAD = 2
 
 
 def orientation(b, org) -> float:
@@ -101,35 +104,50 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
     return True
 
 
-@transition(reads=("state", "order_ticket", "queue_ticket", "consultant", "trin2_ready_week",
-                   "consultants_attempts_per_week"),
-            writes=("queue_ticket",), calls=(attempt, take_ticket),
-            counts=(Tally.MATCH_ATTEMPTS_MEETING, Tally.MATCH_ATTEMPTS))
+@transition(reads=("trin2_ready_week", "state"), writes=("queue_ticket",), calls=(attempt, take_ticket),
+            counts=(Tally.MATCH_ATTEMPTS,))
 @njit(cache=True)
-def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
-    # offers ordered at this week's meetings, in the order ordered, in the whole pool
-    ordered = np.flatnonzero((C.order_ticket >= 0) & (C.state == State.TRIN2.value))
-    for i in ordered[np.argsort(C.order_ticket[ordered])]:
-        tally[Tally.MATCH_ATTEMPTS_MEETING] += 1
-        attempt(C, i, par.pool, AT_MEETING, par, T, week, keys, tally)
-    # each consultant's round of its queue
-    n_consultants = C.consultants_attempts_per_week.shape[0]
-    if n_consultants == 0:
-        return
-    queued = np.flatnonzero((C.state == State.TRIN2.value) & (C.queue_ticket >= 0))
-    key = C.consultant[queued].astype(np.int64) * (C.model_ticket[0] + 1) + C.queue_ticket[queued]
-    left = C.consultants_attempts_per_week.astype(np.int64)
-    for i in queued[np.argsort(key)]:
-        j = C.consultant[i]
-        if left[j] <= 0:
-            continue                           # this consultant's week is over
+def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover - compiled
+    """Consultant ``j`` works round ``queue`` (in order) with ``left`` attempts: a citizen
+    it can act on is tried; one not yet ready, or not placed, goes to the back of the queue.
+    Returns the attempts left."""
+    for i in queue:
+        if left <= 0:
+            break                              # this consultant's week is over
         if week >= C.trin2_ready_week[i]:
-            left[j] -= 1
+            left -= 1
             tally[Tally.MATCH_ATTEMPTS] += 1
             if attempt(C, i, j, BY_CONSULTANT, par, T, week, keys, tally):
                 continue
-        if C.state[i] == State.TRIN2:          # not ready, or no match: to the back of the queue
+        if C.state[i] == State.TRIN2:
             C.queue_ticket[i] = take_ticket(C)
+    return left
+
+
+@transition(reads=("state", "order_ticket", "queue_ticket", "consultant", "consultants_attempts_per_week"),
+            calls=(attempt, round_of), counts=(Tally.MATCH_ATTEMPTS_MEETING,))
+@njit(cache=True)
+def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    # offers ordered at this week's meetings, in the order ordered, in the whole pool
+    n = C.state.shape[0]
+    ordered = np.array([i for i in range(n) if C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2], dtype=np.int64)
+    for i in ordered[np.argsort(C.order_ticket[ordered])]:
+        tally[Tally.MATCH_ATTEMPTS_MEETING] += 1
+        attempt(C, i, par.pool, AT_MEETING, par, T, week, keys, tally)
+    # each consultant's round of its queue, consultant by consultant
+    n_consultants = C.consultants_attempts_per_week.shape[0]
+    if n_consultants == 0:
+        return
+    queued = np.array([i for i in range(n) if C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0], dtype=np.int64)
+    queued, bounds = group_by(C.consultant[queued], n_consultants, queued)
+    for j in range(n_consultants):
+        mine = queued[bounds[j]: bounds[j + 1]]
+        left = C.consultants_attempts_per_week[j]
+        tickets = C.queue_ticket[mine]
+        head, rest = split_queue(tickets, QUEUE_HEAD * left)
+        left = round_of(C, j, mine[head], left, par, T, week, keys, tally)
+        if left > 0 and rest.shape[0] > 0:
+            round_of(C, j, mine[rest[np.argsort(tickets[rest])]], left, par, T, week, keys, tally)
 
 
 class Matching(Process):

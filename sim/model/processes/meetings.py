@@ -26,6 +26,7 @@ from numba import njit
 
 from ..attendance import attendance_parameters, probabilities, sanction, sanctionable
 from ..barriers import is_good
+from ..queues import group_by, sort_within
 from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import Occasion, Outcome, State
@@ -47,8 +48,8 @@ MeetingsParams = namedtuple("MeetingsParams", ["vulnerable_locally", "min_minute
 def book_day(C, par, week, keys):  # pragma: no cover - compiled
     """This week's due meetings: who, in the order booked, then grouped by caseworker and
     weekday; the caseworker, weekday and place (estate office or central) of each."""
-    due = np.flatnonzero((C.next_meeting == week) & (C.state >= State.TRIN1.value) & (C.state <= State.TRIN3.value))
-    due = due[np.argsort(C.meeting_ticket[due])]
+    due = np.array([i for i in range(C.state.shape[0])
+                    if C.next_meeting[i] == week and State.TRIN1 <= C.state[i] <= State.TRIN3], dtype=np.int64)
     n = due.shape[0]
     who = np.empty(n, dtype=np.int64)
     day = np.empty(n, dtype=np.int64)
@@ -69,7 +70,9 @@ def book_day(C, par, week, keys):  # pragma: no cover - compiled
         who[k] = j
         day[k] = int(u[1] * ed) if local else ed + int(u[1] * (WEEKDAYS - ed))
         outreach[k] = local and C.cw_office[j] >= 0
-    order = np.argsort((who * WEEKDAYS + day) * (n + 1) + np.arange(n))
+    # by caseworker-day, each day's meetings in the order they were booked
+    order, bounds = group_by(who * WEEKDAYS + day, C.cw_estate_days.shape[0] * WEEKDAYS, np.arange(n))
+    sort_within(order, bounds, C.meeting_ticket[due])
     return due[order], who[order], day[order], outreach[order]
 
 

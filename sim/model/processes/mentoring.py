@@ -21,16 +21,43 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import LAST_ON_BENEFIT, State
 from ..tally import Tally
+from ..queues import split_queue
 from ..transitions import add_progress, improve, take_ticket
 from ..jit import bind
 from .base import Process
+
+#: a long mentor queue is first sorted this many times as far as the free places (split_queue)
+QUEUE_HEAD = 4
 
 MentoringParams = namedtuple("MentoringParams", ["whole_sessions", "extra_session", "progress_session", "improve_session",
                                         "groups", "group_size", "attendance", "progress_group", "improve_group"])
 
 
+@transition(reads=("mentors_capacity", "mentors_mentees"), writes=("mentor_queue", "mentor", "mentors_mentees"),
+            counts=(Tally.MENTOR_ASSIGNMENTS,))
+@njit(cache=True)
+def take_places(C, ids, eligible, places, tally):  # pragma: no cover - compiled
+    """Work the queue ``ids`` (in order) while places are free: an eligible citizen takes the
+    first mentor with room, an ineligible one loses the place in the queue.  Returns the
+    places left."""
+    mentor = 0
+    for i in ids:
+        if places == 0:
+            break
+        C.mentor_queue[i] = -1
+        if not eligible[i]:
+            continue
+        while C.mentors_mentees[mentor] >= C.mentors_capacity[mentor]:
+            mentor += 1
+        C.mentor[i] = mentor
+        C.mentors_mentees[mentor] += 1
+        places -= 1
+        tally[Tally.MENTOR_ASSIGNMENTS] += 1
+    return places
+
+
 @transition(reads=("state", "rated", "heavy", "mentor", "mentor_queue", "mentors_capacity", "mentors_mentees"),
-            writes=("mentor_queue", "mentor", "mentors_mentees"), calls=(take_ticket,), counts=(Tally.MENTOR_ASSIGNMENTS,))
+            writes=("mentor_queue",), calls=(take_ticket, take_places))
 @njit(cache=True)
 def assign_mentors(C, tally):  # pragma: no cover - compiled
     """Free places go to eligible citizens in the order they were first seen eligible (a
@@ -47,20 +74,13 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
         places += max(0, C.mentors_capacity[k] - C.mentors_mentees[k])
     if places == 0:
         return
-    queued = np.flatnonzero(C.mentor_queue >= 0)
-    mentor = 0
-    for i in queued[np.argsort(C.mentor_queue[queued])]:
-        if places == 0:
-            break
-        C.mentor_queue[i] = -1
-        if not eligible[i]:
-            continue
-        while C.mentors_mentees[mentor] >= C.mentors_capacity[mentor]:
-            mentor += 1
-        C.mentor[i] = mentor
-        C.mentors_mentees[mentor] += 1
-        places -= 1
-        tally[Tally.MENTOR_ASSIGNMENTS] += 1
+    queued = np.array([i for i in range(n) if C.mentor_queue[i] >= 0], dtype=np.int64)
+    tickets = C.mentor_queue[queued]
+    head, rest = split_queue(tickets, QUEUE_HEAD * places)
+    places = take_places(C, queued[head], eligible, places, tally)
+    if places > 0 and rest.shape[0] > 0:
+        rest = rest[np.argsort(tickets[rest])]
+        take_places(C, queued[rest], eligible, places, tally)
 
 
 @transition(reads=("mentor", "state", "in_group"), writes=("in_group",), calls=(add_progress, improve),
@@ -68,7 +88,7 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
 @njit(cache=True)
 def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     """Each mentee's sessions this week, then this week's groups."""
-    mentees = np.flatnonzero(C.mentor >= 0)
+    mentees = np.array([i for i in range(C.mentor.shape[0]) if C.mentor[i] >= 0], dtype=np.int64)
     for i in mentees:
         if C.state[i] > LAST_ON_BENEFIT:
             continue

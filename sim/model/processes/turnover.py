@@ -47,34 +47,29 @@ def who_changes(C, par, week, keys):  # pragma: no cover - compiled
     return np.flatnonzero(leave), np.flatnonzero(start)
 
 
-@transition(reads=("cw_active", "cw_office", "cw_caseload"))
+@transition(reads=("cw_active", "cw_office"))
 @njit(cache=True)
-def least_loaded_colleague(C, office):  # pragma: no cover - compiled
-    """The active caseworker with the fewest cases in ``office``, else in the whole job
-    centre (ties: the one hired first); -1 if nobody is left."""
-    best = -1
-    for same in (True, False):
-        for j in range(C.cw_active.shape[0]):
-            if C.cw_active[j] and (not same or C.cw_office[j] == office):
-                if best < 0 or C.cw_caseload[j] < C.cw_caseload[best]:
-                    best = j
-        if best >= 0:
-            return best
-    return best
+def colleagues(C, office):  # pragma: no cover - compiled
+    """The active caseworkers of ``office``, else of the whole job centre (hired first first)."""
+    same = np.flatnonzero(C.cw_active & (C.cw_office == office))
+    return same if same.shape[0] > 0 else np.flatnonzero(C.cw_active)
 
 
-@transition(reads=("caseworker", "cw_office"), writes=("hours", "waiting_ticket", "cw_caseload", "cw_replacement_week"),
-            calls=(least_loaded_colleague, change_caseworker, leave_placement, release, set_state, take_ticket),
+@transition(reads=("caseworker", "cw_office", "cw_caseload"),
+            writes=("hours", "waiting_ticket", "cw_caseload", "cw_replacement_week"),
+            calls=(colleagues, change_caseworker, leave_placement, release, set_state, take_ticket),
             counts=(Tally.CASEWORKERS_LEFT,))
 @njit(cache=True)
 def hand_over(C, par, T, j, week, keys, tally):  # pragma: no cover - compiled
-    """Caseworker ``j`` has left (no longer active): its cases go to colleagues."""
+    """Caseworker ``j`` has left (no longer active): each case goes in turn to the colleague
+    with the fewest cases (ties: hired first)."""
     tally[Tally.CASEWORKERS_LEFT] += 1
-    office = C.cw_office[j]
-    for i in range(C.caseworker.shape[0]):
-        if C.caseworker[i] != j:
-            continue
-        new = least_loaded_colleague(C, office)
+    near = colleagues(C, C.cw_office[j])
+    for i in np.flatnonzero(C.caseworker == j):
+        new = -1
+        for c in near:
+            if new < 0 or C.cw_caseload[c] < C.cw_caseload[new]:
+                new = c
         if new >= 0:
             change_caseworker(C, i, new, week, T, tally)
         else:                  # nobody left: the case waits for the replacement
@@ -101,14 +96,24 @@ def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
             active += 1
     target = total // active
     donors = np.array([j for j in range(n_cw) if C.cw_active[j] and j != new], dtype=np.int64)
-    order = np.argsort(-C.cw_caseload[donors] * (n_cw + 1) + donors, kind="mergesort")
+    order = np.argsort(-C.cw_caseload[donors].astype(np.int64) * (n_cw + 1) + donors)
+    give = np.zeros(n_cw, dtype=np.int64)
+    taken = 0
     for d in donors[order]:
-        spare = min(C.cw_caseload[d] - (target + 1), target - C.cw_caseload[new])
+        spare = min(C.cw_caseload[d] - (target + 1), target - taken)
         if spare <= 0:
             break              # donors come most loaded first: no later one has cases to spare
-        cases = np.flatnonzero(C.caseworker == d)
-        draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
-        for i in cases[np.argsort(draw)[:spare]]:
+        give[d] = spare
+        taken += spare
+    if taken == 0:
+        return
+    cases = np.array([i for i in range(C.caseworker.shape[0]) if C.caseworker[i] >= 0 and give[C.caseworker[i]] > 0],
+                     dtype=np.int64)
+    draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
+    for i in cases[np.argsort(draw)]:                     # each donor gives cases drawn at random
+        d = C.caseworker[i]
+        if give[d] > 0:
+            give[d] -= 1
             change_caseworker(C, i, new, week, T, tally)
 
 
