@@ -28,6 +28,7 @@ import pandas as pd
 from sim.errors import RunError, shown
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
+from sim.model.warmup import ensure_compiled
 from sim.spec.prices import Prices, load_prices
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -209,6 +210,8 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
     """
     tick = progress or (lambda: None)
     results: list[Replication | None] = [None] * len(tasks)
+    if not scheduler:
+        ensure_compiled()             # once per model version, before any worker starts
     if scheduler:
         results = _execute_dask(tasks, scheduler, tick)
     elif workers <= 1 or len(tasks) <= 1:

@@ -27,6 +27,8 @@ from sim.errors import FremskudtError, Stopped
 EXIT_BAD_INPUT = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SEED_MAX = 2**32 - 1
+#: commands that simulate outside the replication runner (which compiles the model itself first)
+COMPILING = ("calibrate", "check-fit", "sensitivity", "app")
 
 
 def positive(kind=int, maximum: float | None = None):
@@ -97,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     # a signal the caller set to be ignored stays ignored (nohup, a background job)
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
     try:
+        if args.command in COMPILING:
+            from sim.model.warmup import ensure_compiled
+            ensure_compiled()
         return int(args.func(args) or 0)
     except FremskudtError as e:
         print(f"fremskudt: error: {e}", file=sys.stderr)

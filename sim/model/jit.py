@@ -76,12 +76,14 @@ _ENTRY_POINTS: dict = {}
 
 def _kind(a):
     """What decides an argument's numba type, cheaply: a struct's type, an array's dtype,
-    dimensions and order, a number's Python type."""
+    dimensions and order, a named tuple's fields', a number's Python type."""
     t = getattr(a, "_type", None)
     if t is not None:
         return t
     if isinstance(a, np.ndarray):
         return a.dtype, a.ndim, a.flags.c_contiguous, a.flags.writeable
+    if isinstance(a, tuple):
+        return type(a), tuple(_kind(x) for x in a)
     return type(a)
 
 
@@ -137,8 +139,12 @@ def _as_ref(fields):
 
 
 @numba.njit(cache=True)
-def bind(fields):  # pragma: no cover - compiled
+def _bind(fields):  # pragma: no cover - compiled
+    return as_ref(fields)
+
+
+def bind(fields):
     """A struct of the named tuple's fields, for the compiled processes (see the module's
     text)."""
-    return as_ref(fields)
+    return entry_point(_bind, (fields,))(fields)
 

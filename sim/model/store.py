@@ -50,7 +50,11 @@ class Store:
 
     @staticmethod
     def _empty(col: Column, capacity: int) -> np.ndarray:
-        return np.full((capacity, *col.shape), col.default, dtype=col.dtype)
+        if not col.default:
+            return np.zeros((capacity, *col.shape), dtype=col.dtype)
+        a = np.empty((capacity, *col.shape), dtype=col.dtype)
+        a.fill(col.default)
+        return a
 
     def _refresh(self) -> None:
         """Point each column attribute at the live rows (a plain attribute: fast to read)."""

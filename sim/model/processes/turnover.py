@@ -7,8 +7,8 @@ falls, and the change penalty applies for ``caseworker_change_weeks``); ``caselo
 does not apply to them, since a job centre cannot refuse the cases it already holds (the
 cap holds back new referrals, process 8).  With no colleague left the cases wait for the
 replacement.  A replacement starts ``vacancy_weeks`` later in the same office and takes
-cases, drawn at random, from the most-loaded colleagues until the loads balance (more
-changes).
+cases, drawn at random, from the most-loaded colleagues of that office until their loads
+balance (more changes).
 """
 
 from __future__ import annotations
@@ -82,20 +82,17 @@ def hand_over(C, par, T, j, week, keys, tally):  # pragma: no cover - compiled
     C.cw_replacement_week[j] = week + max(1, par.vacancy_weeks)
 
 
-@transition(reads=("cw_active", "cw_caseload", "caseworker"), calls=(change_caseworker,), streams=(Stream.CASES,))
+@transition(reads=("cw_active", "cw_caseload", "cw_office", "caseworker"), calls=(colleagues, change_caseworker),
+            streams=(Stream.CASES,))
 @njit(cache=True)
 def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
-    """The replacement ``new`` takes cases from the most-loaded colleagues (ties: hired
-    first) until the loads balance; each donor gives cases drawn at random."""
+    """The replacement ``new`` takes cases from the most-loaded colleagues of its office
+    (else of the whole job centre; ties: hired first) until their loads balance; each donor
+    gives cases drawn at random."""
     n_cw = C.cw_active.shape[0]
-    total = 0
-    active = 0
-    for j in range(n_cw):
-        if C.cw_active[j]:
-            total += C.cw_caseload[j]
-            active += 1
-    target = total // active
-    donors = np.array([j for j in range(n_cw) if C.cw_active[j] and j != new], dtype=np.int64)
+    team = colleagues(C, C.cw_office[new])
+    target = C.cw_caseload[team].sum() // team.shape[0]
+    donors = team[team != new]
     order = np.argsort(-C.cw_caseload[donors].astype(np.int64) * (n_cw + 1) + donors)
     give = np.zeros(n_cw, dtype=np.int64)
     taken = 0
