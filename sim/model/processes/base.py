@@ -9,7 +9,7 @@ fetches them from the model (again whenever a table changed size) and
 is one compiled loop over the arrays it declares.
 
 ``__init__`` computes what the scenario fixes (probabilities per week, tables), as a
-named tuple bound into ``self.par`` (:func:`sim.model.jit.bind`) for the compiled code.
+small named tuple ``self.par`` passed to the compiled code.
 """
 
 from __future__ import annotations

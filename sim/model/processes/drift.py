@@ -16,7 +16,6 @@ from ..declare import transition
 from ..rng import rescaled
 from ..states import LAST_ON_BENEFIT
 from ..transitions import deteriorate, improve
-from ..jit import bind
 from .base import Process
 
 DriftParams = namedtuple("DriftParams", ["p_change", "p_up"])
@@ -47,9 +46,8 @@ class BarrierDrift(Process):
     def __init__(self, m):
         super().__init__(m)
         up, down = annual_to_weekly(m.b.improve_spontaneous), annual_to_weekly(m.b.deteriorate_spontaneous)
-        self.fixed = DriftParams(p_change=float(min(1.0, up + down)), p_up=float(up / (up + down) if up + down > 0 else 0.0))
-        self.par = bind(self.fixed)
+        self.par = DriftParams(p_change=float(min(1.0, up + down)), p_up=float(up / (up + down) if up + down > 0 else 0.0))
 
     def step(self, m, week: int) -> None:
-        if self.fixed.p_change > 0:
+        if self.par.p_change > 0:
             self.run(m, drift, self.par, week, m.keys)

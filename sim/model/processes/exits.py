@@ -34,7 +34,6 @@ from ..population import BENEFITS, UDDANNELSESHJAELP
 from ..rng import Stream, rescaled, uniforms
 from ..states import LAST_ON_BENEFIT, Category, OffKind, State
 from ..transitions import exit_for_good, go_off_benefit, job_chance, return_to_benefit
-from ..jit import bind
 from .base import Process
 
 ExitsParams = namedtuple("ExitsParams", ["p_other", "p_job", "scale", "p_education", "p_rest", "p_return"])
@@ -96,12 +95,11 @@ class Exits(Process):
         p_return = np.zeros(len(OffKind))
         p_return[OffKind.JOB] = p_return[OffKind.EDUCATION] = annual_to_weekly(b.relapse_annual)
         p_return[OffKind.REST] = 1.0 / b.restgroup_mean_weeks
-        self.fixed = ExitsParams(
+        self.par = ExitsParams(
             p_other=np.array([other_g if c == Category.G else other for c in Category]),
             p_job=np.array([annual_to_weekly(b.job_exit_annual_good), annual_to_weekly(b.job_exit_annual_poor),
                             annual_to_weekly(b.job_exit_annual_job_ready)]),
             scale=scale, p_education=edu / scale, p_rest=float(annual_to_weekly(b.restgroup_annual)), p_return=p_return)
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, exits, self.par, m.T, week, m.keys)

@@ -21,7 +21,6 @@ from numba import njit
 
 from ..barriers import RATING_UNIFORMS, CATEGORIES, draw_row
 from ..declare import transition
-from ..jit import bind
 from ..population import BENEFITS
 from ..rng import Stream, uniforms
 from ..states import Category, Occasion
@@ -110,7 +109,7 @@ class Intake(Process):
         pop, b = m.scenario.population, m.b
         ag = np.array([pop.ag_distribution[c] for c in CATEGORIES], dtype=float)
         shares = np.array([pop.benefit_shares.get(name, 0.0) for name in BENEFITS], dtype=float)
-        self.fixed = IntakeParams(
+        self.par = IntakeParams(
             category_cdf=np.cumsum(ag / ag.sum()), benefit_cdf=np.cumsum(shares / shares.sum()),
             job_ready_share=float(pop.job_ready_share), immigrant_share=float(pop.immigrant_share),
             female_share=float(pop.female_share), no_work_share=float(pop.no_work_experience_share),
@@ -119,7 +118,6 @@ class Intake(Process):
             spread=float(b.initial_attitude_spread), progress_max=float(b.initial_progress_max),
             language_share=float(b.language_barrier_share), g_health_share=float(b.g_health_share),
             n_offices=int(m.n_offices))
-        self.par = bind(self.fixed)
 
     def add(self, m, k: int, initial: bool) -> np.ndarray:
         """Draw ``k`` new citizens; they join the waiting list."""

@@ -33,7 +33,6 @@ from ..states import Placement, State
 from ..tally import Tally
 from ..queues import group_by, split_queue
 from ..transitions import WAGE_SUBSIDY_MIN_WEEKS, job_chance, start_placement, take_ticket, weeks_on_benefit
-from ..jit import bind
 from .base import Process
 
 MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "chance_cap", "orientation", "housing_hours",
@@ -157,14 +156,13 @@ class Matching(Process):
     def __init__(self, m):
         super().__init__(m)
         b, org = m.b, m.org
-        self.fixed = MatchingParams(p_match=float(b.match_probability), poor_multiplier=float(b.match_poor_multiplier),
+        self.par = MatchingParams(p_match=float(b.match_probability), poor_multiplier=float(b.match_poor_multiplier),
                           chance_cap=float(b.match_chance_cap), orientation=float(orientation(b, org)),
                           housing_hours=float(org.housing.hours_willingness),
                           hours_boost=float(b.job_ready_willingness_boost if org.include_job_ready else 0.0),
                           culture_shift=float(b.culture_shift), drop_refusing=bool(org.drop_refusing_companies),
                           promise_factor=float(1.0 if org.trin_model else b.promise_without_trin_model),
                           wage_subsidy_share=float(b.wage_subsidy_share), pool=int(m.networks.pool))
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, matching, self.par, m.T, week, m.keys, m.tally)

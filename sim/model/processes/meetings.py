@@ -32,7 +32,6 @@ from ..rng import Stream, uniforms
 from ..states import Occasion, Outcome, State
 from ..tally import Tally
 from ..transitions import book_meeting, hold_meeting, interval_for, standard_minutes
-from ..jit import bind
 from .base import Process
 
 WEEKDAYS = 5
@@ -151,10 +150,9 @@ class Meetings(Process):
     def __init__(self, m):
         super().__init__(m)
         org = m.org
-        self.fixed = MeetingsParams(vulnerable_locally=bool(org.summon_vulnerable_locally),
+        self.par = MeetingsParams(vulnerable_locally=bool(org.summon_vulnerable_locally),
                           min_minutes=float(org.min_meeting_minutes), rebook_weeks=int(m.b.rebook_weeks),
                           A=attendance_parameters(m.b, org))
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, meetings, self.par, m.T, week, m.keys, m.tally)

@@ -23,7 +23,6 @@ from ..states import LAST_ON_BENEFIT, State
 from ..tally import Tally
 from ..queues import split_queue
 from ..transitions import add_progress, improve, take_ticket
-from ..jit import bind
 from .base import Process
 
 #: a long mentor queue is first sorted this many times as far as the free places (split_queue)
@@ -130,13 +129,12 @@ class Mentoring(Process):
     def __init__(self, m):
         super().__init__(m)
         b, org = m.b, m.org
-        self.fixed = MentoringParams(whole_sessions=int(b.mentor_sessions_per_week), extra_session=float(b.mentor_sessions_per_week % 1),
+        self.par = MentoringParams(whole_sessions=int(b.mentor_sessions_per_week), extra_session=float(b.mentor_sessions_per_week % 1),
                           progress_session=float(b.trin1_progress_per_mentor_session),
                           improve_session=float(b.improve_per_mentor_session), groups=bool(org.group_courses),
                           group_size=int(org.group_size), attendance=float(b.group_attendance),
                           progress_group=float(b.trin1_progress_per_group_session),
                           improve_group=float(b.improve_per_group_session))
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         if not m.n_mentors:

@@ -28,7 +28,6 @@ from ..rng import Stream, poisson, uniforms
 from ..states import Occasion, State
 from ..tally import Tally
 from ..transitions import add_progress, book_meeting, hold_meeting, interval_for
-from ..jit import bind
 from .base import Process
 
 OpenAdviceParams = namedtuple("OpenAdviceParams", ["open_at", "length", "close", "service", "patience", "other_visitors",
@@ -141,12 +140,11 @@ class OpenAdvice(Process):
         org, b = m.org, m.b
         close = org.caseworker_hours_per_week * 60.0 / 5.0       # minutes from the start of the workday
         length = org.open_advice_hours * 60.0
-        self.fixed = OpenAdviceParams(open_at=float(close - length), length=float(length), close=float(close),
+        self.par = OpenAdviceParams(open_at=float(close - length), length=float(length), close=float(close),
                           service=float(b.dropin_minutes), patience=float(b.walkin_patience_minutes),
                           other_visitors=float(b.other_visitors_per_open_day), trust_gain=float(b.trust_gain_dropin),
                           progress=float(b.trin1_progress_per_dropin), window=int(b.dropin_meeting_window_weeks),
                           solve_poor=float(b.dropin_solve_poor))
-        self.par = bind(self.fixed)
         self.engine = m.office_engine
 
     def step(self, m, week: int) -> None:
@@ -158,7 +156,7 @@ class OpenAdvice(Process):
         # the readable reference: the same week with the SimPy queue (sim.model.office.serve_simpy)
         arrival, visit_start, visitor, server, ready, used, budget, server_start = self.run(
             m, arrivals, self.par, week, m.keys, m.tally)
-        close = np.full(len(visit_start) - 1, self.fixed.close)
+        close = np.full(len(visit_start) - 1, self.par.close)
         served, minutes = office.serve(arrival, visit_start, close, ready, used, budget, server_start,
-                                       self.fixed.service, self.fixed.patience, engine="simpy")
+                                       self.par.service, self.par.patience, engine="simpy")
         self.run(m, settle, self.par, m.T, visitor, served, server, minutes, week, m.keys, m.tally)

@@ -19,7 +19,6 @@ from ..declare import transition
 from ..rng import rescaled
 from ..states import LAST_ON_BENEFIT
 from ..tally import Tally
-from ..jit import bind
 from .base import Process
 
 ProblemsParams = namedtuple("ProblemsParams", ["p_by_low", "dropin_logit", "trust_effect"])
@@ -56,10 +55,9 @@ class Problems(Process):
     def __init__(self, m):
         super().__init__(m)
         b = m.b
-        self.fixed = ProblemsParams(p_by_low=np.array([1.0 - math.exp(-b.problem_rate * (1.0 + b.problem_barrier_effect * k))
+        self.par = ProblemsParams(p_by_low=np.array([1.0 - math.exp(-b.problem_rate * (1.0 + b.problem_barrier_effect * k))
                                              for k in range(6)]),
                           dropin_logit=float(logit(b.dropin_probability)), trust_effect=float(b.attendance_trust_effect))
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, problems, self.par, week, m.keys, m.tally)

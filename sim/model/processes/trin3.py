@@ -29,7 +29,6 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import OffKind, Placement, State
 from ..transitions import FULL_HEALTH, FULL_TIME_HOURS, back_to_trin2, go_off_benefit, set_hours, start_ordinary_hours
-from ..jit import bind
 from .base import Process
 
 Trin3Params = namedtuple("Trin3Params", ["p_convert", "p_convert_no_agreement", "p_convert_subsidy", "p_breakdown",
@@ -92,14 +91,13 @@ class PlacementsAndHours(Process):
         super().__init__(m)
         b = m.b
         p_breakdown = annual_to_weekly(b.breakdown_annual)
-        self.fixed = Trin3Params(p_convert=float(b.internship_conversion),
+        self.par = Trin3Params(p_convert=float(b.internship_conversion),
                           p_convert_no_agreement=float(b.conversion_without_agreement * b.internship_conversion),
                           p_convert_subsidy=float(b.wage_subsidy_conversion), p_breakdown=float(p_breakdown),
                           p_breakdown_supported=float(p_breakdown * (1.0 - b.retention_support_effect)),
                           retention_support=bool(m.org.retention_support), month_starts=month_starts(m.horizon),
                           p_growth=float(b.hours_growth_probability), hours_step=float(b.hours_step),
                           self_sufficiency_hours=float(b.self_sufficiency_hours))
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, placements_and_hours, self.par, m.T, week, m.keys, m.tally)

@@ -26,7 +26,6 @@ from ..rng import Stream, uniforms
 from ..states import Placement, State
 from ..tally import Tally
 from ..transitions import change_caseworker, leave_placement, release, set_state, take_ticket
-from ..jit import bind
 from .base import Process
 
 TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks"])
@@ -124,8 +123,7 @@ class StaffTurnover(Process):
 
     def __init__(self, m):
         super().__init__(m)
-        self.fixed = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks))
-        self.par = bind(self.fixed)
+        self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks))
 
     def step(self, m, week: int) -> None:
         leave, start = self.run(m, who_changes, self.par, week, m.keys)

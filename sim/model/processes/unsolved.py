@@ -16,7 +16,6 @@ from ..rng import Stream, uniforms
 from ..states import LAST_ON_BENEFIT, Placement
 from ..tally import Tally
 from ..transitions import back_to_trin2, deteriorate
-from ..jit import bind
 from .base import Process
 
 UnsolvedParams = namedtuple("UnsolvedParams", ["debt_counselling", "p_counselled", "p_escalation", "p_breakdown", "factors"])
@@ -47,10 +46,9 @@ class UnsolvedProblems(Process):
     def __init__(self, m):
         super().__init__(m)
         b = m.b
-        self.fixed = UnsolvedParams(debt_counselling=bool(m.housing is not None and m.housing.debt_counselling),
+        self.par = UnsolvedParams(debt_counselling=bool(m.housing is not None and m.housing.debt_counselling),
                           p_counselled=float(b.debt_counselling_solve), p_escalation=float(b.problem_escalation_probability),
                           p_breakdown=float(b.problem_breakdown_probability), factors=ESCALATION_FACTORS)
-        self.par = bind(self.fixed)
 
     def step(self, m, week: int) -> None:
         self.run(m, unsolved_problems, self.par, m.T, week, m.keys, m.tally)
