@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.spec.parameters import WEEKS_PER_MONTH
+from sim.spec.parameters import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from sim.model.barriers import CATEGORIES, is_good
 from sim.model.population import ACCUMULATED, BENEFITS
 from sim.model.states import OffKind, State, Status52
@@ -115,13 +115,13 @@ def _register_measures(m, out: dict) -> None:
     benefit or a placement start is recorded as the first week it happened, which is never
     before first observation."""
     P = m.pop
-    cohort = P.first_week + 52 <= m.horizon
+    cohort = P.first_week + WEEKS_PER_YEAR <= m.horizon
     n = cohort.sum()
     if not n:
         for k in ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w"):
             out[k] = math.nan
         return
-    end = (P.first_week + 52)[cohort]
+    end = (P.first_week + WEEKS_PER_YEAR)[cohort]
     first_off = P.first_off[cohort]
     within = (first_off >= 0) & (first_off < end[:, None])
     out["ever_self_sufficient_52w"] = within.any(axis=1).sum() / n
@@ -181,14 +181,14 @@ def _meeting_measures(t, out: dict) -> None:
         out[f"noshow_share_{loc}"] = _ratio(t[Tally[f"NOSHOW_{loc.upper()}"]], s)
         out[f"cancel_share_{loc}"] = _ratio(t[Tally[f"CANCEL_{loc.upper()}"]], s)
     out["attendance_share"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], summoned)
-    out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / 52.0)
+    out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
 
 
 def _ag_measures(m, out: dict) -> None:
     """12-month A-G transitions (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): of the citizens rated
     A-D (or E-G) at week 0, the share in each status at week 52."""
     P = m.pop
-    if m.week < 52:
+    if m.week < WEEKS_PER_YEAR:
         for k in DEFINITIONS:
             if k.startswith("ag_"):
                 out[k] = math.nan
@@ -217,7 +217,7 @@ def compute(m) -> dict[str, float]:
     out["paid_hours_on_benefit_per_month"] = _ratio(t[Tally.HOURS_WEEKS_ON_BENEFIT], t[Tally.WITH_HOURS_WEEKS_ON_BENEFIT])
     _meeting_measures(t, out)
     _ag_measures(m, out)
-    case_years, case_months = t[Tally.CASE_WEEKS] / 52.0, t[Tally.CASE_WEEKS] / WEEKS_PER_MONTH
+    case_years, case_months = t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR, t[Tally.CASE_WEEKS] / WEEKS_PER_MONTH
     # open advice: unsummoned visits = all visits by case holders minus those that held a due meeting
     out["open_advice_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] - t[Tally.HELD_VIA_OPEN_ADVICE], case_months)
     out["office_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] + t[Tally.HELD_OUTREACH] - t[Tally.HELD_VIA_OPEN_ADVICE],
@@ -230,7 +230,7 @@ def compute(m) -> dict[str, float]:
     # offers started in weeks 0-51 per citizen who started at least one (Jobindsats counts a
     # spell running at least one day in the year; none runs at week 0 in the model)
     spells = m.pop.spells_52w
-    out["activation_spells_per_activated"] = (_ratio(spells.sum(), (spells > 0).sum()) if m.horizon >= 52
+    out["activation_spells_per_activated"] = (_ratio(spells.sum(), (spells > 0).sum()) if m.horizon >= WEEKS_PER_YEAR
                                               else math.nan)
     out["caseworker_changes_per_case_year"] = _ratio(t[Tally.CASEWORKER_CHANGES], case_years)
     out["exited_other_share"] = _ratio((m.pop.state == State.EXITED).sum(), len(m.pop))

@@ -30,7 +30,9 @@ from numba import njit
 
 from sim.spec.parameters import WEEKS_PER_YEAR
 
+from .barriers import LOW
 from .declare import transition
+from .states import MIDPOINT
 from .tally import Tally
 
 #: the ordinary interval of mandatory meetings: at least every three months (activation-practice-2012, chapter 2)
@@ -82,7 +84,7 @@ def attendance_parameters(b, org) -> AttendanceParams:
 @njit(cache=True)
 def probabilities(C, i, outreach, interval, week, A):  # pragma: no cover - compiled
     """(p_cancel, p_noshow) of citizen ``i`` at an appointment."""
-    common = -A.trust_effect * (C.trust[i] - 0.5) + A.health_effect * ((1.0 if C.health[i] <= 2 else 0.0) - A.health_reference)
+    common = -A.trust_effect * (C.trust[i] - MIDPOINT) + A.health_effect * ((1.0 if C.health[i] <= LOW else 0.0) - A.health_reference)
     if interval < ORDINARY_INTERVAL_WEEKS:
         common += A.frequency_effect * np.log2(ORDINARY_INTERVAL_WEEKS / interval)
     loc = 1 if outreach else 0

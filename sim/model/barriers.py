@@ -32,13 +32,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .states import Category, Factor, Sub
+from .states import EVEN_ODDS, Category, Factor, Sub
 
 SUB = tuple(s.name.lower() for s in Sub)
 CATEGORIES = "ABCDEFG"
 A, B, C, D, E, F, G = (int(c) for c in Category)
 #: the factors an unsolved problem can worsen: social conditions, health, personal competences
 ESCALATION_FACTORS = np.array([Factor.SOCIAL, Factor.HEALTH, Factor.PERSONAL], dtype=np.int64)
+#: a factor rated at most this is a barrier (rated 1-2); one rated 3 is a middling factor
+LOW, MIDDLE = 2, 3
 #: a rating a factor of D-F may have without being G (health and social conditions rated 1 make G)
 LOW_NOT_G = 2
 
@@ -68,9 +70,9 @@ def category_of(f0, f1, f2, f3, f4):  # pragma: no cover - compiled
     low = 0
     threes = 0
     for f in (f0, f1, f2, f3, f4):
-        if f <= 2:
+        if f <= LOW:
             low += 1
-        elif f == 3:
+        elif f == MIDDLE:
             threes += 1
     if f4 == 1 or f3 == 1:
         return Category.G, low
@@ -130,7 +132,7 @@ def read_factor(f, u_off, u_dir, error):  # pragma: no cover - compiled
     """A factor as a caseworker writes it on the form: one step too high or too low (even
     odds, within 1-5) with probability ``error``."""
     if u_off < error:
-        return max(1, f - 1) if u_dir < 0.5 else min(5, f + 1)
+        return max(1, f - 1) if u_dir < EVEN_ODDS else min(5, f + 1)
     return f
 
 

@@ -22,6 +22,11 @@ class State(IntEnum):
 
 #: the last state in which a citizen is on benefit (waiting or trin 1-3)
 LAST_ON_BENEFIT = State.TRIN3
+#: the middle of the 0-1 scales of motivation, trust and belief: the average citizen, around whom
+#: their effects are centred (docs/ODD.md, processes 2, 6 and 9)
+MIDPOINT = 0.5
+#: a coin flip: a misread factor is one step too high or too low at even odds
+EVEN_ODDS = 0.5
 
 STATE_NAMES = {s: s.name.lower() for s in State}
 

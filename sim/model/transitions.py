@@ -25,7 +25,7 @@ from sim.spec.parameters import WEEKS_PER_YEAR
 from .barriers import category_of, factors_of, lower_factor, raise_weakest, read_category
 from .declare import transition
 from .rng import Stream, uniforms
-from .states import OffKind, Placement, State
+from .states import MIDPOINT, OffKind, Placement, State
 from .tally import Tally
 
 SMAJOB_HOURS = 30.0       #: småjob: at least 30 ordinary paid hours a month (jobgaranti-midway-2019, the trin model)
@@ -108,7 +108,7 @@ def job_chance(C, i, week, T):  # pragma: no cover - compiled
     belief − 0.5))`` × the heavy-group, health-block (health rated 1) and change-of-caseworker
     multipliers (docs/ODD.md, process 2)."""
     k = (1 if C.heavy[i] else 0) + (2 if C.health[i] == 1 else 0) + (4 if week < C.change_penalty_until[i] else 0)
-    return (0.5 + C.motivation[i]) * (1.0 + T.belief_effect * (C.belief[i] - 0.5)) * T.table[k]
+    return (MIDPOINT + C.motivation[i]) * (1.0 + T.belief_effect * (C.belief[i] - MIDPOINT)) * T.table[k]
 
 
 @transition(reads=("seniority_weeks", "first_week"))

@@ -17,7 +17,7 @@ from numba import njit
 from ..attendance import expit, logit
 from ..declare import transition
 from ..rng import rescaled
-from ..states import LAST_ON_BENEFIT
+from ..states import LAST_ON_BENEFIT, MIDPOINT
 from ..tally import Tally
 from .base import Process
 
@@ -41,7 +41,7 @@ def problems(C, par, week, keys, tally):  # pragma: no cover - compiled
         area = C.area[i]
         if area >= 0 and C.day_count[area] > 0:
             u = rescaled(u, p)
-            p = expit(par.dropin_logit + par.trust_effect * (C.trust[i] - 0.5))
+            p = expit(par.dropin_logit + par.trust_effect * (C.trust[i] - MIDPOINT))
             if u < p:
                 C.visit_day[i] = C.day_index[area, int(rescaled(u, p) * C.day_count[area])]
                 continue
