@@ -84,6 +84,7 @@ def page(tmp_path, monkeypatch):
     rc.close()
 
 
+@pytest.mark.slow
 def test_widgets_show_what_the_model_uses_across_scenario_switches(page):
     """The lever/model mismatch: a lever set on one scenario, then another scenario chosen."""
     rc, state = page
@@ -113,6 +114,7 @@ def test_a_lever_that_cannot_act_is_shown_as_the_model_runs_it(page):
 
 
 # ----------------------------------------------------------------------------- ensembles
+@pytest.mark.slow
 def test_ensemble_is_deterministic_for_any_number_of_workers_and_leaves_no_process():
     ensemble.clear_cache()
     base = _small("central-jobcentre")
@@ -127,6 +129,7 @@ def test_ensemble_is_deterministic_for_any_number_of_workers_and_leaves_no_proce
     assert row["difference_p5"] <= row["difference_mean"] <= row["difference_p95"]
 
 
+@pytest.mark.slow
 def test_ensemble_cache_progress_and_cancel():
     ensemble.clear_cache()
     base = _small("copenhagen-outreach")

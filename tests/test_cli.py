@@ -245,6 +245,7 @@ def test_compare_needs_two_distinct_scenarios(tmp_path, capsys):
     assert "at least two" in err and "more than once" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_sim(tmp_path):
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     out = tmp_path / "o"

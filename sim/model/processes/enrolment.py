@@ -43,8 +43,11 @@ def caseworker_with_room(C, area, cap):  # pragma: no cover - compiled
             streams=(Stream.BOOKING,))
 @njit(cache=True)
 def enrol(C, cap, T, week, keys):  # pragma: no cover - compiled
-    waiting = np.array([i for i in range(C.state.shape[0]) if C.state[i] == State.NOT_ENROLLED and C.waiting_ticket[i] >= 0],
-                       dtype=np.int64)
+    n = C.state.shape[0]
+    is_waiting = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        is_waiting[i] = C.state[i] == State.NOT_ENROLLED and C.waiting_ticket[i] >= 0
+    waiting = np.flatnonzero(is_waiting)
     for i in waiting[np.argsort(C.waiting_ticket[waiting])]:
         j = caseworker_with_room(C, C.area[i], cap)
         if j < 0:

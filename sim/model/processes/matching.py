@@ -129,7 +129,10 @@ def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover 
 def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     # offers ordered at this week's meetings, in the order ordered, in the whole pool
     n = C.state.shape[0]
-    ordered = np.array([i for i in range(n) if C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2], dtype=np.int64)
+    mask = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        mask[i] = C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2
+    ordered = np.flatnonzero(mask)
     for i in ordered[np.argsort(C.order_ticket[ordered])]:
         tally[Tally.MATCH_ATTEMPTS_MEETING] += 1
         attempt(C, i, par.pool, AT_MEETING, par, T, week, keys, tally)
@@ -137,7 +140,9 @@ def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     n_consultants = C.consultants_attempts_per_week.shape[0]
     if n_consultants == 0:
         return
-    queued = np.array([i for i in range(n) if C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0], dtype=np.int64)
+    for i in range(n):
+        mask[i] = C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0
+    queued = np.flatnonzero(mask)
     queued, bounds = group_by(C.consultant[queued], n_consultants, queued)
     for j in range(n_consultants):
         mine = queued[bounds[j]: bounds[j + 1]]

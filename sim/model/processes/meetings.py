@@ -47,8 +47,10 @@ MeetingsParams = namedtuple("MeetingsParams", ["vulnerable_locally", "min_minute
 def book_day(C, par, week, keys):  # pragma: no cover - compiled
     """This week's due meetings: who, in the order booked, then grouped by caseworker and
     weekday; the caseworker, weekday and place (estate office or central) of each."""
-    due = np.array([i for i in range(C.state.shape[0])
-                    if C.next_meeting[i] == week and State.TRIN1 <= C.state[i] <= State.TRIN3], dtype=np.int64)
+    is_due = np.empty(C.state.shape[0], dtype=np.bool_)
+    for i in range(C.state.shape[0]):
+        is_due[i] = C.next_meeting[i] == week and State.TRIN1 <= C.state[i] <= State.TRIN3
+    due = np.flatnonzero(is_due)
     n = due.shape[0]
     who = np.empty(n, dtype=np.int64)
     day = np.empty(n, dtype=np.int64)

@@ -73,7 +73,7 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
         places += max(0, C.mentors_capacity[k] - C.mentors_mentees[k])
     if places == 0:
         return
-    queued = np.array([i for i in range(n) if C.mentor_queue[i] >= 0], dtype=np.int64)
+    queued = np.flatnonzero(C.mentor_queue >= 0)
     tickets = C.mentor_queue[queued]
     head, rest = split_queue(tickets, QUEUE_HEAD * places)
     places = take_places(C, queued[head], eligible, places, tally)
@@ -87,7 +87,7 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
 @njit(cache=True)
 def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     """Each mentee's sessions this week, then this week's groups."""
-    mentees = np.array([i for i in range(C.mentor.shape[0]) if C.mentor[i] >= 0], dtype=np.int64)
+    mentees = np.flatnonzero(C.mentor >= 0)
     for i in mentees:
         if C.state[i] > LAST_ON_BENEFIT:
             continue

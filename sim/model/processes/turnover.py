@@ -103,8 +103,10 @@ def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
         taken += spare
     if taken == 0:
         return
-    cases = np.array([i for i in range(C.caseworker.shape[0]) if C.caseworker[i] >= 0 and give[C.caseworker[i]] > 0],
-                     dtype=np.int64)
+    giving = np.empty(C.caseworker.shape[0], dtype=np.bool_)
+    for i in range(C.caseworker.shape[0]):
+        giving[i] = C.caseworker[i] >= 0 and give[C.caseworker[i]] > 0
+    cases = np.flatnonzero(giving)
     draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
     for i in cases[np.argsort(draw)]:                     # each donor gives cases drawn at random
         d = C.caseworker[i]
