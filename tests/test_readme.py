@@ -72,7 +72,8 @@ def test_make_test_fast_leaves_out_slow_and_browser_tests():
     assert 'test-fast: setup\n\t$(BIN)/python -m pytest -m "not slow and not browser"' in makefile
 
     def collected(*args: str) -> set[str]:
-        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        out = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "--collect-only", "-q", "-p", "no:cacheprovider",
+                              *args],
                              cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
         return {line for line in out.splitlines() if "::" in line}
     every, fast = collected(), collected("-m", "not slow and not browser")
