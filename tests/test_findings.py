@@ -89,7 +89,7 @@ def test_comparison_findings_follow_the_numbers():
     assert any("caseworkers 7.8 → 40" in s for s in en)
     assert any(s.startswith("No-shows at mandatory meetings: clearly lower") for s in en)
     da = comparison_sentences(f, "da")
-    assert da[0].startswith("Over 52 uger koster b det offentlige 23,1\u00a0mio. kr. mere end a")
+    assert da[0].startswith("I løbet af 52 uger koster b det offentlige 23,1\u00a0mio. kr. mere end a")
     assert "ingen påviselig ændring" in da[0] and "ikke defineret" in da[1]
     assert any("sagsbehandlere: 7,8 → 40" in s for s in da)
 

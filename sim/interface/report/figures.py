@@ -248,7 +248,7 @@ def fig_staff(summary: pd.DataFrame, weekly: pd.DataFrame, names: list[str], pat
 
 
 def fig_paid_hours(citizens: pd.DataFrame, names: list[str], path: Path, lang: str):
-    fig = figure(8.5, 4.4)
+    fig = figure(8.5, 4.4 + 0.3 * len(names))
     paid = citizens[citizens["hours_end"] > 0]
     if paid.empty:
         return _empty(fig, text("fig.paid_hours.none", lang), path)
@@ -266,8 +266,11 @@ def fig_paid_hours(citizens: pd.DataFrame, names: list[str], path: Path, lang: s
                 textcoords="offset points", va="top")
     ax.set_xlabel(text("fig.paid_hours.xlabel", lang))
     ax.set_ylabel(text("fig.paid_hours.ylabel", lang))
-    ax.legend(loc="upper right")
-    save(fig, path)
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=1, frameon=False)     # below the plot: clear of the bars
+    with style():
+        fig.tight_layout(rect=(0, (0.3 * len(labels) + 0.1) / fig.get_figheight(), 1, 1))
+    save(fig, path, layout=False)
     return fig
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from sim.experiment.budget import COSTS, REVENUES
 from sim.interface.i18n import label, scenario_title, text
 
-from .figures import FONT, colours, figure, save
+from .figures import FONT, MIN_FONT, colours, figure, save
 
 FILE = "differences.svg"
 #: (catalogue key of the panel's title, factor from the outcome's unit to the axis's, outcomes in order)
@@ -109,12 +109,14 @@ def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path | None, la
     for k, (key, factor, rows) in enumerate(drawn):
         ax = fig.add_subplot(grid[k, 0])
         _panel(ax, comparison, rows, names, factor, lang, font, wrap)
-        ax.set_title(text(key, lang), fontsize=font, loc="left")
+        ax.set_title(textwrap.fill(text(key, lang), int(width * 72 * 0.6 / (0.5 * font))), fontsize=font, loc="left")
     handles = [fig.axes[0].plot([], [], "o", color=c)[0] for c in colours(len(names))[1:]]
-    fig.legend(handles, [text("fig.forest.legend", lang, scenario=scenario_title(n, lang),
-                              reference=scenario_title(names[0], lang)) for n in others],
+    fig.legend(handles, [textwrap.fill(text("fig.forest.legend", lang, scenario=scenario_title(n, lang),
+                                            reference=scenario_title(names[0], lang)), int(width * 72 / (0.55 * font)))
+                         for n in others],
                loc="upper left", fontsize=font, frameon=False, ncol=1, bbox_to_anchor=(0.0, 1.0))
-    fig.text(0.005, 0.005, text("fig.forest.note", lang), fontsize=font - 1, color="#555")
+    fig.text(0.005, 0.005, textwrap.fill(text("fig.forest.note", lang), int(width * 72 / (0.5 * font))),
+             fontsize=max(font - 1, MIN_FONT), color="#555")
     fig.tight_layout(rect=(0, 0.3 / fig.get_figheight(), 1, 1 - legend_height / fig.get_figheight()))
     if path is not None:
         save(fig, path, layout=False)
