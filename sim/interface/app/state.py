@@ -17,6 +17,7 @@ from pathlib import Path
 import solara
 from solara.lab import task
 
+from sim.experiment.runner import draw_parameters
 from sim.paths import SCENARIO_DIR
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -128,19 +129,27 @@ def start_ensemble() -> None:
     run_ensemble(base(), design(), replications.value)
 
 
+def new_history() -> History:
+    """One possible history of design and baseline, with the behavioural parameters its seed
+    draws from the fit (the rule of every replication), unless they are fixed."""
+    drawn = ensemble.posterior(parameters())
+    params = draw_parameters(drawn, base().seed)[1] if drawn is not None else None
+    return History(base(), design(), parameters=params)
+
+
 def sync_history() -> None:
     """A new history when the design or scenario changed (levers act on it at once)."""
     key = ensemble.request_key(base(), design(), 0, base().seed, parameters())
     if history.value is None or history_key.value != key:
         playing.value = False
-        history.value = History(base(), design())
+        history.value = new_history()
         history_key.value = key
         tick.value += 1
 
 
 def restart_history() -> None:
     playing.value = False
-    history.value = History(base(), design())
+    history.value = new_history()
     tick.value += 1
 
 

@@ -13,6 +13,7 @@ from sim.interface.i18n import definition, label, lever_value, number, scenario_
 from sim.experiment.findings import run_findings
 from sim.interface.report.tables import comparison_rows
 from sim.interface.report.wording import budget_sentences, cost_effect_sentence, headline, run_sentences, trust_items
+from sim.spec.evidence import KINDS, evidence
 from sim.spec.prices import load_prices
 from sim.spec.scenario import Scenario
 
@@ -149,7 +150,11 @@ def info(base: Scenario, lang: str) -> list[tuple[str, list[str]]]:
     prices = {base.name: load_prices(base.prices)}
     sections = [(text(f"app.info.{k}.heading", lang), [text(f"app.info.{k}.{i}", lang) for i in (1, 2, 3)])
                 for k in ("how", "notice", "try")]
-    sections.append((text("app.info.trust.heading", lang), trust_items(trust([base]), [base.name], prices, lang)))
+    kinds: dict[str, list[str]] = {}
+    for key, lv in LEVERS.items():
+        kinds.setdefault(evidence(lv.path).kind, []).append(text(f"app.lever.{key}", lang).lower())
+    levers = [text(f"trust.lever.{k}", lang, levers=", ".join(kinds[k])) for k in KINDS if k in kinds]
+    sections.append((text("app.info.trust.heading", lang), trust_items(trust([base]), [base.name], prices, lang) + levers))
     return sections
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.experiment.horizon import horizon_frame
-from sim.interface.i18n import text
 
 from . import forest
 from .figures import FIGURES, style, write_figures
@@ -53,8 +52,3 @@ def write_tables_and_figures(out: Path, r: Results) -> None:
         with style():
             forest.fig_forest(r.comparison, r.names, out / forest.FILE, lang, hidden=r.hidden)
     write_figures(out, r.summary, r.weekly, r.citizens, r.names, lang)
-
-
-def heading(r: Results) -> str:
-    """The report's title (for the summary on screen)."""
-    return text("report.title", r.lang, names=", ".join(r.names))

@@ -116,7 +116,9 @@ def budget_sentences(b: HorizonBudget, lang: str) -> list[str]:
 
     out = [text("budget.horizon", lang, years=years(h.years, lang), rate=percent(h.rate, lang, 1),
                 effect=years(h.effect_years, lang), public=total(pub), municipality=total(mun), state=total(state))]
-    if pub.payback_year == 1:
+    if pub.total["verdict"] == "none":
+        out.append(text("budget.payback.same", lang, years=years(h.years, lang)))
+    elif pub.payback_year == 1:
         out.append(text("budget.payback.first", lang))
     elif pub.payback_year is not None:
         out.append(text("budget.payback.year", lang, year=pub.payback_year))
