@@ -130,3 +130,21 @@ def test_outcomes_that_never_vary_or_repeat_another_are_left_out():
                       _reps({"active_effort_share": [-0.1] * 10, "share_self_supporting": NOISE},
                             {"active_effort_share": 1.0, "share_self_supporting": 0.05})])
     assert not {"share_self_supporting", "active_effort_share"} & findings.left_out(some, ["a", "b"])
+
+
+def test_run_findings_name_the_misfits():
+    sc = Scenario(name="x")
+    summary = pd.DataFrame([
+        {"scenario": "x", "outcome": "share_ordinary_hours", "unit": "share", "mean": 0.24, "p5": 0.22, "p95": 0.26,
+         "replications": 10, "reported": 0.15, "z": 5.2, "misfit": True},
+        {"scenario": "x", "outcome": "noshow_share", "unit": "share", "mean": 0.07, "p5": 0.06, "p95": 0.08,
+         "replications": 10, "reported": 0.07, "z": 0.1, "misfit": False},
+        {"scenario": "x", "outcome": "net_cost", "unit": "kroner", "mean": 2.4e8, "p5": 2.3e8, "p95": 2.5e8,
+         "replications": 10, "reported": math.nan, "z": math.nan, "misfit": False},
+        {"scenario": "x", "outcome": "net_cost_per_citizen", "unit": "kroner", "mean": 137_000, "p5": 135_000,
+         "p95": 139_000, "replications": 10, "reported": math.nan, "z": math.nan, "misfit": False}])
+    f = findings.run_findings(summary, sc)
+    assert f.compared == 2 and [m[0] for m in f.misfits] == ["share_ordinary_hours"]
+    en = run_sentences(f, "en", 1750)
+    assert en[0].startswith("x: 1,750 citizens over 52 weeks cost the public sector 240.0\u00a0million kr. net")
+    assert en[-1].startswith("1 of 2 evaluation figures") and "24.0\u00a0% against 15.0\u00a0% (z = +5.2)" in en[-1]
