@@ -24,7 +24,7 @@ from sim.model.tally import Tally
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
 DEFINITIONS: dict[str, str] = {
-    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week (job, education or 'restgruppe') within 52 weeks of first observation (copenhagen-outreach-2015, Bilag 1). Cohort: citizens first observed at least 52 weeks before the horizon.",
+    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week, for any reason (job, education or 'restgruppe', the evaluation's 'selvforsørgende'), within 52 weeks of first observation (copenhagen-outreach-2015, Bilag 1). Cohort: citizens first observed at least 52 weeks before the horizon.",
     "ever_job_or_education_52w": "Share of the same cohort in a job or education (SU) at least one week within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
     "ever_company_activation_52w": "Share of the same cohort that started company-directed activation (internship, wage subsidy or placement in estate operations) within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
     "active_effort_share": "Citizens who have received an active effort (entered a case load) by the horizon, divided by all referred (jobgaranti-midway-2019, Bilag 1).",
@@ -97,7 +97,7 @@ def citizen_table(m) -> pd.DataFrame:
     start = np.where(P.initial, letters[np.maximum(P.category_start, 0)], None)
     enrolled = P.enrolled_week
     return pd.DataFrame({
-        "citizen": np.arange(len(P)), "first_week": P.first_week,
+        "citizen": np.arange(len(P)), "first_week": P.first_week, "seniority_weeks": P.seniority_weeks,
         "enrolled_week": np.where(enrolled >= 0, enrolled, np.nan),     # NaN: never enrolled
         "age": P.age, "female": P.female, "immigrant": P.immigrant, "benefit": np.array(BENEFITS)[P.benefit],
         "category_start": start, "category_end": letters[P.rated],

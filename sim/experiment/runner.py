@@ -11,6 +11,11 @@ and Dask runs give the same numbers.
 Scenarios compared in one run share the same replication seeds (common random
 numbers), and with a posterior the same seed draws the same parameter row, so the
 differences between scenarios are paired replication by replication.
+
+Behavioural parameters are drawn from the committed fit (:data:`DEFAULT_POSTERIOR`) unless
+the caller asks for fixed parameters (the posterior medians, which are the documented
+defaults of :mod:`sim.spec.parameters`): the intervals then include what the evaluations
+leave open about the parameters, not only chance.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import RunError, shown
+from sim.paths import CALIBRATION_DIR
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.model.warmup import ensure_compiled
@@ -36,6 +42,8 @@ from .outcomes import DEFINITIONS
 from .pool import local_pool
 
 POSTERIOR_FILE = "posterior.parquet"
+#: the committed fit every run draws its behavioural parameters from by default
+DEFAULT_POSTERIOR = CALIBRATION_DIR / "fitted" / "default"
 DASK_CONNECT_TIMEOUT = "15s"
 #: Seconds a Dask scheduler may take to have at least one worker before a run gives up.
 DASK_WORKER_TIMEOUT = 30.0

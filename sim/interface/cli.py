@@ -48,6 +48,19 @@ def positive(kind=int, maximum: float | None = None):
     return parse
 
 
+def non_negative(maximum: float):
+    """An argparse type accepting a finite number from 0 to ``maximum``, with a plain message otherwise."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v) or not 0 <= v <= maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from 0 to {maximum:g}, got {text!r}")
+        return v
+    return parse
+
+
 def seed(text: str) -> int:
     """An argparse type for a seed: a whole number from 0 to 2**32 - 1."""
     try:
