@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WEEKS_PER_YEAR = 52
 WEEKS_PER_MONTH = 52 / 12
+MINUTES_PER_HOUR = 60
+WEEKDAYS = 5
 
 
 def annual_to_weekly(p_year: float) -> float:
@@ -104,7 +106,7 @@ class Behaviour(BaseModel):
     sanction_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.2), source="assumed",
         doc="Fall in motivation after a sanction", ge=0.0, le=1.0)
 
-    # --- problems and open advice (processes 6 problems, 10 open advice, 11 unsolved) -
+    # --- problems and open advice (processes 6 problems, 10 open advice, 12 unsolved) -
     problem_rate: float = P(0.0876, unit="problems per citizen-week", plausible=(0.02, 0.15),
         source=FIT("0.037", "0.134", PARTLY) + f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month (derived from {CPH}, part on open advice, visitor registration March 2015)",
         doc="Rate at which an average citizen meets a problem (letters, debt, health, conflict at a placement)", ge=0.0, le=1.0)
@@ -133,7 +135,7 @@ class Behaviour(BaseModel):
         source=FIT("0.243", "0.957", OPEN) + f"assumed; {CPH}, Udviklingsmål tables after Bilag 2 (open advice helps keep A-D, no difference for E-G)",
         doc="Probability that a served open-advice visit solves the problem of a citizen whose barriers are E-G (always for A-D; the problem's weight is the citizen's real situation, not the form)", **PROB)
 
-    # --- barrier dynamics on the A-G scale (processes 5 drift, 9, 12) --------------
+    # --- barrier dynamics on the A-G scale (processes 5 drift, 9, 11, 13) ----------
     improve_per_meeting: float = P(0.05, unit="probability per held meeting", plausible=(0.0, 0.15),
         source=f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (EFG→ABCD 11-14 % a year)",
         doc="Probability that a full-length held meeting improves the citizen's weakest rating by one", **PROB)
@@ -182,7 +184,7 @@ class Behaviour(BaseModel):
         source=f"assumed; {CPH}, conclusions ('many relapses')",
         doc="Annual probability that a citizen self-sufficient through a job or education returns to benefit (the same for both: no source separates them)", **PROB)
 
-    # --- trin 1: clarification and job plan (processes 9, 10, 12) ------------------
+    # --- trin 1: clarification and job plan (processes 9, 10, 11, 13) --------------
     trin1_progress_per_meeting: float = P(0.2, unit="job-plan progress per full held meeting", plausible=(0.03, 0.25),
         source=f"assumed; calibrate to company-directed activation 10-12 % a year ({CPH}, effect analysis)",
         doc="Progress towards a clarified job wish from one full-length held meeting (1.0 completes trin 1)", ge=0.0, le=1.0)
@@ -229,7 +231,7 @@ class Behaviour(BaseModel):
         source=f"assumed; {AP}, chapter 2 (no employment effect shown for activation of this group, some clarification)",
         doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)
 
-    # --- trin 2: job match (process 13) ----------------------------------------------
+    # --- trin 2: job match (process 14) ----------------------------------------------
     match_probability: float = P(0.152, unit="probability per attempt", plausible=(0.1, 0.7), source=FIT("0.115", "0.193", ID) + "assumed",
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
@@ -277,7 +279,35 @@ class Behaviour(BaseModel):
     paid_hours_motivation_gain: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{KS}, section on CFBU's 2020 evaluation (direction)",
         doc="Rise in motivation and belief when the citizen starts ordinary paid hours", ge=0.0, le=1.0)
 
-    # --- trust and staff (processes 1, 9, 10, 12) -----------------------------------
+    # --- the staff's week: a time budget (processes 9, 11, 13, 14) ---------------------
+    overhead_share: float = P(0.3, unit="share of contract hours", plausible=(0.15, 0.45),
+        source=f"{CPH}, programme description (one hour available per citizen per month at about 113 cases per consultant: about 70 % of a 37-hour week goes to the citizens); {AP}, chapter 4 (weekly or fortnightly team and department meetings)",
+        doc="Share of every staff member's hours spent on work tied to no case: team and department meetings, training, general administration", **PROB)
+    case_admin_minutes: float = P(4.0, unit="minutes per active case per week", plausible=(1.0, 12.0),
+        source=f"assumed size; {AP}, chapter 4 ('all the time spent documenting and clicking here and clicking there' takes time from citizen contact)",
+        doc="A caseworker's documentation and case handling per active case a week that does not depend on contact (journal, job plan, offers, refund registration)", ge=0.0, le=60.0)
+    discretionary_time_use: float = P(0.6, unit="share of the time left", plausible=(0.1, 1.0),
+        source=f"assumed; {AP}, chapter 2 (in practice the legal minimum is the maximum: 'we do not follow up on anything') and chapter 4 (relationship-oriented caseworkers phone weekly, efforts made in spite of the system)",
+        doc="Share of a caseworker's time left after administration, mandatory meetings and open advice that goes to the discretionary uses (no-show and placement follow-up, job-search help, extra contact); the rest goes to other tasks", **PROB)
+    extra_contact_minutes: float = P(15.0, unit="minutes", plausible=(5.0, 30.0),
+        source=f"assumed; {AP}, chapter 4 (weekly phone calls; 5-10-minute conversations when time is short)",
+        doc="Length of one discretionary contact with a citizen (a call or a short meeting, with its note), and of one session of help with job search", ge=1.0, le=120.0)
+    followup_minutes: float = P(10.0, unit="minutes", plausible=(5.0, 20.0), source="assumed",
+        doc="Length of a follow-up call after a no-show, or to a citizen in a company placement", ge=1.0, le=60.0)
+    contact_interval_weeks: int = P(2, unit="weeks", plausible=(1, 6),
+        source=f"{AP}, chapter 2 (caseworkers' ideal: a conversation every 14 days or every third week)",
+        doc="A citizen gets at most one discretionary contact, and at most one session of help with job search, in this many weeks", ge=1, le=52)
+    followup_interval_weeks: int = P(4, unit="weeks", plausible=(2, 8), source="assumed (a monthly call)",
+        doc="A citizen in a company placement is followed up at most once in this many weeks; the follow-up counts as retention support until the next one is due", ge=1, le=52)
+    attempt_minutes: float = P(62.0, unit="minutes per match attempt", plausible=(30.0, 120.0),
+        source=f"assumed; a full-time company consultant then makes about 25 attempts a week after the overhead; {JG}, part on staffing and case loads (company consultants need considerably lower case loads than caseworkers)",
+        doc="A company consultant's time for one match attempt with a company (finding, contacting, negotiating, notes)", ge=5.0, le=480.0)
+    mentor_session_minutes: float = P(60.0, unit="minutes per session", plausible=(30.0, 90.0), source="assumed",
+        doc="A mentor's time for one session with a mentee (travel and notes included)", ge=5.0, le=480.0)
+    group_session_minutes: float = P(150.0, unit="minutes per group session", plausible=(90.0, 240.0), source="assumed",
+        doc="A mentor's time for one weekly group-course session (preparation included)", ge=10.0, le=600.0)
+
+    # --- trust and staff (processes 1, 9, 10, 11, 13) -------------------------------
     trust_gain_outreach: float = P(0.03, unit="trust units per held meeting", plausible=(0.0, 0.08), source=f"assumed; {CPH}, conclusions (trust in known consultants)",
         doc="Rise in trust from a meeting held at the outreach office", ge=0.0, le=1.0)
     trust_gain_central: float = P(0.01, unit="trust units per held meeting", plausible=(0.0, 0.05), source="assumed",
@@ -292,7 +322,7 @@ class Behaviour(BaseModel):
     vacancy_weeks: int = P(8, unit="weeks", plausible=(2, 26), source=f"assumed; {JG}, part on the organisation in the five municipalities (Odense)",
         doc="Weeks before a leaving caseworker is replaced", ge=0, le=104)
     mentor_sessions_per_week: float = P(1.0, unit="sessions per mentee per week", plausible=(0.25, 2.0), source="assumed",
-        doc="Mentor sessions a mentee receives per week", ge=0.0, le=5.0)
+        doc="Mentor sessions a mentee is meant to get a week (fewer when the mentor's hours do not cover them)", ge=0.0, le=5.0)
     group_attendance: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {KS}, section on group courses (compulsory attendance)",
         doc="Probability that an enrolled participant attends a weekly group-course session", **PROB)
     debt_counselling_solve: float = P(0.1, unit="probability", plausible=(0.0, 0.3),
