@@ -44,6 +44,7 @@ DEFINITIONS: dict[str, str] = {
     "cancel_share_central": "Cancellation share of meetings summoned to the central job centre.",
     "attendance_share": "Held meetings as a share of summoned meetings (alle-i-gang-2009, chapter 4, Figure 4.3).",
     "meetings_per_case_year": "Summoned meetings per active case-year (copenhagen-outreach-2015, programme description and Table 1).",
+    "meetings_held_per_case_year": "Mandatory meetings held per active case-year, those held early at open advice included (activation-practice-2012, chapter 2: about four a year, one every three months).",
     "ag_good_kept_12m": "Of citizens rated A-D at week 0: share still on benefit and rated A-D at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
     "ag_good_to_poor_12m": "Of citizens rated A-D at week 0: share rated E-G at week 52.",
     "ag_good_to_jobedu_12m": "Of citizens rated A-D at week 0: share in job or education at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
@@ -197,6 +198,7 @@ def _meeting_measures(t, out: dict) -> None:
         out[f"cancel_share_{loc}"] = _ratio(t[Tally[f"CANCEL_{loc.upper()}"]], s)
     out["attendance_share"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], summoned)
     out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
+    out["meetings_held_per_case_year"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
 
 
 def _ag_measures(m, out: dict) -> None:
