@@ -65,7 +65,8 @@ DEFINITIONS: dict[str, str] = {
     "time_placement_followup_share": "Share of the caseworkers' contract hours on follow-up calls to citizens in company placements.",
     "time_job_search_share": "Share of the caseworkers' contract hours on help with job search (an offer ordered).",
     "time_extra_contact_share": "Share of the caseworkers' contract hours on contact beyond the mandatory meetings.",
-    "time_other_share": "Share of the caseworkers' contract hours left for other tasks, or with nothing to do.",
+    "time_other_share": "Share of the caseworkers' contract hours that the mandatory work left and that went to other tasks than the citizens.",
+    "time_idle_share": "Share of the caseworkers' contract hours set aside for the citizens but unused: nobody was due for a call, help or contact.",
     "contact_minutes_per_case_month": "Caseworker minutes with or for a citizen (mandatory meetings held, served open-advice visits, follow-up calls, help with job search, extra contact) per active case-month.",
     "caseworker_minutes_per_case_month": "Caseworker minutes available per active case-month: the contract hours less the overhead, per case (copenhagen-outreach-2015, programme description: about one hour per citizen a month in the outreach programme).",
     "extra_contacts_per_case_year": "Discretionary contacts beyond the mandatory meetings (extra contact and help with job search) per active case-year.",
@@ -223,9 +224,9 @@ def _ag_measures(m, out: dict) -> None:
 
 #: the caseworkers' uses of time, each a Tally counter and a share outcome (time_<use>_share)
 TIME_USES = ("overhead", "case_admin", "meetings", "open_advice", "noshow_followup", "placement_followup", "job_search",
-             "extra_contact", "other")
+             "extra_contact", "other", "idle")
 #: the uses that spend contact time (after the overhead and the case administration)
-CONTACT_USES = TIME_USES[2:-1]
+CONTACT_USES = TIME_USES[2:-2]
 
 
 def _time_measures(t, case_months: float, case_years: float, out: dict) -> None:

@@ -67,7 +67,7 @@ class Tally(IntEnum):
     TIME_PLACEMENT_FOLLOWUP = 46   #: calls to citizens in company placements
     TIME_JOB_SEARCH = 47          #: help with job search (an offer ordered)
     TIME_EXTRA_CONTACT = 48       #: contact beyond the mandatory meetings
-    TIME_OTHER = 49               #: the rest: other tasks, or nothing to do
+    TIME_OTHER = 49               #: the share of the discretionary time not given to citizens: other tasks
     CONTACT_MINUTES = 50          #: minutes with or for citizens: meetings held, served visits, the discretionary uses
     # the discretionary uses (process 11)
     NOSHOW_FOLLOWUPS = 51
@@ -79,6 +79,7 @@ class Tally(IntEnum):
     CONSULTANT_TIME_ATTEMPTS = 56  #: spent on match attempts
     MENTOR_TIME = 57              #: mentors' hours after the overhead
     MENTOR_TIME_USED = 58         #: spent on sessions and group courses
+    TIME_IDLE = 59                #: discretionary time for citizens that found no use (nobody due)
 
 
 def tally_dict(tally) -> dict[str, float]:

@@ -68,7 +68,6 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
     p = par.p_match * (1.0 if is_good(C.category[i]) else par.poor_multiplier)
     p *= np.sqrt(min(par.chance_cap, job_chance(C, i, week, T)))
     a = uniforms(keys[Stream.MATCH], week, i, 2 * which)
-    b = uniforms(keys[Stream.MATCH], week, i, 2 * which + 1)
     m = C.net_length[network]
     if m == 0 or a[0] >= min(1.0, p):
         return False
@@ -92,6 +91,7 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
             C.net_length[network] = m - 1
             tally[Tally.COMPANIES_DROPPED] += 1
         return False
+    b = uniforms(keys[Stream.MATCH], week, i, 2 * which + 1)     # drawn only when the company is asked for an intern
     if b[0] >= C.firm_internship_willingness[c]:
         return False
     promised = b[1] < willing * par.promise_factor
