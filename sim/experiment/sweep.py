@@ -97,6 +97,15 @@ def staffed_caseworkers(caseworkers: float) -> int:
     return max(1, round(caseworkers))
 
 
+def programme_key(sc: Scenario) -> str:
+    """What the model runs, whatever the scenario is called: its settings with the
+    caseworkers it puts in post (two scenarios with the same key give the same results)."""
+    d = sc.model_dump(mode="json")
+    d["name"], d["description"] = "-", ""
+    d["organisation"]["caseworkers"] = staffed_caseworkers(sc.organisation.caseworkers)
+    return Scenario.model_validate(d).digest()
+
+
 def _bounds(info) -> tuple[float, float]:
     lo, hi = -math.inf, math.inf
     for m in getattr(info, "metadata", ()):
@@ -343,14 +352,14 @@ def build(base: Scenario, lever: Lever, values: list[float], reference: float | 
         except ScenarioError as e:
             raise UsageError(str(e)) from None
         points.append(Point(v, sc))
-    if lever.setting == CASELOAD_SETTING:
-        staffed: dict[int, float] = {}
-        for p in points:
-            if p.staffed in staffed:
-                raise UsageError(f"{lever.option}: {_number(staffed[p.staffed])} and {_number(p.value)} put the same "
-                                 f"number of caseworkers in post ({p.staffed}: the model staffs whole people), so "
-                                 "they would run the same programme; choose values further apart")
-            staffed[p.staffed] = p.value
+    runs: dict[str, Point] = {}
+    for p in points:
+        other = runs.setdefault(programme_key(p.scenario), p)
+        if other is not p:
+            why = (f"put the same number of caseworkers in post ({p.staffed}: the model staffs whole people)"
+                   if p.staffed == other.staffed and p.caseworkers != other.caseworkers else "set the same programme")
+            raise UsageError(f"{lever.option}: {_number(other.value)} and {_number(p.value)} {why}, so they would run "
+                             "the same programme; choose values further apart")
     if reference is None:
         reference = default_reference(base, lever, values)
     elif reference not in values:

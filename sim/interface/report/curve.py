@@ -47,6 +47,9 @@ UNDEFINED_COLOUR = "#888888"
 PANEL_HEIGHT, FOOT = 3.3, 0.5
 #: characters to a line of a panel's title and legend at the report's type size
 WRAP = 48
+#: the swept values label the x axis when there are at most MAX_TICKS of them and each lies
+#: at least TICK_SPACING of the range from the next
+MAX_TICKS, TICK_SPACING = 8, 0.07
 
 
 def outcome_label(outcome: str, lang: str) -> str:
@@ -128,6 +131,15 @@ def _cost_per_citizen(ax, cost: pd.DataFrame, reference: float, factor: float, l
     ax.set_xlim(*_xlim(list(cost["value"]) + [reference]))
 
 
+def _readable_ticks(values: list[float]) -> bool:
+    """Whether the swept values can each label a tick: few, and none closer to the next
+    than :data:`TICK_SPACING` of the range."""
+    if len(values) > MAX_TICKS or len(values) < 2:
+        return False
+    gaps = np.diff(sorted(values))
+    return bool(gaps.min() >= TICK_SPACING * (max(values) - min(values)))
+
+
 def _xlim(values) -> tuple[float, float]:
     lo, hi = min(values), max(values)
     pad = 0.05 * (hi - lo) if hi > lo else 0.5
@@ -163,6 +175,8 @@ def fig_sweep(table: pd.DataFrame, cost: pd.DataFrame | None, lever_key: str, re
             _level(ax, table, outcomes, factor, lang, font)
         if kind != COST_PER_CITIZEN:
             ax.set_xlim(*_xlim(values))
+        if _readable_ticks(values):        # a tick at each value swept, where they fit
+            ax.set_xticks(values, [number(v, lang, 0 if float(v).is_integer() else 2) for v in values])
         title = text(key, lang) if kind != LEVEL or len(outcomes) > 1 else \
             text(f"{key}_one", lang, outcome=outcome_label(outcomes[0], lang))
         ax.set_title(textwrap.fill(title, wrap), fontsize=font, loc="left")
@@ -177,6 +191,7 @@ def fig_sweep(table: pd.DataFrame, cost: pd.DataFrame | None, lever_key: str, re
     note = text("fig.sweep.note", lang, reference=number(reference, lang, 0 if float(reference).is_integer() else 2))
     fig.supxlabel(textwrap.fill(note, int(width * 72 / (0.5 * font))), fontsize=max(font - 1, MIN_FONT), color="#555",
                   x=0.005, ha="left")
+    fig.draw_without_rendering()    # the layout once more when drawn: the ticks settle to the panels' final size
     if path is not None:
         save(fig, path, layout=False)
     return fig

@@ -140,6 +140,11 @@ def answer(r: SweepResults) -> list[dict]:
             for _, f in sorted(r.found.items())]
 
 
+def answer_sentences(s: Sweep, found: dict[float, ComparisonFindings], lang: str) -> list[str]:
+    """:func:`answer` as one paragraph a value (the workshop app's curve)."""
+    return [f"{step_sentence(s, f, lang)} {cost_effect_sentence(f, lang)}" for _, f in sorted(found.items())]
+
+
 def trust_list(r: SweepResults) -> list[str]:
     """How far to trust it: the validation and calibration targets of the scenario's programme,
     the evidence for the lever, the prices and what the budget leaves out, and the pairing."""
