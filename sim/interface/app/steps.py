@@ -118,7 +118,7 @@ def figure(c: Curve, lang: str, font: float, width: float):
 
 def sentences(c: Curve, lang: str) -> list[str]:
     """What each step buys and costs against the current setting, answer first, with intervals."""
-    return answer_sentences(c.sweep, c.found, lang)
+    return answer_sentences(c.sweep, c.found, c.table, c.hidden, lang)
 
 
 def intro(key: str, values: list[float], current: float, n: int, lang: str) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.analysis.trust import trust
 from sim.experiment import sweep as sweeps
-from sim.experiment.findings import ComparisonFindings, Effect, left_out
+from sim.experiment.findings import FINDING_OUTCOMES, ComparisonFindings, Effect, left_out
 from sim.experiment.sweep import Sweep
 from sim.interface.i18n import (kroner, number, phrase, scenario_description, scenario_title, text, value,
                                 value_range, value_row, when)
@@ -114,6 +114,26 @@ def step_sentence(s: Sweep, f: ComparisonFindings, lang: str) -> str:
     return text("sweep.step.lever", lang, lever=curve.lever_label(s.lever.key, lang), **common)
 
 
+#: besides the headline, what a step's sentence names when its difference is detectable:
+#: the key findings' outcomes, contact per citizen and the caseworkers' time
+ALSO = FINDING_OUTCOMES + ("meetings_per_case_year", "extra_contacts_per_case_year", "contact_minutes_per_case_month",
+                           "staff_utilisation")
+
+
+def also_sentence(table: pd.DataFrame, value: float, hidden, lang: str, headline: str | None) -> str | None:
+    """The other outcomes (:data:`ALSO`) whose difference from the reference is detectable at ``value``."""
+    rows = table[(table["value"] == value) & table["verdict"].isin(("likely", "clear"))].set_index("outcome")
+    items = []
+    for o in ALSO:
+        if o in rows.index and o != headline and o not in hidden:
+            r = rows.loc[o]
+            diff, span = value_row(r["difference_mean"], r["difference_p5"], r["difference_p95"], r["unit"], lang, True)
+            items.append(text("sweep.also_item", lang, outcome=curve.outcome_label(o, lang)[:1].lower()
+                              + curve.outcome_label(o, lang)[1:], difference=diff,
+                              interval=text("findings.interval", lang, range=span)))
+    return text("sweep.also", lang, items="; ".join(items)) if items else None
+
+
 def heading(r: SweepResults) -> str:
     """What was swept, over which values, against which reference."""
     s, lang = r.sweep, r.lang
@@ -133,16 +153,20 @@ def caseworkers_sentence(s: Sweep, lang: str) -> str | None:
                 cases=", ".join(number(s.base.population.size / p.staffed, lang) for p in s.points))
 
 
-def answer(r: SweepResults) -> list[dict]:
-    """The key findings: for each value against the reference, what it buys and costs and the
-    cost per additional citizen in a job or education (or why it is not defined)."""
-    return [{"sentence": step_sentence(r.sweep, f, r.lang), "cost": cost_effect_sentence(f, r.lang)}
-            for _, f in sorted(r.found.items())]
+def answer_sentences(s: Sweep, found: dict[float, ComparisonFindings], table: pd.DataFrame, hidden,
+                     lang: str) -> list[str]:
+    """The key findings, one paragraph a value against the reference: what it buys and costs,
+    the cost per additional citizen in a job or education (or why it is not defined), and
+    what else changes detectably."""
+    out = []
+    for value, f in sorted(found.items()):
+        also = also_sentence(table, value, hidden, lang, f.headline.outcome if f.headline else None)
+        out.append(" ".join(x for x in (step_sentence(s, f, lang), cost_effect_sentence(f, lang), also) if x))
+    return out
 
 
-def answer_sentences(s: Sweep, found: dict[float, ComparisonFindings], lang: str) -> list[str]:
-    """:func:`answer` as one paragraph a value (the workshop app's curve)."""
-    return [f"{step_sentence(s, f, lang)} {cost_effect_sentence(f, lang)}" for _, f in sorted(found.items())]
+def answer(r: SweepResults) -> list[str]:
+    return answer_sentences(r.sweep, r.found, r.table, r.hidden, r.lang)
 
 
 def trust_list(r: SweepResults) -> list[str]:
@@ -258,7 +282,6 @@ def screen_summary(out: Path, r: SweepResults) -> str:
     cw = caseworkers_sentence(r.sweep, lang)
     if cw:
         lines.append(cw)
-    for a in answer(r):
-        lines += [f"  {a['sentence']}", f"    {a['cost']}"]
+    lines += [f"  {a}" for a in answer(r)]
     lines.append(text("sweep.cli.report", lang, path=out / "report.html"))
     return "\n".join(lines)
