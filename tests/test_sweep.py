@@ -41,7 +41,7 @@ def caseload_dir(tmp_path_factory) -> Path:
     """A case-load sweep over 52 weeks (the 52-week measures and the cost per citizen covered)."""
     tmp = tmp_path_factory.mktemp("sweep")
     out = tmp / "out"
-    assert main(["sweep", str(small(tmp)), "--caseload", "100,25,50", "--out", str(out), "--quiet",
+    assert main(["sweep", str(small(tmp)), "--caseload", "25,100,50", "--out", str(out), "--quiet",
                  "--seed", "3"]) == 0
     return out
 
@@ -115,7 +115,7 @@ def test_caseload_sets_caseworkers_and_keeps_the_rest(tmp_path):
         assert d == base.model_dump()
     # 225 cases is the scenario's own (1,750 / 7.8 = 224.4, within 1 %): the reference by default
     assert s.reference == 225 and s.names[0] == "caseload-225"
-    assert sweeps.build(base, sweeps.caseload_lever(), [25, 50]).reference == 25      # else the smallest
+    assert sweeps.build(base, sweeps.caseload_lever(), [50, 25]).reference == 50      # else the first given
     assert sweeps.build(base, sweeps.caseload_lever(), [25, 50], reference=50).reference == 50
     lever = sweeps.find_lever("organisation.meeting_interval_weeks")
     assert sweeps.build(base, lever, [4.0, 13.0, 26.0]).reference == 13                # the scenario's own
@@ -154,7 +154,7 @@ def test_every_value_ran_with_the_same_seeds(caseload_dir):
     assert [p["caseworkers_staffed"] for p in m["sweep"]["points"]] == [12, 6, 3]
     assert set(m["files"]) == {"sweep.csv", "cost_effectiveness.csv", "summary_replications.parquet",
                                "posterior_draws.parquet", "sweep.svg", "report.html", "manifest.json"}
-    assert m["command"].startswith("fremskudt sweep ") and "--caseload 100,25,50" in m["command"]
+    assert m["command"].startswith("fremskudt sweep ") and "--caseload 25,100,50" in m["command"]
 
 
 def test_differences_are_paired_against_the_reference(caseload_dir):

@@ -17,14 +17,14 @@ The rules, written once here and tested in ``tests/test_sweep.py``:
   cases per caseworker and sets ``organisation.caseworkers`` to the population size
   divided by it, keeping every other setting of the scenario.
 * **Values**: from :data:`MIN_VALUES` to :data:`MAX_VALUES` distinct numbers within the
-  setting's range (whole numbers for a whole-number setting), sorted ascending; values
+  setting's range (whole numbers for a whole-number setting), run and shown ascending; values
   times replications at most :data:`MAX_SIMULATIONS`.  Values that the model would run
   identically are refused: it staffs whole caseworkers (:func:`staffed_caseworkers`), so
   two caseworker numbers that round to the same people are one design.
 * **The reference** is what differences and the cost per additional citizen are measured
   against: the value asked for, else the scenario's own value when it is among the values
   (for case loads: within :data:`CASELOAD_MATCH` of the scenario's own, since case loads
-  are given in whole cases and caseworkers are not), else the smallest value.
+  are given in whole cases and caseworkers are not), else the first value given.
 * **Common random numbers**: every value runs the runner's plan
   (:func:`sim.experiment.runner.plan`) with the same seeds, so replication *i* has the same
   seed and draws the same posterior row at every value, and a difference is paired
@@ -180,8 +180,8 @@ def _number(v: float) -> str:
 
 
 def parse_values(text: str, lever: Lever) -> list[float]:
-    """The values of ``--values`` / ``--caseload``: comma-separated numbers (rules of the
-    module docstring that need no scenario)."""
+    """The values of ``--values`` / ``--caseload``, in the order given: comma-separated numbers
+    (the rules of the module docstring that need no scenario)."""
     items = [t.strip() for t in str(text).split(",")]
     if len(items) > MAX_VALUES:
         raise UsageError(f"{lever.option}: {len(items)} values; a sweep takes at most {MAX_VALUES}")
@@ -213,7 +213,7 @@ def parse_values(text: str, lever: Lever) -> list[float]:
         if bad is not None:
             raise UsageError(f"--values: {_number(bad)} is outside the range of {lever.key}: "
                              f"{_range(lever.low, lever.high)}")
-    return sorted(values)
+    return values
 
 
 def _range(lo: float, hi: float) -> str:
@@ -287,7 +287,7 @@ def own_value(base: Scenario, lever: Lever) -> float | None:
 
 
 def default_reference(base: Scenario, lever: Lever, values: list[float]) -> float:
-    """The module docstring's rule: the scenario's own value if it is among ``values``, else the smallest."""
+    """The module docstring's rule: the scenario's own value if it is among ``values``, else the first given."""
     own = own_value(base, lever)
     if own is not None:
         if lever.caseload:
@@ -342,7 +342,7 @@ def build(base: Scenario, lever: Lever, values: list[float], reference: float | 
                              f"outside the range of organisation.caseworkers; case loads here run "
                              f"{_range(round(lo, 4), round(hi, 4))}")
     points = []
-    for v in values:
+    for v in sorted(values):
         d = base.model_dump(mode="json")
         setting = base.population.size / v if lever.caseload else (int(v) if lever.whole else v)
         _setting(d, lever.setting, setting)

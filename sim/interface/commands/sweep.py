@@ -42,7 +42,7 @@ def register(subparsers) -> None:
                                                     f"{sweeps.MAX_VALUES}, within the setting's range)")
     p.add_argument("--reference", metavar="VALUE",
                    help="the value differences and the cost per additional citizen are measured against (default: "
-                        "the scenario's own value if it is among the values, else the smallest)")
+                        "the scenario's own value if it is among the values, else the first value)")
     add_run_options(p, budget=False)
     p.set_defaults(func=_sweep)
 
