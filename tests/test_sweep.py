@@ -92,6 +92,17 @@ def test_bad_input_one_line_exit_2_nothing_written(case, tmp_path, capsys):
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["tiny-central-jobcentre.yaml"]
 
 
+def test_a_folder_fremskudt_did_not_write_is_left_alone(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    args = ["sweep", str(small(tmp_path)), "--caseload", "25,50", "--out", str(out), "--quiet", "-n", "2"]
+    assert main(args) == 2 and main([*args, "--force"]) == 2
+    first, second = capsys.readouterr().err.splitlines()
+    assert "already exists" in first and "replaces only a results folder that it wrote" in second
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "mine"
+
+
 def test_a_swept_behavioural_parameter_needs_fixed_parameters(tmp_path):
     base = load_scenario(small(tmp_path))
     lever = sweeps.find_lever("behaviour.noshow_central")
