@@ -101,8 +101,8 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     """The example with tiny settings and its output in the scratch folder."""
     argv = list(argv)
     command = argv[0]
-    if command in ("run", "compare"):
-        _set(argv, "--replications", "1")
+    if command in ("run", "compare", "sweep"):
+        _set(argv, "--replications", "2" if command == "sweep" else "1")
         if "--workers" in argv:
             _set(argv, "--workers", "2")
         argv.append("--quiet")

@@ -73,9 +73,11 @@ def hidden(folder: Path) -> list[str]:
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("command, sig", [
-    ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM)])
-def test_run_and_compare_stop_cleanly(command, sig, tmp_path):
-    args = [str(scenario(tmp_path))] if command == "run" else [str(scenario(tmp_path)), str(scenario(tmp_path, "b"))]
+    ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM),
+    ("sweep", signal.SIGINT)])
+def test_run_compare_and_sweep_stop_cleanly(command, sig, tmp_path):
+    args = {"run": [str(scenario(tmp_path))], "compare": [str(scenario(tmp_path)), str(scenario(tmp_path, "b"))],
+            "sweep": [str(scenario(tmp_path)), "--caseload", "50,113,200"]}[command]
     proc = start([command, *args, "--workers", "2", "--out", str(tmp_path / "out"), "--quiet"], tmp_path)
     stop(proc, sig, busy_children(proc, 2))
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []

@@ -65,6 +65,7 @@ class Task:
     parameters: dict[str, float] | None = None
     posterior_row: int | None = None
     prices: dict | None = None   # resolved prices (Prices.model_dump()): adds the budget to the summary
+    detail: bool = True          # return the weekly and per-citizen tables (False: the summary only)
 
 
 @dataclass
@@ -92,8 +93,10 @@ def run_task(task: Task) -> Replication:
     summary = dict(out.summary)
     if task.prices is not None:
         summary.update(replication_budget(sc, Prices.model_validate(task.prices), summary, out.citizens, out.weekly))
+    # without detail the tables are not sent back: a long sweep keeps only what it reports
+    weekly, citizens = (out.weekly, out.citizens) if task.detail else (pd.DataFrame(), pd.DataFrame())
     return Replication(scenario=task.scenario_name, replication=task.replication, seed=task.seed,
-                       summary=summary, weekly=out.weekly, citizens=out.citizens,
+                       summary=summary, weekly=weekly, citizens=citizens,
                        parameters=task.parameters, posterior_row=task.posterior_row)
 
 

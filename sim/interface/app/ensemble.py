@@ -217,7 +217,7 @@ def _execute(tasks: list[Task], workers: int, tick: Callable[[], None], cancelle
             fut.cancel()
 
 
-def _arms(arms: list[Scenario], seed: int, replications: int, workers: int, tick, cancelled,
+def run_arms(arms: list[Scenario], seed: int, replications: int, workers: int, tick, cancelled,
           parameters: str) -> list[pd.DataFrame]:
     """Each arm's replications table (from the cache when it has run before); the arms not
     cached run together, on the warm pool when ``workers > 1``."""
@@ -258,7 +258,7 @@ def run(baseline: Scenario, design: Scenario, replications: int = DEFAULT_REPLIC
             progress(done[0] / total)
 
     stop = cancelled or (lambda: False)
-    base_reps, design_reps = _arms([base_run, design_run], seed, replications, workers, tick, stop, parameters)
+    base_reps, design_reps = run_arms([base_run, design_run], seed, replications, workers, tick, stop, parameters)
     reps = pd.concat([base_reps.assign(scenario=baseline.name), design_reps.assign(scenario=DESIGN)],
                      ignore_index=True)
     arms = [base_run, design_run.model_copy(update={"name": DESIGN})]
