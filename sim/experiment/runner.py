@@ -25,8 +25,9 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from sim.errors import RunError, shown
+from sim.errors import InputError, RunError
 from sim.spec.parameters import Behaviour
+from sim.spec.reading import Column, read_table
 from sim.model.rng import replication_seeds
 from sim.spec.prices import Prices, load_prices
 from sim.spec.scenario import Scenario, load_scenario
@@ -92,75 +93,62 @@ def run_task(task: Task) -> Replication:
 # Posterior draws
 # --------------------------------------------------------------------------------------
 
-def load_posterior(directory: str | Path) -> pd.DataFrame:
-    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``.
-
-    Every value must be a finite number within its parameter's bounds; weights finite,
-    non-negative and not all zero."""
-    path = Path(directory) / POSTERIOR_FILE
-    if not path.is_file():
-        raise RunError(f"--posterior {directory}: no {POSTERIOR_FILE} in that folder")
-    try:
-        df = pd.read_parquet(path)
-    except Exception as e:  # pyarrow raises several types for a broken file
-        raise RunError(f"{path}: cannot be read as parquet ({e})") from None
-    if WEIGHT_COLUMN not in df.columns:
-        raise RunError(f"{path}: needs a '{WEIGHT_COLUMN}' column next to the parameter columns")
-    valid = list(Behaviour.model_fields)
-    for col in df.columns:
-        if col == WEIGHT_COLUMN:
-            continue
-        if col not in Behaviour.model_fields:
-            guess = difflib.get_close_matches(str(col), valid, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            raise RunError(f"{path}: column '{col}' is not a behavioural parameter{hint}")
-    if len(df) == 0:
-        raise RunError(f"{path}: has no rows")
-    for col in df.columns:
-        _check_column(path, col, df[col])
-    w = df[WEIGHT_COLUMN].to_numpy(dtype=float)
-    if np.any(w < 0) or w.sum() <= 0:
-        raise RunError(f"{path}: weights must be finite, non-negative and not all zero")
-    return df.reset_index(drop=True)
-
-
-def _bounds(name: str) -> tuple[float, float]:
+def parameter_column(name: str) -> Column | None:
+    """What a table column of behavioural parameter ``name`` may hold (None: no such parameter)."""
+    field_ = Behaviour.model_fields.get(name)
+    if field_ is None:
+        return None
     lo, hi = -math.inf, math.inf
-    for m in Behaviour.model_fields[name].metadata:
+    for m in field_.metadata:
         lo = m.ge if getattr(m, "ge", None) is not None else lo
         hi = m.le if getattr(m, "le", None) is not None else hi
-    return lo, hi
+    return Column(lo, hi, whole=field_.annotation is int)
 
 
-def _check_column(path: Path, col: str, values: pd.Series) -> None:
-    """A posterior column holds finite numbers within the parameter's bounds."""
-    if pd.api.types.is_bool_dtype(values):          # true/false is not a number
-        numbers = pd.Series(np.nan, index=values.index)
-    else:
-        numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    bad = values[~np.isfinite(numbers)]
-    what = "weights" if col == WEIGHT_COLUMN else f"column '{col}'"
-    if len(bad):
-        raise RunError(f"{path}: {what} must be finite numbers; row {bad.index[0]} holds {_plain(bad.iloc[0])}")
-    if col == WEIGHT_COLUMN:
-        return
-    lo, hi = _bounds(col)
-    outside = numbers[(numbers < lo) | (numbers > hi)]
-    if len(outside):
-        raise RunError(f"{path}: column '{col}' must lie within [{lo:g}, {hi:g}]; row {outside.index[0]} holds "
-                       f"{_plain(outside.iloc[0])}")
+def not_a_parameter(name: str) -> str:
+    """The message for a column that is not a behavioural parameter (with a guess)."""
+    guess = difflib.get_close_matches(str(name), list(Behaviour.model_fields), n=1)
+    hint = f"did you mean '{guess[0]}'? " if guess else ""
+    return f"not a behavioural parameter; {hint}allowed: the parameters of docs/parameters.md and '{WEIGHT_COLUMN}'"
 
 
-def _plain(value: Any) -> str:
-    """A cell of a table for a message (numpy scalars as plain Python values)."""
-    return shown(value.item() if isinstance(value, np.generic) else value)
+def normalised(weights: np.ndarray) -> np.ndarray:
+    """Weights scaled to sum to 1, without overflow (divided by the largest first)."""
+    w = np.asarray(weights, dtype=float)
+    w = w / w.max()
+    return w / w.sum()
+
+
+def load_posterior(directory: str | Path) -> pd.DataFrame:
+    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``,
+    with the limits of :func:`sim.spec.reading.read_table`: at most
+    :data:`~sim.spec.reading.MAX_TABLE_ROWS` rows, every value a finite number within its
+    parameter's bounds (a whole number for a whole-number parameter), at least one parameter
+    column, and weights non-negative and not all zero.  The weights come back scaled to
+    sum to 1."""
+    path = Path(directory) / POSTERIOR_FILE
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise RunError(f"--posterior {directory}: no {POSTERIOR_FILE} in that folder")
+    rules = {WEIGHT_COLUMN: Column(0.0, math.inf)}
+    df = read_table(path, lambda n: rules.get(n) or parameter_column(n), required=[WEIGHT_COLUMN],
+                    unknown=not_a_parameter)
+    if len(df.columns) < 2:
+        raise InputError(path, "", f"<only the column {WEIGHT_COLUMN}>",
+                         "a posterior needs at least one behavioural parameter column besides the weights")
+    w = df[WEIGHT_COLUMN].to_numpy(dtype=float)
+    if w.max() <= 0:
+        raise InputError(path, WEIGHT_COLUMN, 0.0, "the weights must not all be zero")
+    df[WEIGHT_COLUMN] = normalised(w)
+    return df
 
 
 def _cast(name: str, value: Any) -> float | int:
-    ann = Behaviour.model_fields[name].annotation
-    if ann is int:
-        return int(round(float(value)))
-    return float(value)
+    """A posterior cell as the parameter's type (whole-number columns hold whole numbers)."""
+    return int(value) if Behaviour.model_fields[name].annotation is int else float(value)
 
 
 def draw_parameters(posterior: pd.DataFrame, seed: int) -> tuple[int, dict[str, float]]:

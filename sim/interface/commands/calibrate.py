@@ -71,8 +71,15 @@ def run(args) -> int:
             run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
     except KeyboardInterrupt as e:
         db = Path(runs_dir) / f"{args.name}.db"
-        print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; finished generations "
-              f"are kept in {db}; continue with: fremskudt calibrate --name {args.name} --resume", file=sys.stderr)
+        done = calibration.stored_generations(runs_dir, args.name)
+        if done:
+            kept = (f"{done} finished generation(s) are kept in {db}; continue with: "
+                    f"fremskudt calibrate --name {args.name} --resume")
+        else:
+            again = " --force" if db.exists() else ""
+            kept = (f"no generation had finished, so there is nothing to continue; start again with: "
+                    f"fremskudt calibrate --name {args.name}{again}")
+        print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; {kept}", file=sys.stderr)
         return getattr(e, "exit_status", 130)
     print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations, "
           f"{res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
