@@ -160,6 +160,22 @@ def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_aga
     np.testing.assert_allclose(again, sorted(stored["x:noshow"]))
 
 
+def _rewrite_manifest(folder):
+    from sim.experiment import outputs
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").unlink()
+    outputs.write_manifest(folder, manifest)
+
+
+def test_an_edited_fit_folder_is_not_replaced_by_a_resumed_calibration(tmp_path):
+    tp, pp = _files(tmp_path, _observed())
+    fit = _calibrate(tmp_path, tp, pp, generations=1).out_dir
+    (fit / "report.md").write_text("my edits")
+    with pytest.raises(FremskudtError, match="report.md differs from what fremskudt wrote"):
+        _calibrate(tmp_path, tp, pp, generations=2, resume=True)
+    assert (fit / "report.md").read_text() == "my edits"
+
+
 def test_a_damaged_fit_folder_is_refused_before_anything_is_written(tmp_path):
     import shutil
     tp, pp = _files(tmp_path, _observed())
@@ -193,6 +209,7 @@ def test_a_damaged_fit_folder_is_refused_before_anything_is_written(tmp_path):
         shutil.rmtree(fit)
         shutil.copytree(kept, fit)
         damage(fit)
+        _rewrite_manifest(fit)       # the damage, as if it had been written so: the reader finds it
         with pytest.raises(FremskudtError, match=re.escape(message).replace(r"\.\*", ".*")):
             _calibrate(tmp_path, tp, pp, generations=2, resume=True)
         assert not (tmp_path / "runs" / "t.db").exists() and not (tmp_path / "runs" / "t.json").exists(), message

@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
 _owner = os.getpid()
 
 
+def completed_outputs() -> list:
+    """Results folders this process has moved into place (none if it never wrote one)."""
+    outputs = sys.modules.get("sim.experiment.outputs")     # not imported: nothing was written
+    return list(getattr(outputs, "completed", []))
+
+
 def _stop(signum, frame):
     if os.getpid() != _owner:       # a forked worker inherited this handler: just end, as by default
         signal.signal(signum, signal.SIG_DFL)
@@ -103,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as e:
         name = e.name if isinstance(e, Stopped) else "SIGINT"
-        print(f"fremskudt: stopped by {name}; nothing was written", file=sys.stderr)
+        done = completed_outputs()
+        what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
+        print(f"fremskudt: stopped by {name}; {what}", file=sys.stderr)
         return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
     finally:
         for s, handler in previous.items():

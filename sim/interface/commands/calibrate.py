@@ -70,6 +70,9 @@ def run(args) -> int:
             max_minutes=args.max_minutes, runs_dir=runs_dir, fitted_dir=args.out or calibration.FITTED_DIR,
             run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
     except KeyboardInterrupt as e:
+        from sim.interface.cli import completed_outputs
+        if completed_outputs():
+            raise               # the fit was written: the command line says so
         db = Path(runs_dir) / f"{args.name}.db"
         done = calibration.stored_generations(runs_dir, args.name)
         if done:
