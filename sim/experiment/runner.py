@@ -15,9 +15,13 @@ differences between scenarios are paired replication by replication.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import logging
 import math
-from concurrent.futures import as_completed
+import threading
+import time
+from concurrent.futures import CancelledError, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -36,9 +40,14 @@ from .outcomes import DEFINITIONS
 from .pool import local_pool
 
 POSTERIOR_FILE = "posterior.parquet"
-DASK_CONNECT_TIMEOUT = "15s"
-#: Seconds a Dask scheduler may take to have at least one worker before a run gives up.
+#: Seconds a Dask scheduler may take to answer (to connect, and any question during a run).
+DASK_CONNECT_TIMEOUT = 15.0
+#: Seconds a Dask scheduler may be without workers (before a run, or during one) before a run gives up.
 DASK_WORKER_TIMEOUT = 30.0
+#: Seconds between checks on the scheduler while no replication finishes.
+DASK_POLL_SECONDS = 5.0
+#: Seconds on top of Dask's own timeouts before the overall deadline gives up waiting for it.
+DASK_GRACE = 5.0
 WEIGHT_COLUMN = "weight"
 
 
@@ -215,40 +224,108 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
 
 def connect_dask(address: str):
     """A ``distributed.Client`` at ``address`` with at least one worker, or a
-    :class:`RunError` after :data:`DASK_CONNECT_TIMEOUT` (no scheduler) or
-    :data:`DASK_WORKER_TIMEOUT` seconds (a scheduler without workers)."""
+    :class:`RunError` once :data:`DASK_CONNECT_TIMEOUT` seconds pass without a Dask
+    scheduler answering (nothing listens there, or something that does not speak Dask,
+    such as a silent socket or a web server) or :data:`DASK_WORKER_TIMEOUT` seconds without
+    a worker.  The waits run in a thread with an overall deadline, so no answer at all
+    cannot make the command hang (Dask's own handshake waits without a limit)."""
     from distributed import Client
 
+    # every outcome is reported in one line below; Dask's own log would add tracebacks
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    box: dict[str, Any] = {"phase": "connect"}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT}s")
+            box["phase"] = "workers"
+            box["client"].wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
+            box["phase"] = "ready"
+        except BaseException as e:      # reported in the main thread
+            box["error"] = e
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
     try:
-        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as e:
-        raise RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({e})") from None
-    try:
-        client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
-    except (OSError, TimeoutError):
-        client.close()
-        raise RunError(f"--scheduler {address}: the scheduler has no workers (none joined within "
-                       f"{DASK_WORKER_TIMEOUT:g} s); start some with: dask worker {address}") from None
+        thread.join(DASK_CONNECT_TIMEOUT + DASK_GRACE)
+        if box["phase"] == "workers":
+            thread.join(DASK_WORKER_TIMEOUT + DASK_GRACE)
+        if box["phase"] == "ready":
+            return box["client"]
+        raise _connect_error(address, box["phase"], box.get("error"))
     except BaseException:
-        client.close()
+        _close(box.get("client"))
         raise
-    return client
+
+
+def _connect_error(address: str, phase: str, error: BaseException | None) -> RunError:
+    if phase == "workers":
+        return RunError(f"--scheduler {address}: the scheduler has no workers (none joined within "
+                        f"{DASK_WORKER_TIMEOUT:g} s); start some with: dask worker {address}")
+    if error is None:
+        return RunError(f"--scheduler {address}: no Dask scheduler answered within {DASK_CONNECT_TIMEOUT:g} s "
+                        "(something may listen there that does not speak Dask's protocol)")
+    return RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({type(error).__name__}: {error})")
+
+
+def _close(client) -> None:
+    """Close a client without waiting on a scheduler that does not answer."""
+    if client is not None:
+        closer = threading.Thread(target=client.close, kwargs={"timeout": DASK_CONNECT_TIMEOUT}, daemon=True)
+        closer.start()
+        closer.join(DASK_CONNECT_TIMEOUT + DASK_GRACE)
+
+
+def _scheduler_workers(client, address: str) -> int:
+    """Workers the scheduler has now (asked, with a deadline); a RunError if it does not answer."""
+    try:
+        info = client.sync(client.scheduler.identity, callback_timeout=DASK_CONNECT_TIMEOUT)
+    except Exception as e:          # the connection broke, or no answer within the deadline
+        raise RunError(f"--scheduler {address}: the scheduler stopped answering during the run "
+                       f"({type(e).__name__}); nothing was written") from None
+    return len(info.get("workers", {}))
 
 
 def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> list[Replication]:
-    from distributed import as_completed as dask_completed
+    """Run the tasks on Dask.  While no replication finishes the scheduler is asked every
+    :data:`DASK_POLL_SECONDS` how many workers it has: a scheduler that stops answering, or
+    has had no workers for :data:`DASK_WORKER_TIMEOUT` seconds, ends the run with a message."""
+    from distributed import wait
 
     client = connect_dask(address)
     try:
         futures = client.map(run_task, tasks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Replication | None] = [None] * len(tasks)
-        for fut in dask_completed(futures):
-            results[index[fut.key]] = fut.result()
-            tick()
+        pending, no_workers_since = set(futures), None
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=DASK_POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            except (CancelledError, asyncio.CancelledError):
+                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                               "restarted or lost the connection); nothing was written") from None
+            try:
+                for fut in done:
+                    results[index[fut.key]] = fut.result()
+                    tick()
+            except (CancelledError, asyncio.CancelledError):
+                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                               "restarted or lost the connection); nothing was written") from None
+            if done:
+                no_workers_since = None
+            elif _scheduler_workers(client, address) > 0:
+                no_workers_since = None
+            elif no_workers_since is None:
+                no_workers_since = time.monotonic()
+            elif time.monotonic() - no_workers_since > DASK_WORKER_TIMEOUT:
+                raise RunError(f"--scheduler {address}: the scheduler has had no workers for {DASK_WORKER_TIMEOUT:g} s "
+                               f"during the run; start some with: dask worker {address}")
         return list(results)  # type: ignore[arg-type]
     finally:
-        client.close()
+        _close(client)
 
 
 # --------------------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def _given_in(unit: str) -> type[Figure]:
         def _at_most(cls, v: float) -> float:
             if v > MAXIMUM[unit]:
                 what = "a share" if unit == "share" else f"a figure in '{unit}'"
-                raise ValueError(f"{what} must be <= {MAXIMUM[unit]:,g}, got {v:g}")
+                most = MAXIMUM[unit]
+                raise ValueError(f"{what} must be <= {int(most) if most == int(most) else most:,}, got {v:g}")
             return v
     InUnit.__name__ = InUnit.__qualname__ = f"Figure in {unit}"
     return InUnit

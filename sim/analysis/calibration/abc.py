@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, UsageError
-from sim.experiment import outputs
+from sim.experiment import outputs, resources
 from sim.spec.reading import read_json, read_record, sqlite_file
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR, display_path
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
@@ -201,7 +201,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
               if fitted_dir is not None else None)        # checked before anything is run or removed
     _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else (), name)
-    workers = workers or os.cpu_count() or 1
+    resources.check_workers(workers)
+    workers = workers or resources.usable_cores()
     with folder or nullcontext():
         session = _Session(name, meta, inputs, db, meta_path, workers=workers, scheduler=scheduler,
                            scenario_dir=scenario_dir, scenarios=scenarios, progress=progress)
@@ -312,7 +313,7 @@ def save_record(meta: dict, meta_path: Path, db: Path) -> None:
     mark and the checksum of the history as it is now."""
     meta["written_by"] = WRITTEN_BY
     meta["history_sha256"] = outputs.sha256(db) if db.is_file() else None
-    tmp = meta_path.with_name(f".{meta_path.name}.partial-{os.getpid()}")
+    tmp = meta_path.with_name(f".{meta_path.name}.writing-{os.getpid()}")
     tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(tmp, meta_path)
 
@@ -343,6 +344,9 @@ class _Session:
         logging.getLogger("pyabc").setLevel(logging.WARNING)
         sc = resolve_scenarios(inputs["targets"], population=meta["population"], scenario_dir=scenario_dir,
                                scenarios=scenarios, overrides=inputs["overrides"], caps=meta.get("population_cap"))
+        resources.check_memory(resources.estimate([resources.citizens(s) for s in sc.values()], 1,
+                                                  1 if scheduler else workers, keeps_citizens=False),
+                               "this calibration")
         self.model = MultiScenarioModel(inputs["targets"], sc, meta["run_seed"], seeds=meta.get("seeds", 1))
         if "mc_sd" not in meta:
             t0 = time.time()

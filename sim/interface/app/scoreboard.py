@@ -23,6 +23,8 @@ from .store import SavedDesign
 
 #: self-sufficiency, ordinary hours, no-shows and the net public budget
 OUTCOMES = ("ever_self_sufficient_52w", "share_ordinary_hours", "noshow_share", "net_cost")
+#: What a spreadsheet reads as the start of a formula (and the characters it strips first).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["team", "design", "scenario", "outcome", "label", "unit", "mean", "p5", "p95", "baseline_mean",
                "difference_mean", "difference_p5", "difference_p95", "verdict", "replications", "seed", "levers",
                "saved"]
@@ -78,8 +80,17 @@ def headers(lang: str) -> list[str]:
     return [label(o, lang) for o in OUTCOMES]
 
 
+def plain_cell(value):
+    """A text cell a spreadsheet shows as text: one that starts like a formula (a team named
+    ``=HYPERLINK(...)``) gets a leading apostrophe.  Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_text(designs: list[SavedDesign], lang: str) -> str:
-    """One row per design and outcome (plain labels in ``lang``, numbers unformatted)."""
+    """One row per design and outcome (plain labels in ``lang``, numbers unformatted, text
+    cells that a spreadsheet would read as a formula made plain, :func:`plain_cell`)."""
     out = []
     for d in designs:
         for o, f in d.figures.items():
@@ -90,7 +101,8 @@ def csv_text(designs: list[SavedDesign], lang: str) -> str:
                         "replications": d.replications, "seed": d.seed, "levers": lever_text(d, lang),
                         "saved": d.saved})
     buf = io.StringIO()
-    pd.DataFrame(out, columns=CSV_COLUMNS).to_csv(buf, index=False)
+    rows_ = [{k: plain_cell(v) for k, v in row.items()} for row in out]
+    pd.DataFrame(rows_, columns=CSV_COLUMNS).to_csv(buf, index=False)
     return buf.getvalue()
 
 

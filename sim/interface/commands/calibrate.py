@@ -61,7 +61,9 @@ def run(args) -> int:
     from sim.errors import UsageError
     if args.resume and args.force:
         raise UsageError("--resume and --force cannot be combined")
+    from sim.interface.cli import completed_outputs
     runs_dir = args.runs_dir or calibration.RUNS_DIR
+    written_before = len(completed_outputs())
     try:
         res = calibration.run_calibration(
             args.name, targets_path=args.targets, priors_path=args.priors, population=args.population,
@@ -70,8 +72,7 @@ def run(args) -> int:
             max_minutes=args.max_minutes, runs_dir=runs_dir, fitted_dir=args.out or calibration.FITTED_DIR,
             run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
     except KeyboardInterrupt as e:
-        from sim.interface.cli import completed_outputs
-        if completed_outputs():
+        if completed_outputs()[written_before:]:
             raise               # the fit was written: the command line says so
         db = Path(runs_dir) / f"{args.name}.db"
         done = calibration.stored_generations(runs_dir, args.name)

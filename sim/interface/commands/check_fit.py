@@ -51,7 +51,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from sim.analysis import checkfit
     from sim.analysis.checkfit.holdout import FoldSettings
-    from sim.experiment import outputs
+    from sim.experiment import outputs, resources
+    resources.check_workers(args.workers)
     folds = FoldSettings(particles=args.particles, seeds=args.seeds, generations=args.generations,
                          workers=args.workers, force=args.refit)
     if args.runs_dir is not None:
