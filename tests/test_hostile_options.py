@@ -262,3 +262,16 @@ def _number(text) -> bool:
         return True
     except (TypeError, ValueError):
         return False
+
+
+@pytest.mark.parametrize("spec, piece", [
+    ("noshow_central=-5:5", "within the parameter's bounds [0, 1]"),
+    ("rebook_weeks=0:50", "within the parameter's bounds [1, 13]"),
+    ("noshow_central=0:inf", "finite numbers"),
+    ("noshow_central=nan:1", "finite numbers"),
+])
+def test_sensitivity_parameter_ranges_are_checked_like_lever_ranges(spec, piece, tmp_path, no_work):
+    """`--parameters noshow_central=-5:5` once ran and failed with a traceback."""
+    code, _, err = run(["sensitivity", "--parameters", spec, "--out", str(tmp_path / "s")])
+    one_line(code, err, f"--parameters '{spec}'", piece)
+    assert not (tmp_path / "s").exists()

@@ -26,7 +26,6 @@ through :class:`ResultFolder`, so the rules are written once:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -46,7 +45,7 @@ import psutil
 from sim.errors import InputError, OutputExists, UsageError, shown_path
 from sim.paths import ROOT
 from sim.spec.loading import find, read_chain
-from sim.spec.reading import MAX_JSON_BYTES, read_json
+from sim.spec.reading import MAX_JSON_BYTES, file_sha256, read_json
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
 PACKAGES = ("mesa", "simpy", "numpy", "numba", "pandas", "pyarrow", "pydantic", "matplotlib")
@@ -71,11 +70,7 @@ _WORK_NAME = re.compile(r"\.(?P<name>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+
 
 def sha256(path: Path) -> str:
     """The SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def locate(path: str | Path) -> Path:

@@ -14,7 +14,6 @@ A scenario names its prices file in ``prices:`` (default :data:`DEFAULT_PRICES`)
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +23,7 @@ from sim.errors import PricesError
 from sim.paths import SCENARIO_DIR
 
 from .keys import unknown_key
-from .reading import read_yaml, strict_numbers
+from .reading import file_sha256, read_yaml, strict_numbers
 
 #: a path into working notes outside the repository, which a source must never be
 NOT_A_PUBLICATION = "shared" + "/"
@@ -198,7 +197,7 @@ class Prices(_Closed):
         """What the manifest keeps: the file, its hash and every resolved figure."""
         f = self._file
         return {"name": self.name, "file": str(f) if f else None,
-                "sha256": hashlib.sha256(f.read_bytes()).hexdigest() if f else None,
+                "sha256": file_sha256(f) if f else None,
                 "resolved": self.model_dump(mode="json")}
 
 

@@ -33,6 +33,7 @@ The limits (the README's section "Limits" lists them for users):
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -101,6 +102,16 @@ def read_text(path: str | Path, error: ErrorType = InputError, *, limit: int = M
               kind: str = "text file") -> str:
     """A regular UTF-8 text file of at most ``limit`` bytes."""
     return decode(read_bytes(path, error, limit=limit, kind=kind), path, error)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file, read in blocks (a file already read with these limits, or one
+    this program wrote)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def starts_with(path: str | Path, prefix: str) -> bool:

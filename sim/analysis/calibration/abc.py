@@ -16,7 +16,6 @@ the figures and tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -34,7 +33,7 @@ import pandas as pd
 
 from sim.errors import InputError, UsageError
 from sim.experiment import outputs, resources
-from sim.spec.reading import read_json, read_record, sqlite_file
+from sim.spec.reading import file_sha256, read_json, read_record, sqlite_file
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR, display_path
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
@@ -62,7 +61,7 @@ KERNEL_SCALE = 3.0
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return file_sha256(path)[:16]
 
 
 def make_sampler(workers: int, scheduler: str | None):
