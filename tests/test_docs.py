@@ -55,7 +55,8 @@ def test_the_readme_states_the_limits_the_code_sets():
     expected = [
         f"{reading.MAX_TEXT_BYTES:,} bytes", f"nesting at most {reading.MAX_DEPTH} levels",
         f"at most {loading.MAX_EXTENDS} files", f"{reading.MAX_JSON_BYTES:,} bytes",
-        f"{reading.MAX_TABLE_BYTES:,} bytes, {reading.MAX_TABLE_ROWS:,} rows and {reading.MAX_TABLE_COLUMNS:,} columns",
+        f"{reading.MAX_TABLE_BYTES:,} bytes, {reading.MAX_TABLE_ROWS:,} rows, {reading.MAX_TABLE_COLUMNS:,} columns "
+        f"and {reading.MAX_TABLE_CELLS:,} cells",
         f"{prices.MAXIMUM['DKK per month']:,} kr. a month", f"{prices.MAXIMUM['DKK per year']:,} kr. a year",
         f"{prices.MAXIMUM['DKK per hour']:,} kr. an hour", f"{prices.MAXIMUM['DKK per week']:,} kr. a week",
         f"a share at most {prices.MAXIMUM['share']:g}", f"at most {prices.MAXIMUM['hours per week']:g} hours a week",

@@ -161,6 +161,17 @@ def test_a_posterior_over_the_row_cap_is_refused_before_it_is_read(tmp_path, mon
     one_line(code, err, "posterior.parquet", f"<{MAX_TABLE_ROWS + 1:,} rows>", f"at most {MAX_TABLE_ROWS:,} rows")
 
 
+def test_a_posterior_over_the_cell_cap_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """1,000 columns of 1,000,000 rows are 8 GB once read, from a small file."""
+    def write(path):
+        columns = {"noshow_central": np.full(30_000, 0.2), "weight": np.ones(30_000)}
+        columns.update({f"x{i}": np.zeros(30_000) for i in range(998)})
+        pd.DataFrame(columns).to_parquet(path)
+    monkeypatch.setattr(pq.ParquetFile, "read", lambda *a, **k: pytest.fail("the table was read"))
+    code, err = _posterior_run(tmp_path, write)
+    one_line(code, err, "<30,000 rows × 1,000 columns>", "at most 20,000,000 cells")
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_small_posterior_file_of_300_million_rows(tmp_path):

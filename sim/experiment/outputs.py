@@ -182,15 +182,6 @@ def _manifest(folder: Path) -> dict | None:
     return manifest
 
 
-def listed_files(folder: Path) -> set[str] | None:
-    """The files the folder's manifest says this program wrote, or None when it has no
-    manifest of ours."""
-    manifest = _manifest(folder)
-    if manifest is None or not isinstance(manifest.get("files"), list):
-        return None
-    return {str(f) for f in manifest["files"]} | {MANIFEST}
-
-
 def changed_files(folder: Path, keep: Iterable[str] = ()) -> str | None:
     """None if this program wrote ``folder`` and nobody changed it since: a manifest of ours
     with checksums, every file in the folder listed there with that checksum (``keep``,

@@ -23,8 +23,8 @@ The limits (the README's section "Limits" lists them for users):
 * **numbers** (:func:`strict_numbers`): ``true``/``false`` and quoted text are not numbers,
   and every number is finite; a whole number is whole;
 * **tables** (parquet and CSV, :func:`read_table`): at most :data:`MAX_TABLE_BYTES`, at
-  most :data:`MAX_TABLE_ROWS` rows and :data:`MAX_TABLE_COLUMNS` columns, counted from the
-  parquet footer before a row is read; only known columns, the required ones present,
+  most :data:`MAX_TABLE_ROWS` rows, :data:`MAX_TABLE_COLUMNS` columns and
+  :data:`MAX_TABLE_CELLS` cells, counted from the parquet footer before a row is read; only known columns, the required ones present,
   every cell a finite number (not true/false, not text) within its column's bounds and
   whole where a whole number is meant;
 * **databases** (:func:`sqlite_file`): a regular file that starts with SQLite's header, at
@@ -54,6 +54,7 @@ MAX_JSON_BYTES = 20_000_000       # a run's manifest with 10,000 posterior draws
 MAX_TABLE_BYTES = 200_000_000     # the committed posterior is 0.1 MB
 MAX_TABLE_ROWS = 1_000_000        # a posterior has one row per particle (500 in the committed fit)
 MAX_TABLE_COLUMNS = 1_000         # parameters, weight, distance and one column per target: about 45
+MAX_TABLE_CELLS = 20_000_000      # rows × columns: 160 MB as numbers (a posterior of 1,000,000 rows fits)
 SQLITE_HEADER = b"SQLite format 3\0"
 STR_TAG = "tag:yaml.org,2002:str"
 _PANDAS_INDEX = "__index_level_"
@@ -360,12 +361,16 @@ def _cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _columns(path: Path, names: Sequence[str], rules: Callable[[str], Column | None], required: Sequence[str],
-             unknown: Callable[[str], str], error: ErrorType) -> list[str]:
-    """The table's data columns (pandas' stored index left out), each known and the required present."""
+def _columns(path: Path, names: Sequence[str], rows: int, rules: Callable[[str], Column | None],
+             required: Sequence[str], unknown: Callable[[str], str], error: ErrorType) -> list[str]:
+    """The table's data columns (pandas' stored index left out), each known and the required
+    present, within the column and cell caps."""
     names = [str(n) for n in names if not str(n).startswith(_PANDAS_INDEX)]
     if len(names) > MAX_TABLE_COLUMNS:
         raise error(path, "", f"<{len(names):,} columns>", f"a table may have at most {MAX_TABLE_COLUMNS:,} columns")
+    if rows * len(names) > MAX_TABLE_CELLS:
+        raise error(path, "", f"<{rows:,} rows × {len(names):,} columns>",
+                    f"a table may hold at most {MAX_TABLE_CELLS:,} cells")
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
         raise error(path, twice, twice, "each column may appear only once")
@@ -389,7 +394,7 @@ def _parquet(path: Path, rules, required, unknown, max_rows: int, error: ErrorTy
         raise error(path, "", shown_path(path), f"not a readable parquet table ({type(e).__name__}: {e})") from None
     if rows > max_rows:
         raise error(path, "", f"<{rows:,} rows>", f"a table may have at most {max_rows:,} rows")
-    names = _columns(path, schema.names, rules, required, unknown, error)
+    names = _columns(path, schema.names, rows, rules, required, unknown, error)
     for n in names:
         t = schema.field(n).type
         if not (pa.types.is_integer(t) or pa.types.is_floating(t)):
@@ -412,7 +417,7 @@ def _csv(path: Path, rules, required, unknown, max_rows: int, error: ErrorType):
         raise error(path, "", shown_path(path), f"not a readable CSV table ({type(e).__name__}: {e})") from None
     if len(df) > max_rows:
         raise error(path, "", f"<more than {max_rows:,} rows>", f"a table may have at most {max_rows:,} rows")
-    _columns(path, list(df.columns), rules, required, unknown, error)
+    _columns(path, list(df.columns), len(df), rules, required, unknown, error)
     return df
 
 

@@ -239,7 +239,7 @@ def check_history(db: Path, run_id: Any) -> None:
     """Refuse, with one line, a history ``db`` that is not a pyabc history holding run ``run_id``."""
     sqlite_file(db, what="calibration history (a pyabc SQLite database)")
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = sqlite3.connect(f"{Path(db).absolute().as_uri()}?mode=ro", uri=True, timeout=10)
         try:
             found = con.execute("SELECT COUNT(*) FROM abc_smc WHERE id = ?", (int(run_id),)).fetchone()[0]
         finally:
@@ -257,7 +257,7 @@ def stored_generations(runs_dir: Path, name: str) -> int:
     db = Path(runs_dir) / f"{name}.db"
     try:
         sqlite_file(db)
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        con = sqlite3.connect(f"{Path(db).absolute().as_uri()}?mode=ro", uri=True, timeout=10)
         try:
             return int(con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0])
         finally:
