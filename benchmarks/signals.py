@@ -42,7 +42,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_SECONDS = 5.0
-SCENARIO = ("name: {name}\nextends: {base}\npopulation:\n  size: 300\nhorizon_weeks: 26\nreplications: 6\n")
+SCENARIO = "name: {name}\nextends: {base}\npopulation:\n  size: {size}\nhorizon_weeks: 26\nreplications: {replications}\n"
+#: Citizens and replications of each of the two compared scenarios (``--size``, ``--replications``).
+SIZE, REPLICATIONS = 300, 6
 
 
 @dataclass
@@ -57,7 +59,8 @@ class Trial:
 
 def _files(tmp: Path) -> list[str]:
     for name, base in (("a", "central-jobcentre"), ("b", "small-caseload")):
-        (tmp / f"{name}.yaml").write_text(SCENARIO.format(name=name, base=ROOT / "scenarios" / f"{base}.yaml"))
+        (tmp / f"{name}.yaml").write_text(SCENARIO.format(name=name, base=ROOT / "scenarios" / f"{base}.yaml",
+                                                          size=SIZE, replications=REPLICATIONS))
     return ["compare", "a.yaml", "b.yaml", "--workers", "2", "--out", "out", "--quiet"]
 
 
@@ -72,15 +75,19 @@ def _group(pgid: int) -> list[psutil.Process]:
     return out
 
 
-def undisturbed_seconds() -> float:
-    """How long one undisturbed run takes here."""
-    with tempfile.TemporaryDirectory() as tmp:
-        argv = _files(Path(tmp))
-        t0 = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "sim", *argv], cwd=tmp, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"the undisturbed run failed: {done.stderr}")
-        return time.monotonic() - t0
+def undisturbed_seconds(runs: int = 2) -> float:
+    """How long one undisturbed run takes here (the quickest of ``runs``, so that a moment
+    of load on a shared machine does not stretch the delays)."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            argv = _files(Path(tmp))
+            t0 = time.monotonic()
+            done = subprocess.run([sys.executable, "-m", "sim", *argv], cwd=tmp, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"the undisturbed run failed: {done.stderr}")
+            times.append(time.monotonic() - t0)
+    return min(times)
 
 
 def trial(delay: float) -> Trial:
@@ -133,12 +140,15 @@ def trial(delay: float) -> Trial:
     return t
 
 
-def run(trials: int, seed: int = 1, progress: bool = True) -> list[Trial]:
+def run(trials: int, seed: int = 1, progress: bool = True, window: tuple[float, float] | None = None) -> list[Trial]:
+    """``trials`` runs stopped after delays drawn uniformly from ``window`` (default: zero to
+    1.1 times an undisturbed run)."""
     base = undisturbed_seconds()
+    low, high = window or (0.0, base * 1.1)
     rng = random.Random(seed)
     out, started = [], time.monotonic()
     for i in range(trials):
-        t = trial(rng.uniform(0.0, base * 1.1))
+        t = trial(rng.uniform(low, high))
         out.append(t)
         if progress and t.problems:
             print(f"trial {i + 1}: SIGTERM after {t.delay:.2f} s: {'; '.join(t.problems)}\n{t.stderr[-1500:]}",
@@ -147,29 +157,35 @@ def run(trials: int, seed: int = 1, progress: bool = True) -> list[Trial]:
             print(f"{i + 1} trials, {sum(bool(x.problems) for x in out)} failed, {time.monotonic() - started:.0f} s",
                   flush=True)
     if progress:
-        print(summary(out, base), flush=True)
+        print(summary(out, base, (low, high)), flush=True)
     return out
 
 
-def summary(trials: list[Trial], base: float) -> str:
+def summary(trials: list[Trial], base: float, window: tuple[float, float]) -> str:
     stopped = [t for t in trials if t.seconds is not None]
     default = [t for t in stopped if t.status == -signal.SIGTERM]
     complete = [t for t in stopped if "already complete" in t.stderr]
     failed = [t for t in trials if t.problems]
     longest = max((t.seconds for t in stopped), default=0.0)
-    return (f"{len(trials)} trials (an undisturbed run takes {base:.1f} s; delays 0 to {base * 1.1:.1f} s): "
+    return (f"{len(trials)} trials (an undisturbed run takes {base:.1f} s; delays {window[0]:g} to {window[1]:.1f} s): "
             f"{len(stopped)} stopped by the signal ({len(default)} before the program had set its handler, "
             f"{len(complete)} after its results were complete), {len(trials) - len(stopped)} ended before it; "
             f"longest time from the signal to the end {longest:.2f} s; {len(failed)} failed")
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SIZE, REPLICATIONS
     p = argparse.ArgumentParser(prog="python -m benchmarks.signals", description=__doc__.split("\n")[0])
     p.add_argument("--trials", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--window", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None,
+                   help="draw the delays from LOW to HIGH seconds (default: 0 to 1.1 times an undisturbed run)")
+    p.add_argument("--size", type=int, default=SIZE, help="citizens in each scenario (default: %(default)s)")
+    p.add_argument("--replications", type=int, default=REPLICATIONS, help="default: %(default)s")
     args = p.parse_args(argv)
+    SIZE, REPLICATIONS = args.size, args.replications
     t0 = time.monotonic()
-    trials = run(args.trials, args.seed)
+    trials = run(args.trials, args.seed, window=tuple(args.window) if args.window else None)
     print(f"took {time.monotonic() - t0:.0f} s")
     return 1 if any(t.problems for t in trials) else 0
 

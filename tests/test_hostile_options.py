@@ -76,12 +76,12 @@ def test_more_workers_than_cores_are_refused_with_the_reason(argv, tmp_path, no_
 # --------------------------------------------------------------------------------------
 
 def test_a_run_larger_than_the_memory_is_refused_with_the_estimate(tmp_path, monkeypatch, no_work):
-    """2,000,000 citizens keep about 1.5 GB a replication: 20 of them did not fit in 23 GB."""
+    """2,000,000 citizens keep 1.5 to 2 GB a replication: 10 to 20 of them did not fit in 23 GB."""
     monkeypatch.setattr(resources, "available_memory", lambda: 23_000_000_000)
     big = tmp_path / "national.yaml"
     big.write_text("extends: central-jobcentre\npopulation:\n  size: 2000000\norganisation:\n  caseworkers: 9000\n")
     code, _, err = run(["run", str(big), "--replications", "20", "--out", str(tmp_path / "o"), "--quiet"])
-    one_line(code, err, "would need about 32.4 GB", "2,000,000 citizens × 20 replications", "23.0 GB available",
+    one_line(code, err, "would need about 42.4 GB", "2,000,000 citizens × 20 replications", "23.0 GB available",
              "fewer --replications")
     assert not (tmp_path / "o").exists()
 
@@ -92,7 +92,7 @@ def test_the_estimate_lets_ordinary_runs_through():
     need = resources.estimate([resources.citizens(sc)] * 2, 100, 2)
     assert need.total < 2.0e9                     # two Copenhagen arms, 100 replications, 2 workers
     national = resources.estimate([2_000_000], 10, 1)
-    assert national.total == 400e6 + 1000 * 2e6 + 750 * 2e6 * 10 and national.kept == 750 * 2_000_000 * 10
+    assert national.total == 400e6 + 1000 * 2e6 + 1000 * 2e6 * 10 and national.kept == 1000 * 2_000_000 * 10
 
 
 def test_a_calibration_too_large_for_the_memory_is_refused(tmp_path, monkeypatch):

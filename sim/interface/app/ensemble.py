@@ -33,6 +33,7 @@ import pandas as pd
 
 from sim.experiment.findings import ComparisonFindings, compare_findings
 from sim.experiment.pool import die_with_parent
+from sim.experiment.resources import usable_cores
 from sim.experiment.runner import Replication, Task, plan, replications_table, run_task
 from sim.experiment.statistics import comparison_frame, summary_frame
 from sim.spec.scale import scale_to
@@ -159,9 +160,10 @@ def run(baseline: Scenario, design: Scenario, replications: int = DEFAULT_REPLIC
 
 
 def env_workers() -> int:
-    """Worker processes for the app's ensembles (``fremskudt app --workers``; default 1: a thread)."""
+    """Worker processes for the app's ensembles (``fremskudt app --workers``; default 1: a
+    thread), at most the usable cores however the variable was set."""
     try:
-        return max(1, int(os.environ.get(WORKERS_ENV, "1")))
+        return min(max(1, int(os.environ.get(WORKERS_ENV, "1"))), usable_cores())
     except ValueError:
         return 1
 
