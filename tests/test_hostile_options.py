@@ -45,6 +45,7 @@ def no_work(monkeypatch):
         raise AssertionError("work started before the options were checked")
     monkeypatch.setattr(runner, "execute", boom)
     monkeypatch.setattr("sim.experiment.pool.local_pool", boom)
+    monkeypatch.setattr("sim.model.warmup.ensure_compiled", lambda *a, **k: None)   # once per model version
 
 
 # --------------------------------------------------------------------------------------

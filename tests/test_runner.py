@@ -55,6 +55,7 @@ def test_replications_differ_and_repeat():
     assert r1[0].summary != r1[1].summary
 
 
+@pytest.mark.slow
 def test_cli_workers_1_and_2_identical(tmp_path):
     """Serial and a local process pool (spawned workers) give identical files."""
     path = small_file(tmp_path)
@@ -67,6 +68,7 @@ def test_cli_workers_1_and_2_identical(tmp_path):
     pd.testing.assert_frame_equal(s1, s2)
 
 
+@pytest.mark.slow
 def test_dask_identical_to_serial():
     distributed = pytest.importorskip("distributed")
     _, tasks = _tasks(n=3)

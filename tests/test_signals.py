@@ -81,6 +81,7 @@ def test_run_and_compare_stop_cleanly(command, sig, tmp_path):
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_calibrate_stops_cleanly_and_keeps_its_history(tmp_path):
     (tmp_path / "t.yaml").write_text("targets:\n  - {id: noshow, statistic: noshow_share, scenario: "
@@ -107,6 +108,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_app_stops_its_server(sig, tmp_path):
@@ -137,6 +139,7 @@ def test_ctrl_c_in_a_terminal_reaches_the_whole_group_once(tmp_path):
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_after_sigkill_workers_exit_and_the_next_run_cleans_up(tmp_path):
     proc = start(["run", str(scenario(tmp_path)), "--workers", "2", "--out", "out", "--quiet"], tmp_path)
@@ -154,6 +157,7 @@ def test_after_sigkill_workers_exit_and_the_next_run_cleans_up(tmp_path):
     assert hidden(tmp_path) == [] and (tmp_path / "next" / "manifest.json").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_signal_the_caller_ignores_stays_ignored(tmp_path):
     """Under nohup SIGHUP is ignored, and must not stop the run."""

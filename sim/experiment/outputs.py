@@ -95,6 +95,25 @@ def reported_origin(path: str | Path) -> dict[str, str]:
     return origin
 
 
+def reported_elsewhere(path: str | Path, scenario: Scenario) -> set[str]:
+    """The reported figures ``scenario`` inherits from a file that describes another
+    programme (an organisation, company count, population size or horizon that differs).
+
+    Such a figure is what the evaluation found for the base programme, not for this one:
+    the report shows it as the base scenario's and never scores this scenario against it."""
+    from sim.spec.scenario import load_scenario
+
+    from .findings import changed_levers
+
+    elsewhere: dict[str, bool] = {}
+    for p, data in read_chain(path):
+        figures = data.get("reported") or {}
+        if figures:
+            other = bool(changed_levers(load_scenario(p), scenario))
+            elsewhere.update({k: other for k in figures})
+    return {k for k, other in elsewhere.items() if other}
+
+
 def git_state(repo: Path | None = None) -> dict[str, Any]:
     """Commit and dirtiness of the source tree (None outside git)."""
     repo = repo or ROOT

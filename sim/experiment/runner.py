@@ -11,6 +11,11 @@ and Dask runs give the same numbers.
 Scenarios compared in one run share the same replication seeds (common random
 numbers), and with a posterior the same seed draws the same parameter row, so the
 differences between scenarios are paired replication by replication.
+
+Behavioural parameters are drawn from the committed fit (:data:`DEFAULT_POSTERIOR`) unless
+the caller asks for fixed parameters (the posterior medians, which are the documented
+defaults of :mod:`sim.spec.parameters`): the intervals then include what the evaluations
+leave open about the parameters, not only chance.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, RunError
+from sim.paths import CALIBRATION_DIR
 from sim.spec.parameters import Behaviour
 from sim.spec.reading import Column, read_table
 from sim.model.rng import replication_seeds
+from sim.model.warmup import ensure_compiled
 from sim.spec.prices import Prices, load_prices
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -40,6 +47,8 @@ from .outcomes import DEFINITIONS
 from .pool import local_pool
 
 POSTERIOR_FILE = "posterior.parquet"
+#: the committed fit every run draws its behavioural parameters from by default
+DEFAULT_POSTERIOR = CALIBRATION_DIR / "fitted" / "default"
 #: Seconds a Dask scheduler may take to answer (to connect, and any question during a run).
 DASK_CONNECT_TIMEOUT = 15.0
 #: Seconds a Dask scheduler may be without workers (before a run, or during one) before a run gives up.
@@ -206,6 +215,8 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
     """
     tick = progress or (lambda: None)
     results: list[Replication | None] = [None] * len(tasks)
+    if not scheduler:
+        ensure_compiled()             # once per model version, before any worker starts
     if scheduler:
         results = _execute_dask(tasks, scheduler, tick)
     elif workers <= 1 or len(tasks) <= 1:

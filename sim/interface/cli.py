@@ -27,6 +27,8 @@ from sim.errors import FremskudtError, Stopped
 EXIT_BAD_INPUT = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SEED_MAX = 2**32 - 1
+#: commands that simulate outside the replication runner (which compiles the model itself first)
+COMPILING = ("calibrate", "check-fit", "sensitivity", "app")
 
 
 def positive(kind=int, maximum: float | None = None):
@@ -42,6 +44,19 @@ def positive(kind=int, maximum: float | None = None):
             raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}") from None
         if not math.isfinite(v) or v <= 0 or (maximum is not None and v > maximum):
             raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}")
+        return v
+    return parse
+
+
+def non_negative(maximum: float):
+    """An argparse type accepting a finite number from 0 to ``maximum``, with a plain message otherwise."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v) or not 0 <= v <= maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from 0 to {maximum:g}, got {text!r}")
         return v
     return parse
 
@@ -131,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     written_before = len(completed_outputs())        # by earlier calls in this process
     try:
         args = build_parser().parse_args(argv)
+        if args.command in COMPILING:
+            from sim.model.warmup import ensure_compiled
+            ensure_compiled()
         return int(args.func(args) or 0)
     except FremskudtError as e:
         print(f"fremskudt: error: {e}", file=sys.stderr)

@@ -339,15 +339,21 @@ def strict_numbers(data: dict, model: type, file, error: ErrorType = InputError,
 
 @dataclass(frozen=True)
 class Column:
-    """What a table column may hold: finite numbers within [low, high], whole numbers if
-    ``whole``."""
+    """What a table column may hold: ``kind`` "number" (finite numbers within [low, high],
+    whole numbers if ``whole``, and empty cells only if ``missing``), "text", or "flag"
+    (true/false)."""
 
     low: float = -math.inf
     high: float = math.inf
     whole: bool = False
+    kind: str = "number"
+    missing: bool = False
 
     def allowed(self) -> str:
+        if self.kind != "number":
+            return "text" if self.kind == "text" else "true or false"
         what = "whole numbers" if self.whole else "finite numbers"
+        what += " or empty cells" if self.missing else ""
         if math.isinf(self.low) and math.isinf(self.high):
             return f"{what} (not true/false, not text)"
         if math.isinf(self.high):
@@ -396,8 +402,11 @@ def _parquet(path: Path, rules, required, unknown, max_rows: int, error: ErrorTy
         raise error(path, "", f"<{rows:,} rows>", f"a table may have at most {max_rows:,} rows")
     names = _columns(path, schema.names, rows, rules, required, unknown, error)
     for n in names:
-        t = schema.field(n).type
-        if not (pa.types.is_integer(t) or pa.types.is_floating(t)):
+        t, kind = schema.field(n).type, rules(n).kind
+        if (kind == "text" and (pa.types.is_string(t) or pa.types.is_large_string(t))
+                or kind == "flag" and pa.types.is_boolean(t)):
+            continue
+        if kind != "number" or not (pa.types.is_integer(t) or pa.types.is_floating(t)):
             what = ("true/false" if pa.types.is_boolean(t) else
                     "text" if pa.types.is_string(t) or pa.types.is_large_string(t) else str(t))
             raise error(path, n, f"<a column of {what}>", f"allowed: {rules(n).allowed()}")
@@ -425,9 +434,10 @@ def read_table(path: str | Path, columns: Mapping[str, Column] | Callable[[str],
                error: ErrorType = InputError, *, required: Sequence[str] = (),
                unknown: Callable[[str], str] | None = None, max_rows: int = MAX_TABLE_ROWS,
                min_rows: int = 1):
-    """A parquet (``.parquet``) or CSV table whose every column is a column of numbers that
-    ``columns`` knows (a mapping, or a function giving a column's rule or None), with the
-    ``required`` columns, and at least ``min_rows`` and at most ``max_rows`` rows."""
+    """A parquet (``.parquet``) or CSV table whose every column is one that ``columns``
+    knows (a mapping, or a function giving a column's rule or None) and holds what its
+    :class:`Column` allows, with the ``required`` columns, and at least ``min_rows`` and at
+    most ``max_rows`` rows."""
     import numpy as np
     import pandas as pd
 
@@ -442,10 +452,18 @@ def read_table(path: str | Path, columns: Mapping[str, Column] | Callable[[str],
                     f"the table needs at least {min_rows} row{'s' if min_rows > 1 else ''}")
     for name in df.columns:
         rule, values = rules(str(name)), df[name]
-        if pd.api.types.is_bool_dtype(values):
-            raise error(path, f"{name} (row 0)", _cell(values.iloc[0]), f"allowed: {rule.allowed()}")
+        if rule.kind == "text":
+            df[name] = values.astype(str)
+            continue
+        if rule.kind == "flag" or pd.api.types.is_bool_dtype(values):
+            if rule.kind != "flag" or not pd.api.types.is_bool_dtype(values):
+                i = 0 if rule.kind != "flag" else int(np.argmax(~values.isin([True, False]).to_numpy()))
+                raise error(path, f"{name} (row {i})", _cell(values.iloc[i]), f"allowed: {rule.allowed()}")
+            continue
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(numbers)
+        if rule.missing:
+            bad &= ~values.isna().to_numpy()
         if rule.whole:
             bad |= np.isfinite(numbers) & (numbers != np.round(numbers))
         bad |= (numbers < rule.low) | (numbers > rule.high)

@@ -8,8 +8,9 @@ Where: ``$FREMSKUDT_APP_DATA/designs.sqlite`` when that variable is set (``frems
 The program only writes a database it made: the file carries SQLite's ``application_id``
 :data:`APPLICATION_ID`, and an existing file without it (another program's database, a
 text file, an empty file) is refused with :class:`StoreError` instead of being written
-into.  A design is saved under its team and name; saving the same team and name again
-replaces that design (the team's own earlier version), nothing else.
+into.  A design is saved under its team and name, and saving never overwrites: a team and
+name already on the board is refused with :class:`DuplicateDesign` (another team may have
+chosen the same names), so the saver picks another name.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ class StoreError(FremskudtError):
     """The designs database cannot be used (not ours, unreadable, or a bad name)."""
 
 
+class DuplicateDesign(StoreError):
+    """A design of that team and name is saved already."""
+
+    def __init__(self, team: str, name: str):
+        super().__init__(f"a design named {name!r} by team {team!r} is saved already; choose another name")
+        self.team, self.name = team, name
+
+
 @dataclass
 class SavedDesign:
     """A team's design and its ensemble figures (see :mod:`.scoreboard`)."""
@@ -62,6 +71,8 @@ class SavedDesign:
     seed: int
     figures: dict[str, dict[str, Any]]         # outcome -> mean, p5, p95, difference, low, high, verdict, unit
     saved: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    programme_cost: float | None = None        # kroner a year (staff and offices): the exercise's cap applies to it
+    parameters: str = "posterior"
     id: int | None = None
 
 
@@ -120,16 +131,17 @@ class DesignStore:
             con.close()
 
     def save(self, d: SavedDesign) -> SavedDesign:
-        """Save ``d``, replacing the design of the same team and name."""
+        """Save ``d``; :class:`DuplicateDesign` if its team and name are taken (nothing is replaced)."""
         team, name = d.team.strip(), d.name.strip()
         if not team or not name:
             raise StoreError("a saved design needs a team name and a design name")
         body = {k: v for k, v in asdict(d).items() if k not in ("id", "team", "name", "scenario", "saved")}
         with self._lock, self._connect() as db:
-            cur = db.execute("INSERT INTO designs (team, name, scenario, saved, body) VALUES (?, ?, ?, ?, ?) "
-                             "ON CONFLICT (team, name) DO UPDATE SET scenario = excluded.scenario, "
-                             "saved = excluded.saved, body = excluded.body RETURNING id",
-                             (team, name, d.scenario, d.saved, json.dumps(body)))
+            try:
+                cur = db.execute("INSERT INTO designs (team, name, scenario, saved, body) VALUES (?, ?, ?, ?, ?) "
+                                 "RETURNING id", (team, name, d.scenario, d.saved, json.dumps(body)))
+            except sqlite3.IntegrityError:
+                raise DuplicateDesign(team, name) from None
             (ident,) = cur.fetchone()
         return SavedDesign(**{**asdict(d), "team": team, "name": name, "id": int(ident)})
 

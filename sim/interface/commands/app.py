@@ -34,15 +34,18 @@ def server_command(host: str, port: int) -> list[str]:
             "--production", "--log-level", "warning"]
 
 
-def server_env(data_dir: str | None = None, workers: int | None = None) -> dict[str, str]:
+def server_env(data_dir: str | None = None, workers: int | None = None, fixed: bool = False) -> dict[str, str]:
     """Environment for the server: no usage telemetry, no Solara banner over the page, where
-    team designs are kept and how many worker processes an ensemble may use."""
-    from sim.interface.app.ensemble import WORKERS_ENV
+    team designs are kept, how many warm worker processes the ensembles share, whether the
+    behavioural parameters are fixed, and that the server warms its pool at start."""
+    from sim.interface.app.ensemble import PARAMETERS_ENV, PREWARM_ENV, WORKERS_ENV
     from sim.interface.app.store import ENV as DATA_ENV
 
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    env[PREWARM_ENV] = "1"
+    env[PARAMETERS_ENV] = "fixed" if fixed else "posterior"
     if data_dir is not None:
         env[DATA_ENV] = str(Path(data_dir).expanduser().resolve())
     if workers is not None:
@@ -103,7 +106,7 @@ def run(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
     check_workers(args.workers)
-    env = server_env(args.data_dir, args.workers)
+    env = server_env(args.data_dir, args.workers, args.fixed_parameters)
     preflight(env)
     check_port(args.host, args.port)
     cmd = server_command(args.host, args.port)
@@ -141,6 +144,9 @@ def register(subparsers) -> None:
                    help="folder of the team designs database (default: $FREMSKUDT_APP_DATA, else "
                         "~/.local/share/fremskudt)")
     p.add_argument("--workers", type=int, default=None,
-                   help="worker processes per ensemble (default 1: a background thread; more pay off only on "
-                        "machines with spare cores)")
+                   help="warm worker processes shared by every participant's ensembles (default: 2, at most the "
+                        "machine's cores; 1: a background thread of the server)")
+    p.add_argument("--fixed-parameters", action="store_true",
+                   help="run every replication with the posterior medians instead of drawing behavioural parameters "
+                        "from the committed fit (the intervals then show chance alone)")
     p.set_defaults(func=run)
