@@ -199,13 +199,14 @@ def test_sigint_after_the_results_are_complete_says_so(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3 * 3600)
-def test_200_sigterms_at_random_moments():
-    """SIGTERM at 200 random moments to `compare --workers 2` (benchmarks/signals.py): each
-    run ends within 5 s with status 143, no traceback, no process left, and no half-written
-    folder.  Takes about 20 minutes on 2 cores."""
+@pytest.mark.timeout(4 * 3600)
+def test_sigterms_at_random_moments():
+    """SIGTERM at random moments to `compare --workers 2` (benchmarks/signals.py): each run
+    ends within 5 s with status 143, no traceback, no process left and no half-written
+    folder.  10 trials (about 2 minutes on 2 cores) unless FREMSKUDT_SIGNAL_TRIALS asks for
+    more; `python -m benchmarks.signals --trials 200` is the full check."""
     from benchmarks import signals
-    trials = signals.run(200, seed=1, progress=False)
+    trials = signals.run(int(os.environ.get("FREMSKUDT_SIGNAL_TRIALS", "10")), seed=1, progress=False)
     failed = [t for t in trials if t.problems]
     assert not failed, "\n".join(f"SIGTERM after {t.delay:.2f} s: {'; '.join(t.problems)}\n{t.stderr[-800:]}"
                                  for t in failed)
