@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import signal
 import socket
 import subprocess
@@ -248,13 +249,35 @@ def test_exports_neutralise_formula_prefixes():
     figures = {"net_cost": {"unit": "kroner", "mean": -1.5e6, "p5": -2e6, "p95": -1e6, "baseline_mean": 0.0,
                             "difference": -1.5e6, "low": -2e6, "high": -1e6, "verdict": "clear"}}
     hostile = SavedDesign(team='=HYPERLINK("http://evil","x")', name="+cmd|' /C calc'!A0", scenario="-2+3",
-                          levers={}, replications=5, seed=1, figures=figures, saved="@SUM(1)")
+                          levers={}, replications=5, seed=1, figures=figures, parameters="@SUM(1)")
     table = pd.read_csv(io.StringIO(scoreboard.csv_text([hostile], "en")), dtype=str)
-    for column, cell in (("team", hostile.team), ("design", hostile.name), ("scenario", hostile.scenario),
-                         ("saved", hostile.saved)):
+    for column, cell in (("team", hostile.team), ("design", hostile.name), ("parameters", hostile.parameters)):
         assert table.loc[0, column] == "'" + cell
     assert float(table.loc[0, "mean"]) == -1.5e6           # numbers stay numbers
     assert all(not str(v).startswith(scoreboard.FORMULA_PREFIXES) for v in table.loc[0] if not _number(v))
+
+
+def test_a_saved_design_the_app_cannot_have_written_is_one_line(tmp_path):
+    """A row of the app's own database with a body or time it never writes."""
+    import sqlite3
+
+    from sim.interface.app.store import DesignStore, StoreError
+    store = DesignStore(tmp_path / "designs.sqlite")
+    for saved, body, piece in (("2026-01-01T10:00:00+00:00", '{"levers": {}, "figures": [], "replications": 5, '
+                                                             '"seed": 1}', "designs[1].figures"),
+                               ("@SUM(1)", '{"levers": {}, "figures": {}, "replications": 5, "seed": 1}',
+                                "no valid time of saving"),
+                               ("2026-01-01T10:00:00+00:00", '{"levers": {}, "figures": {}, "replications": NaN}',
+                                "NaN")):
+        con = sqlite3.connect(store.path)
+        con.execute("DELETE FROM designs")
+        con.execute("INSERT INTO designs (id, team, name, scenario, saved, body) VALUES (1, 't', 'n', 's', ?, ?)",
+                    (saved, body))
+        con.commit()
+        con.close()
+        with pytest.raises(StoreError, match=re.escape(piece)) as e:
+            store.designs()
+        assert "\n" not in str(e.value)
 
 
 def _number(text) -> bool:

@@ -95,7 +95,7 @@ def test_scheduler_without_workers_is_a_clear_error(tmp_path, capsys, monkeypatc
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(runner, "DASK_CONNECT_TIMEOUT", 1.0)
     path = small_file(tmp_path)
     rc = main(["run", str(path), "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "o"), "--quiet"])
     assert rc == 2

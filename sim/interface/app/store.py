@@ -153,12 +153,22 @@ class DesignStore:
 
     def _design(self, ident, team, name, scenario, saved, body) -> SavedDesign:
         """A row as a design; a row this program cannot have written is a :class:`StoreError`."""
+        key = f"designs[{ident}]"
         try:
-            fields = parse_json(body, self.path, key=f"designs[{ident}].body")
+            fields = parse_json(body, self.path, key=f"{key}.body")
             if not isinstance(fields, dict):
-                raise InputError(self.path, f"designs[{ident}].body", type(fields).__name__, "a JSON object")
+                raise InputError(self.path, f"{key}.body", type(fields).__name__, "a JSON object")
+            for name_, kind in (("levers", dict), ("figures", dict), ("replications", int), ("seed", int)):
+                if not isinstance(fields.get(name_), kind) or isinstance(fields.get(name_), bool):
+                    raise InputError(self.path, f"{key}.{name_}", fields.get(name_), f"a {kind.__name__}")
+            if not all(isinstance(f, dict) for f in fields["figures"].values()):
+                raise InputError(self.path, f"{key}.figures", "…", "a mapping of outcomes to their figures")
+            datetime.fromisoformat(str(saved))
             return SavedDesign(id=int(ident), team=str(team), name=str(name), scenario=str(scenario), saved=str(saved),
                                **fields)
+        except ValueError:
+            raise StoreError(f"{self.path}: the saved design {ident} has no valid time of saving ({saved!r}); the "
+                             "file is left as it is") from None
         except (InputError, TypeError) as e:
             raise StoreError(f"{self.path}: the saved design {ident} cannot be read ({e}); the file is left as it is")
 
