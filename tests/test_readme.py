@@ -148,6 +148,11 @@ def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
                         main([sub, "--help"])
                     assert e.value.code == 0, sub
                 continue
+            if command == "fremskudt --version":       # prints and exits, as argparse's own --help does
+                with pytest.raises(SystemExit) as e, contextlib.redirect_stdout(io.StringIO()):
+                    main(["--version"])
+                assert e.value.code == 0
+                continue
             if command.startswith("fremskudt app"):   # serves until stopped (tests/test_app*.py serve it):
                 build_parser().parse_args(shlex.split(command)[1:])   # here only: its options exist
                 continue

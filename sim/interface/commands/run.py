@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.interface import report
 from sim.interface.cli import address, non_negative, positive, seed as _seed
-from sim.experiment import horizon, outputs, runner, statistics
+from sim.experiment import horizon, outputs, resources, runner, statistics
 from sim.errors import UsageError
 from sim.interface.i18n import LANGUAGES, label, number, scenario_title, text, value, value_row
 from sim.spec.prices import load_prices
@@ -39,7 +39,7 @@ def add_run_options(p: argparse.ArgumentParser, budget: bool = True) -> None:
     p.add_argument("--seed", type=_seed, metavar="S",
                    help="base seed from which the replication seeds are derived (default: the (first) scenario's seed)")
     p.add_argument("--workers", "-w", type=_positive, default=1, metavar="W",
-                   help="local worker processes (default 1: run in this process)")
+                   help="local worker processes (default 1: run in this process; at most the machine's cores)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-<YYYYmmdd-HHMMSS>)")
     p.add_argument("--force", action="store_true",
                    help="replace the output folder if it exists and fremskudt wrote it (it has our manifest.json "
@@ -131,6 +131,9 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     update = {"seed": seed, "replications": n, **({"prices": args.prices} if args.prices else {})}
     scenarios = [s.model_copy(update=update) for s in loaded]
     prices = {s.name: load_prices(s.prices) for s in scenarios}   # PricesError -> one line, exit 2
+    resources.check_workers(args.workers)
+    resources.check_memory(resources.estimate([resources.citizens(s) for s in scenarios], n,
+                                              1 if args.scheduler else args.workers))
 
     posterior = resolve_posterior(args)
     weeks = max(s.horizon_weeks for s in scenarios)
