@@ -356,3 +356,36 @@ def test_the_info_panel_says_how_far_to_trust_it():
                         "Hvor meget kan man stole på tallene"]
     trust = " ".join(sections[-1][1])
     assert "kalibreringsmål" in trust and "docs/VALIDATION.md" in trust and "antagelser" in trust
+
+
+# ----------------------------------------------------------------------------- what each step costs and buys
+def test_the_curve_of_the_explored_lever_around_the_design():
+    from sim.interface.app import steps
+
+    ensemble.clear_cache()
+    base = load_scenario("central-jobcentre")            # full size: every value staffs other people
+    current = lever_values(base)["caseload"]
+    seen = []
+    c = steps.run(base, {}, "caseload", 3, progress=seen.append)
+    assert c.sweep.reference == current == 224 and c.sweep.values == [78, 112, 168, 224]
+    assert len(seen) == 3 * len(c.sweep.values) and seen[-1] == 1.0
+    assert c.sweep.reference_point.scenario.organisation == base.organisation      # the design itself
+    table = c.table.set_index(["value", "outcome"])
+    assert table.loc[(current, "net_cost"), "verdict"] == "reference"
+    dearer = table.loc[(78, "net_cost")]                                            # more caseworkers cost more
+    assert dearer["difference_mean"] > 0 and dearer["pairs"] == 3
+    words = steps.sentences(c, "en")
+    assert len(words) == 3 and all("90 % interval" in w and "cases per caseworker" in w for w in words)
+    assert "Kører sagsstamme på" in steps.intro("caseload", c.sweep.values, current, 3, "da")
+    fig = steps.figure(c, "en", plots.FONT + 1, plots.WIDTH)
+    assert min(_fonts(fig)) >= 12 and plots.png(fig)[:4] == b"\x89PNG"
+    again = []
+    steps.run(base, {}, "caseload", 3, progress=again.append)                      # every value from the cache
+    assert len(again) == len(seen)
+    with pytest.raises(ensemble.Cancelled):
+        steps.run(base, {"caseload": current}, "mentors", 3, cancelled=lambda: True)
+    # values that put the same caseworkers in post are drawn once; a lever that cannot act is not offered
+    small = _small("central-jobcentre")                   # 175 citizens: one caseworker at 175 and at 262 cases
+    few = steps.points(small, {}, "caseload")[0]
+    assert [p.staffed for p in few.points] == [3, 2, 1] and few.reference == 175 and 175 in few.values
+    assert "open_advice_days" not in levers.curve_levers(base) and "caseload" in levers.curve_levers(base)

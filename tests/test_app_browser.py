@@ -328,3 +328,54 @@ def test_works_offline(browser, tmp_path):
         context.close()
     finally:
         server.stop()
+
+
+def test_what_each_step_costs_and_buys(browser, tmp_path):
+    """The curve of the lever being explored: offered for the lever moved last, run on the
+    warm pool with progress, cancellable, and shown as a chart with bands and a sentence a step."""
+    from playwright.sync_api import expect
+
+    server = Server(tmp_path, "curve")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        server.wait()
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
+        page.goto(server.url)
+        wait_current(page)
+        page.locator(".workshop-lever-mentors [role=slider]").focus()
+        page.keyboard.press("ArrowRight")                        # mentors 4 -> 5: the lever being explored
+        page.get_by_role("tab", name="What each step costs and buys").click()
+        view = page.locator(".workshop-curve-view")
+        expect(view).to_contain_text("What does each step cost and buy?")
+        expect(page.locator(".workshop-curve-lever")).to_contain_text("Mentors")
+        expect(view).to_contain_text("Runs mentors at 1, 3, 5, 7, 9 (your design: 5)")
+        # cancelled: the replications not started are dropped and the button is back
+        page.locator(".workshop-curve-run").click()
+        expect(page.locator(".workshop-curve-cancel")).to_be_enabled()
+        page.locator(".workshop-curve-cancel").click()
+        expect(page.locator(".workshop-curve-run")).to_be_enabled()
+        expect(page.locator("img.workshop-curve")).to_have_count(0)
+        # the case load's curve, drawn to the end
+        choose(page, ".workshop-curve-lever", "Case load")
+        expect(view).to_contain_text("Runs case load at 56, 85, 113, 170, 226 (your design: 113)")
+        page.locator(".workshop-curve-run").click()
+        expect(page.locator("img.workshop-curve")).to_be_visible(timeout=180_000)
+        sentences = page.locator(".workshop-curve-sentence")
+        expect(sentences).to_have_count(4)
+        expect(sentences.first).to_contain_text("Going from 113 to 56 cases per caseworker")
+        expect(sentences.first).to_contain_text("90 % interval")
+        expect(page.locator(".workshop-curve-result.workshop-stale")).to_have_count(0)
+        box = page.locator("img.workshop-curve").bounding_box()
+        assert box["width"] > 600 and box["x"] + box["width"] <= 1400, box
+        page.screenshot(path=str(ARTIFACTS / "app-curve-1400x900.png"), full_page=True)
+        # a lever moved since: the curve is marked as not the design's
+        page.locator(".workshop-lever-company_consultants [role=slider]").focus()
+        page.keyboard.press("ArrowRight")
+        page.get_by_role("tab", name="What each step costs and buys").click()
+        expect(page.locator(".workshop-curve-result.workshop-stale")).to_be_visible()
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "app-curve-failure.png"))
+        raise
+    finally:
+        server.stop()

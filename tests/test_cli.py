@@ -264,3 +264,20 @@ def test_python_dash_m_sim(tmp_path):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "did you mean 'mentors'" in res.stderr and "bad.yaml" in res.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_version_prints_the_package_version_and_commit(tmp_path):
+    from importlib import metadata
+    done = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60)
+    assert done.returncode == 0 and done.stderr == ""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    assert done.stdout.startswith(f"fremskudt {metadata.version('fremskudt')} (commit {head}")
+
+
+def test_version_outside_a_git_checkout_says_unknown_commit(monkeypatch, capsys):
+    from sim.experiment import outputs
+    monkeypatch.setattr(outputs, "git_state", lambda repo=None: {"commit": None, "dirty": None})
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip().endswith("(unknown commit)")

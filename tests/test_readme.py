@@ -101,8 +101,8 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     """The example with tiny settings and its output in the scratch folder."""
     argv = list(argv)
     command = argv[0]
-    if command in ("run", "compare"):
-        _set(argv, "--replications", "1")
+    if command in ("run", "compare", "sweep"):
+        _set(argv, "--replications", "2" if command == "sweep" else "1")
         if "--workers" in argv:
             _set(argv, "--workers", "2")
         argv.append("--quiet")
@@ -147,6 +147,11 @@ def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
                     with pytest.raises(SystemExit) as e, contextlib.redirect_stdout(io.StringIO()):
                         main([sub, "--help"])
                     assert e.value.code == 0, sub
+                continue
+            if command == "fremskudt --version":       # prints and exits, as argparse's own --help does
+                with pytest.raises(SystemExit) as e, contextlib.redirect_stdout(io.StringIO()):
+                    main(["--version"])
+                assert e.value.code == 0
                 continue
             if command.startswith("fremskudt app"):   # serves until stopped (tests/test_app*.py serve it):
                 build_parser().parse_args(shlex.split(command)[1:])   # here only: its options exist

@@ -143,3 +143,45 @@ def test_comparison_report_in_chromium(tmp_path):
             check_margins(page, "Danish report")
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(300)
+def test_sweep_report_in_chromium(tmp_path):
+    """The sweep's report: the answer on the first screen, every step with its interval,
+    the figure's text at least 11 px and never overlapping, nothing past the margin; in both languages."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent (scripts/test-deps.sh installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    folders = {}
+    for lang in ("en", "da"):
+        folders[lang] = tmp_path / lang
+        assert main(["sweep", "central-jobcentre", "--caseload", "25,50,100,150,225,300", "-n", "5",
+                     "--out", str(folders[lang]), "--quiet", "--lang", lang]) == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=SCREEN)
+            page.goto((folders["en"] / "report.html").as_uri())
+            page.screenshot(path=str(ARTIFACTS / "sweep-first-screen.png"))
+            steps = page.locator("#key-findings li.step")
+            assert steps.count() == 5
+            first = steps.first
+            box = first.bounding_box()
+            assert box["y"] + box["height"] <= SCREEN["height"], box              # the answer on the first screen
+            said = first.inner_text().replace("\u00a0", " ")
+            assert said.startswith("Going from 225 to 25 cases per caseworker (7.8 → 70 caseworkers) buys"), said
+            assert "90 % interval" in said and "Cost per additional citizen in a job or education" in said
+            assert "whole people in post (70, 35, 18, 12, 8, 6)" in page.locator("#caseworkers").inner_text()
+            assert page.locator("#trust").bounding_box()["y"] < 2 * SCREEN["height"]
+            assert page.locator("#curve svg.figure").count() == 1
+            check_figures(page, "English sweep report")
+            check_margins(page, "English sweep report")
+            page.goto((folders["da"] / "report.html").as_uri())
+            assert page.locator("#key-findings li.step").first.inner_text().startswith("At gå fra 225 til 25 sager")
+            check_figures(page, "Danish sweep report")
+            check_margins(page, "Danish sweep report")
+        finally:
+            browser.close()

@@ -73,9 +73,11 @@ def hidden(folder: Path) -> list[str]:
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("command, sig", [
-    ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM)])
-def test_run_and_compare_stop_cleanly(command, sig, tmp_path):
-    args = [str(scenario(tmp_path))] if command == "run" else [str(scenario(tmp_path)), str(scenario(tmp_path, "b"))]
+    ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM),
+    ("sweep", signal.SIGINT)])
+def test_run_compare_and_sweep_stop_cleanly(command, sig, tmp_path):
+    args = {"run": [str(scenario(tmp_path))], "compare": [str(scenario(tmp_path)), str(scenario(tmp_path, "b"))],
+            "sweep": [str(scenario(tmp_path)), "--caseload", "50,113,200"]}[command]
     proc = start([command, *args, "--workers", "2", "--out", str(tmp_path / "out"), "--quiet"], tmp_path)
     stop(proc, sig, busy_children(proc, 2))
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
@@ -171,3 +173,42 @@ def test_a_signal_the_caller_ignores_stays_ignored(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.timeout(600)
+def test_sigint_after_the_results_are_complete_says_so(tmp_path, monkeypatch):
+    """A SIGINT after the folder was in place once ended the command with a failure and
+    "nothing was written"."""
+    import contextlib
+    import io
+
+    from sim.errors import Stopped
+    from sim.interface.cli import main
+    from sim.interface.commands import run as run_command
+
+    def interrupted(*a, **k):
+        raise Stopped(signal.SIGINT, "SIGINT")
+    monkeypatch.setattr(run_command, "print_summary", interrupted)
+    small = tmp_path / "small.yaml"
+    small.write_text("name: small\nextends: central-jobcentre\npopulation:\n  size: 30\nhorizon_weeks: 2\n"
+                     "replications: 1\n")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["run", str(small), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 130 and f"the results were already complete in {tmp_path / 'out'}" in err.getvalue()
+    assert "nothing was written" not in err.getvalue()
+    assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(4 * 3600)
+def test_sigterms_at_random_moments():
+    """SIGTERM at random moments to `compare --workers 2` (benchmarks/signals.py): each run
+    ends within 5 s with status 143, no traceback, no process left and no half-written
+    folder.  10 trials (about 2 minutes on 2 cores) unless FREMSKUDT_SIGNAL_TRIALS asks for
+    more; `python -m benchmarks.signals --trials 200` is the full check."""
+    from benchmarks import signals
+    trials = signals.run(int(os.environ.get("FREMSKUDT_SIGNAL_TRIALS", "10")), seed=1, progress=False)
+    failed = [t for t in trials if t.problems]
+    assert not failed, "\n".join(f"SIGTERM after {t.delay:.2f} s: {'; '.join(t.problems)}\n{t.stderr[-800:]}"
+                                 for t in failed)

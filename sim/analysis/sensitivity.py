@@ -31,6 +31,7 @@ import pandas as pd
 from sim.experiment import outputs
 from sim.experiment.outcomes import DEFINITIONS
 from sim.experiment.pool import local_pool
+from sim.experiment.runner import parameter_column
 from sim.spec.parameters import Behaviour
 from sim.model.rng import replication_seeds
 from sim.errors import ScenarioError, UsageError
@@ -81,6 +82,8 @@ def _split_range(spec: str, what: str) -> tuple[str, tuple[float, float] | None]
         lo, hi = (float(x) for x in rng.split(":"))
     except ValueError:
         raise _usage(f"{what} '{spec}': a range must be written name=low:high, e.g. {name.strip()}=0.1:0.3") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise _usage(f"{what} '{spec}': low and high must be finite numbers")
     if not lo < hi:
         raise _usage(f"{what} '{spec}': low must be below high")
     return name.strip(), (lo, hi)
@@ -111,6 +114,10 @@ def parse_factors(scenario: Scenario, parameters: Sequence[str] = (), levers: Se
             raise _usage(f"--parameters: unknown behavioural parameter '{name}'{hint}; see `Behaviour().table()`")
         if rng is None:
             rng = tuple(Behaviour.model_fields[name].json_schema_extra["plausible"])
+        bounds = parameter_column(name)
+        if not bounds.low <= rng[0] < rng[1] <= bounds.high:
+            raise _usage(f"--parameters '{spec}': the range must lie within the parameter's bounds "
+                         f"[{bounds.low:g}, {bounds.high:g}] (docs/parameters.md)")
         out.append(Factor(name, "parameter", float(rng[0]), float(rng[1]), name in ints))
     for spec in levers:
         name, rng = _split_range(spec, "--levers")

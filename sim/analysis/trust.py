@@ -27,8 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import InputError
 from sim.experiment.findings import changed_levers
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR
+from sim.spec.reading import Column, read_table
 from sim.spec.evidence import LeverEvidence, evidence
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -89,12 +91,27 @@ def _stem(name: str) -> str:
     return Path(name).stem
 
 
+#: The columns of the validation's tables (``fremskudt check-fit``), as the reader checks them.
+_TEXT = ("fold", "id", "role", "programme", "kind", "statistic", "scenario", "reported", "source")
+_NUMBERS = ("reported_value", "sd_reported", "sd_model", "median", "q05", "q95", "sd_predicted", "z", "median_full",
+            "z_full")
+VALIDATION_COLUMNS = {**{c: Column(kind="text") for c in _TEXT}, **{c: Column(missing=True) for c in _NUMBERS},
+                      "inside_90": Column(kind="flag"), "off_2sd": Column(kind="flag")}
+
+
+def _table(path: Path) -> pd.DataFrame | None:
+    """A validation table, read with the limits of :mod:`sim.spec.reading` (None when it is
+    not there or cannot be used: the report then goes without the validation's figures)."""
+    try:
+        return read_table(path, VALIDATION_COLUMNS, required=("id", "role", "inside_90"))
+    except InputError:
+        return None
+
+
 def validation(folder: Path = VALIDATION_DIR) -> Validation | None:
     """The validation's counts and misses (None when its tables are not there)."""
-    try:
-        items = pd.read_csv(folder / "items.csv")
-        loo = pd.read_csv(folder / "loo.csv")
-    except (OSError, ValueError):
+    items, loo = _table(folder / "items.csv"), _table(folder / "loo.csv")
+    if items is None or loo is None:
         return None
     t, p = items[items["role"] == "target"], items[items["role"] == "prediction"]
     held = loo[loo["role"] == "held out"]
@@ -150,10 +167,7 @@ def reported_differences(reference: Scenario, scenario: Scenario, items: pd.Data
 
 def trust(scenarios: list[Scenario], folder: Path = VALIDATION_DIR) -> Trust:
     """What the report on ``scenarios`` (the first the reference) rests on."""
-    try:
-        items = pd.read_csv(folder / "items.csv")
-    except (OSError, ValueError):
-        items = None
+    items = _table(folder / "items.csv")
     out = Trust(validation(folder))
     ref = scenarios[0]
     for sc in scenarios:

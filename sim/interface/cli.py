@@ -79,8 +79,35 @@ def address(text: str) -> str:
     return text
 
 
+def version_text() -> str:
+    """'fremskudt 0.1.0 (commit abc1234…)': the package version and the git commit of the
+    source tree it runs from, with a note when the tree has uncommitted changes."""
+    from importlib import metadata
+
+    from sim.experiment.outputs import git_state
+    try:
+        version = metadata.version("fremskudt")
+    except metadata.PackageNotFoundError:
+        import sim
+        version = sim.__version__
+    git = git_state()
+    if git["commit"] is None:
+        return f"fremskudt {version} (unknown commit)"
+    return f"fremskudt {version} (commit {git['commit']}{', with uncommitted changes' if git['dirty'] else ''})"
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and git commit, then exit", **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fremskudt", description="Simulate Danish outreach employment programmes.")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     from . import commands
@@ -94,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 _owner = os.getpid()
 
 
+def completed_outputs() -> list:
+    """Results folders this process has moved into place (none if it never wrote one)."""
+    outputs = sys.modules.get("sim.experiment.outputs")     # not imported: nothing was written
+    return list(getattr(outputs, "completed", []))
+
+
 def _stop(signum, frame):
     if os.getpid() != _owner:       # a forked worker inherited this handler: just end, as by default
         signal.signal(signum, signal.SIG_DFL)
@@ -105,13 +138,14 @@ def _stop(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     global _owner
     _owner = os.getpid()
+    # first of all, so that a stop signal while the commands load ends the program cleanly too;
     # a signal the caller set to be ignored stays ignored (nohup, a background job)
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
+    written_before = len(completed_outputs())        # by earlier calls in this process
     try:
+        args = build_parser().parse_args(argv)
         if args.command in COMPILING:
             from sim.model.warmup import ensure_compiled
             ensure_compiled()
@@ -121,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as e:
         name = e.name if isinstance(e, Stopped) else "SIGINT"
-        print(f"fremskudt: stopped by {name}; nothing was written", file=sys.stderr)
+        done = completed_outputs()[written_before:]
+        what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
+        print(f"fremskudt: stopped by {name}; {what}", file=sys.stderr)
         return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
     finally:
         for s, handler in previous.items():

@@ -18,13 +18,11 @@ A scenario names its prices file in ``prices:`` (default :data:`DEFAULT_PRICES`)
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator,
                       model_validator)
 
@@ -32,6 +30,7 @@ from sim.errors import PricesError
 from sim.paths import SCENARIO_DIR
 
 from .keys import unknown_key
+from .reading import file_sha256, read_yaml, strict_numbers
 
 #: a path into working notes outside the repository, which a source must never be
 NOT_A_PUBLICATION = "shared" + "/"
@@ -39,10 +38,15 @@ NOT_A_PUBLICATION = "shared" + "/"
 PRICES_DIR = SCENARIO_DIR / "prices"
 DEFAULT_PRICES = "dk-2024"
 BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
+#: The largest value a figure may have, by unit: far above any real price (the largest in the
+#: shipped files is a salary of about 600,000 kr. a year), so a typo such as 1e308 is refused
+#: instead of turning the budget into "inf million kr.".
+MAXIMUM = {"DKK per month": 1_000_000, "DKK per year": 100_000_000, "DKK per hour": 100_000,
+           "DKK per week": 1_000_000, "share": 1.0, "share per year": 1.0, "hours per week": 168.0}
 
 
 class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Figure(_Closed):
@@ -78,9 +82,11 @@ def _given_in(unit: str) -> type[Figure]:
 
         @field_validator("value")
         @classmethod
-        def _share(cls, v: float) -> float:
-            if unit.startswith("share") and v > 1.0:
-                raise ValueError(f"a share must be <= 1, got {v}")
+        def _at_most(cls, v: float) -> float:
+            if v > MAXIMUM[unit]:
+                what = "a share" if unit.startswith("share") else f"a figure in '{unit}'"
+                most = MAXIMUM[unit]
+                raise ValueError(f"{what} must be <= {int(most) if most == int(most) else most:,}, got {v:g}")
             return v
     InUnit.__name__ = InUnit.__qualname__ = f"Figure in {unit}"
     return InUnit
@@ -272,7 +278,7 @@ class Prices(_Closed):
         """What the manifest keeps: the file, its hash and every resolved figure."""
         f = self._file
         return {"name": self.name, "file": str(f) if f else None,
-                "sha256": hashlib.sha256(f.read_bytes()).hexdigest() if f else None,
+                "sha256": file_sha256(f) if f else None,
                 "resolved": self.model_dump(mode="json")}
 
 
@@ -297,10 +303,16 @@ def _figures(node: Any, path: str = ""):
 
 def locate(ref: str | Path) -> Path:
     """The file a prices reference names: a path, or a name in ``scenarios/prices/``."""
-    p = Path(ref)
-    if not p.exists() and not p.suffix and (PRICES_DIR / f"{p}.yaml").exists():
-        p = PRICES_DIR / f"{p}.yaml"
-    return p.resolve()
+    text = str(ref)
+    if not text.strip() or "\0" in text:
+        raise PricesError(text, "prices", text, f"a prices name or file; give a path or one of: {', '.join(shipped())}")
+    p = Path(text)
+    try:
+        if not p.exists() and not p.suffix and (PRICES_DIR / f"{p}.yaml").exists():
+            p = PRICES_DIR / f"{p}.yaml"
+        return p.resolve()
+    except OSError as e:             # e.g. a name too long for the file system
+        raise PricesError(text, "prices", text, f"the file cannot be read ({e.strerror})") from None
 
 
 def shipped() -> list[str]:
@@ -323,21 +335,14 @@ def _error(path: Path, e: ValidationError) -> PricesError:
 
 
 def load_prices(ref: str | Path) -> Prices:
-    """Read and validate a prices file (a name in ``scenarios/prices/`` or a path)."""
+    """Read and validate a prices file (a name in ``scenarios/prices/`` or a path), with the
+    limits of :mod:`sim.spec.reading` and strict numbers."""
     path = locate(ref)
-    if not path.is_file():
+    if not path.exists():
         raise PricesError(ref, "prices", str(ref), f"no such prices file; give a path or one of: {', '.join(shipped())}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise PricesError(path, "", f"<YAML syntax error at {where}>", "the file must be valid YAML") from None
-    except OSError as e:
-        raise PricesError(path, "", str(path), f"the file cannot be read ({e.strerror})") from None
-    if not isinstance(data, dict):
-        raise PricesError(path, "", type(data).__name__, "a prices file must be a mapping of keys to values")
+    data = read_yaml(path, PricesError, empty="the prices file is empty; see scenarios/prices/dk-2024.yaml")
     data.setdefault("name", path.stem)
+    strict_numbers(data, Prices, path, PricesError)
     try:
         prices = Prices.model_validate(data)
     except ValidationError as e:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 
-from .scenario import Scenario
+from .scenario import Scenario, caseworkers_in_post
 
 #: the bounds of the per-person settings that absorb the fraction (sim/spec/scenario.py)
 HOURS = (1.0, 45.0)
@@ -61,7 +61,7 @@ def _count(v: int, k: float) -> int:
 
 
 def _caseworkers(org: dict, k: float) -> None:
-    full = max(1, round(org["caseworkers"]))          # the people the full scenario staffs
+    full = caseworkers_in_post(org["caseworkers"])    # the people the full scenario staffs
     n, hours = whole_people(k * full, org["caseworker_hours_per_week"], HOURS[1])
     if hours < HOURS[0]:
         raise ValueError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the fewest "

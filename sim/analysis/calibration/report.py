@@ -11,9 +11,11 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from sim.spec.reading import read_text
+
 from . import figures
 from .distance import ZScoreDistance
-from .fit import (correlation_table, effective_sample_size, fit_table, parameter_table, posterior_frame,
+from .fit import (as_simulated, correlation_table, effective_sample_size, fit_table, parameter_table, posterior_frame,
                   posterior_predictive)
 from .model import MultiScenarioModel
 from .restore import GENERATIONS_FILE, POPULATION_FILE, full_generation_table, population_frame
@@ -45,7 +47,7 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     post = posterior_frame(history, order=[p.name for p in priors])
-    post.to_parquet(out_dir / "posterior.parquet", index=False)
+    as_simulated(post).to_parquet(out_dir / "posterior.parquet", index=False)
     population_frame(history, targets, [p.name for p in priors]).to_parquet(out_dir / POPULATION_FILE, index=False)
     gens = full_generation_table(history, meta)
     gens.to_csv(out_dir / GENERATIONS_FILE, index=False)
@@ -71,7 +73,7 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
     lines += _files_section(meta)
     notes = out_dir / "notes.md"
     if notes.exists():
-        lines += ["## Notes", "", notes.read_text(encoding="utf-8").strip(), ""]
+        lines += ["## Notes", "", read_text(notes).strip(), ""]
     (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 from sim.experiment.findings import ComparisonFindings, compare_findings, left_out
 from sim.experiment.horizon import Horizon, HorizonBudget, horizon_budget
 from sim.experiment.pool import die_with_parent
+from sim.experiment.resources import usable_cores
 from sim.experiment.runner import DEFAULT_POSTERIOR, Replication, Task, load_posterior, plan, replications_table, run_task
 from sim.experiment.statistics import comparison_frame, summary_frame
 from sim.spec.prices import load_prices
@@ -217,7 +218,7 @@ def _execute(tasks: list[Task], workers: int, tick: Callable[[], None], cancelle
             fut.cancel()
 
 
-def _arms(arms: list[Scenario], seed: int, replications: int, workers: int, tick, cancelled,
+def run_arms(arms: list[Scenario], seed: int, replications: int, workers: int, tick, cancelled,
           parameters: str) -> list[pd.DataFrame]:
     """Each arm's replications table (from the cache when it has run before); the arms not
     cached run together, on the warm pool when ``workers > 1``."""
@@ -258,7 +259,7 @@ def run(baseline: Scenario, design: Scenario, replications: int = DEFAULT_REPLIC
             progress(done[0] / total)
 
     stop = cancelled or (lambda: False)
-    base_reps, design_reps = _arms([base_run, design_run], seed, replications, workers, tick, stop, parameters)
+    base_reps, design_reps = run_arms([base_run, design_run], seed, replications, workers, tick, stop, parameters)
     reps = pd.concat([base_reps.assign(scenario=baseline.name), design_reps.assign(scenario=DESIGN)],
                      ignore_index=True)
     arms = [base_run, design_run.model_copy(update={"name": DESIGN})]
@@ -276,10 +277,11 @@ def run(baseline: Scenario, design: Scenario, replications: int = DEFAULT_REPLIC
 
 def env_workers() -> int:
     """Worker processes for the app's ensembles (``fremskudt app --workers``; default
-    :data:`DEFAULT_WORKERS`, at most the machine's cores; 1: a thread of the server)."""
-    default = min(DEFAULT_WORKERS, os.cpu_count() or 1)
+    :data:`DEFAULT_WORKERS`; 1: a thread of the server), at most the usable cores however the
+    variable was set."""
+    default = min(DEFAULT_WORKERS, usable_cores())
     try:
-        return max(1, int(os.environ.get(WORKERS_ENV, str(default))))
+        return min(max(1, int(os.environ.get(WORKERS_ENV, str(default)))), usable_cores())
     except ValueError:
         return default
 

@@ -1,6 +1,6 @@
 """The page: a header (scenario by its plain title, language), the Run button and the
-levers on the left, and the results, one possible history, the team scoreboard and the
-Info panel on the right, results first.
+levers on the left, and the results, what each step of a lever costs and buys, one
+possible history, the team scoreboard and the Info panel on the right, results first.
 
 Choosing a scenario runs its baseline ensemble at once (cached for every participant), so
 the first screen always holds results; a lever change restarts the history at once and
@@ -18,7 +18,7 @@ from sim.interface.i18n import LANGUAGES, text
 from . import state
 from .controls import Sidebar
 from .ensemble import settings_key
-from .tabs import HistoryTab, InfoTab, ResultsTab, Status, TeamTab
+from .tabs import CurveTab, HistoryTab, InfoTab, ResultsTab, Status, TeamTab
 from .views import scenario_items
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
@@ -66,6 +66,8 @@ def Page():
                 with solara.lab.Tabs(lazy=True):
                     with solara.lab.Tab(text("app.tab.results", lang), classes=["workshop-tab-results"]):
                         ResultsTab()
+                    with solara.lab.Tab(text("app.tab.curve", lang), classes=["workshop-tab-curve"]):
+                        CurveTab()
                     with solara.lab.Tab(text("app.tab.history", lang), classes=["workshop-tab-history"]):
                         HistoryTab()
                     with solara.lab.Tab(text("app.tab.team", lang), classes=["workshop-tab-team"]):

@@ -34,6 +34,8 @@ OUTCOMES = ("ever_job_or_education_52w", "share_ordinary_hours", "noshow_share",
 #: the chart of cost against effect: (effect on the x axis, cost on the y axis)
 CHART = ("ever_job_or_education_52w", "net_cost")
 CHART_FONT = 12.0
+#: What a spreadsheet reads as the start of a formula (and the characters it strips first).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["team", "design", "scenario", "outcome", "label", "unit", "mean", "p5", "p95", "baseline_mean",
                "difference_mean", "difference_p5", "difference_p95", "verdict", "replications", "seed", "levers",
                "programme_cost", "parameters", "saved"]
@@ -110,9 +112,18 @@ def headers(designs: list[SavedDesign], lang: str) -> list[str]:
     return [label(o, lang) for o in columns(designs)]
 
 
+def plain_cell(value):
+    """A text cell a spreadsheet shows as text: one that starts like a formula (a team named
+    ``=HYPERLINK(...)``) gets a leading apostrophe.  Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_text(designs: list[SavedDesign], lang: str) -> str:
     """One row per design and outcome (plain labels in ``lang``), as the language's
-    spreadsheets read it (:func:`sim.interface.report.tables.write_csv`)."""
+    spreadsheets read it (:func:`sim.interface.report.tables.write_csv`), with text cells
+    that a spreadsheet would read as a formula made plain (:func:`plain_cell`)."""
     out = []
     for d in designs:
         for o, f in d.figures.items():
@@ -123,7 +134,8 @@ def csv_text(designs: list[SavedDesign], lang: str) -> str:
                         "replications": d.replications, "seed": d.seed, "levers": lever_text(d, lang),
                         "programme_cost": d.programme_cost, "parameters": d.parameters, "saved": when(d.saved, lang)})
     buf = io.StringIO()
-    write_csv(pd.DataFrame(out, columns=CSV_COLUMNS), buf, lang)
+    rows_ = [{k: plain_cell(v) for k, v in row.items()} for row in out]
+    write_csv(pd.DataFrame(rows_, columns=CSV_COLUMNS), buf, lang)
     return buf.getvalue()
 
 

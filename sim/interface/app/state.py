@@ -21,10 +21,10 @@ from sim.experiment.runner import draw_parameters
 from sim.paths import SCENARIO_DIR
 from sim.spec.scenario import Scenario, load_scenario
 
-from . import ensemble
+from . import ensemble, steps
 from .exercise import programme_cost
 from .history import History
-from .levers import LEVERS, design_scenario, shown
+from .levers import CURVE_SPACING, LEVERS, curve_levers, design_scenario, shown
 from .store import DesignStore
 
 PREFERRED = ("default", "copenhagen-outreach", "central-jobcentre")
@@ -76,6 +76,7 @@ design_name = solara.reactive("")
 notice = solara.reactive("")
 refused = solara.reactive(0)              # bumped when a lever value was not taken: rebuilds the widgets
 cap = solara.reactive(None)               # the exercise's cap on the programme's cost a year (None: the scenario's own)
+explored = solara.reactive("caseload")    # the lever whose curve "what does each step cost and buy?" draws
 
 
 def base() -> Scenario:
@@ -109,6 +110,8 @@ def set_lever(key: str, v) -> None:
     widget keeps what it was set to unless its shown value changes."""
     want = LEVERS[key].clean(v)
     requested.value = {**requested.value, key: want}
+    if key in CURVE_SPACING:
+        explored.value = key                # the lever moved last is the one being explored
     if shown(base(), requested.value)[key] != want:
         refused.value = refused.value + 1
 
@@ -127,6 +130,38 @@ def run_ensemble(baseline: Scenario, planned: Scenario, n: int) -> ensemble.Ense
 
 def start_ensemble() -> None:
     run_ensemble(base(), design(), replications.value)
+
+
+def explored_lever() -> str:
+    """The lever being explored, if the design lets it act; else the first that can."""
+    able = curve_levers(design())
+    return explored.value if explored.value in able else able[0]
+
+
+def curve_key() -> tuple:
+    return steps.request_key(explored_lever(), design(), replications.value, base().seed, parameters())
+
+
+@task
+def run_curve(baseline: Scenario, wanted: dict, key: str, n: int) -> steps.Curve:
+    """What each step of lever ``key`` costs and buys around the design (progress in percent)."""
+    run_curve.progress = 0.0
+
+    def progress(share: float) -> None:
+        run_curve.progress = 100.0 * share
+
+    return steps.run(baseline, wanted, key, n, workers=ensemble.env_workers(), progress=progress,
+                     cancelled=lambda: not run_curve.is_current(), parameters=parameters())
+
+
+def start_curve() -> None:
+    run_curve(base(), dict(requested.value), explored_lever(), replications.value)
+
+
+def cancel_curve() -> None:
+    """Stop the curve: replications not started are dropped, the last curve stays shown."""
+    if run_curve.pending:
+        run_curve.cancel()
 
 
 def new_history() -> History:

@@ -25,10 +25,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sim.errors import FremskudtError
+from sim.errors import FremskudtError, InputError
+from sim.spec.reading import parse_json, sqlite_file
 
 APPLICATION_ID = 0x46524D4B          #: 'FRMK' in SQLite's header: a fremskudt designs database
 SCHEMA_VERSION = 1
+#: The largest designs database opened (a workshop's designs take a few hundred kilobytes).
+MAX_BYTES = 100_000_000
 FILE = "designs.sqlite"
 ENV = "FREMSKUDT_APP_DATA"
 
@@ -82,16 +85,15 @@ def default_folder() -> Path:
 
 
 def _check_ours(path: Path) -> None:
-    """Refuse a file this program did not write."""
+    """Refuse a file this program did not write (read with :func:`sim.spec.reading.sqlite_file`:
+    a regular file of at most :data:`MAX_BYTES`, SQLite's header and our application id)."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except OSError as e:
-        raise StoreError(f"{path}: cannot be read ({e.strerror})") from None
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\0") or \
-            int.from_bytes(head[68:72], "big") != APPLICATION_ID:
-        raise StoreError(f"{path}: exists and is not a fremskudt designs database; it is left as it is. Choose another "
-                         f"folder with --data-dir or {ENV}")
+        sqlite_file(path, max_bytes=MAX_BYTES, application_id=APPLICATION_ID, what="fremskudt designs database")
+    except InputError as e:
+        found = str(e.value)
+        why = found.strip("<>") if found.startswith("<") and "bytes" not in found else e.allowed
+        raise StoreError(f"{path}: exists and is not a fremskudt designs database ({why}); it is left as it is. "
+                         f"Choose another folder with --data-dir or {ENV}") from None
 
 
 class DesignStore:
@@ -147,8 +149,28 @@ class DesignStore:
         """Every saved design, oldest first."""
         with self._lock, self._connect() as db:
             rows = db.execute("SELECT id, team, name, scenario, saved, body FROM designs ORDER BY id").fetchall()
-        return [SavedDesign(id=i, team=t, name=n, scenario=s, saved=when, **json.loads(b))
-                for i, t, n, s, when, b in rows]
+        return [self._design(*row) for row in rows]
+
+    def _design(self, ident, team, name, scenario, saved, body) -> SavedDesign:
+        """A row as a design; a row this program cannot have written is a :class:`StoreError`."""
+        key = f"designs[{ident}]"
+        try:
+            fields = parse_json(body, self.path, key=f"{key}.body")
+            if not isinstance(fields, dict):
+                raise InputError(self.path, f"{key}.body", type(fields).__name__, "a JSON object")
+            for name_, kind in (("levers", dict), ("figures", dict), ("replications", int), ("seed", int)):
+                if not isinstance(fields.get(name_), kind) or isinstance(fields.get(name_), bool):
+                    raise InputError(self.path, f"{key}.{name_}", fields.get(name_), f"a {kind.__name__}")
+            if not all(isinstance(f, dict) for f in fields["figures"].values()):
+                raise InputError(self.path, f"{key}.figures", "…", "a mapping of outcomes to their figures")
+            datetime.fromisoformat(str(saved))
+            return SavedDesign(id=int(ident), team=str(team), name=str(name), scenario=str(scenario), saved=str(saved),
+                               **fields)
+        except ValueError:
+            raise StoreError(f"{self.path}: the saved design {ident} has no valid time of saving ({saved!r}); the "
+                             "file is left as it is") from None
+        except (InputError, TypeError) as e:
+            raise StoreError(f"{self.path}: the saved design {ident} cannot be read ({e}); the file is left as it is")
 
     def remove(self, ident: int) -> None:
         with self._lock, self._connect() as db:

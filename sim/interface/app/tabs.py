@@ -1,5 +1,6 @@
-"""The four views of the main area: the results (first), one possible history (the
-mechanics, with the view of the agents), the team scoreboard and the Info panel."""
+"""The views of the main area: the results (first), what each step of a lever costs and
+buys (its curve), one possible history (the mechanics, with the view of the agents), the
+team scoreboard and the Info panel."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import solara
 
 from sim.interface.i18n import kroner, scenario_title, text
 
-from . import exercise, plots, scoreboard, state, views
+from . import exercise, plots, scoreboard, state, steps, views
 from .ensemble import DESIGN
+from .levers import curve_levers, shown
 from .store import DuplicateDesign, StoreError
 
 
@@ -77,6 +79,50 @@ def ResultsTab():
             solara.FileDownload(_design_file, filename=f"{name}.yaml", label=text("app.export.scenario", lang),
                                 mime_type="application/x-yaml")
             solara.Text(text("app.export.scenario_note", lang, name=name), classes=["workshop-small"])
+
+
+@solara.component
+def CurveChart(c, lang: str):
+    src = solara.use_memo(lambda: data_url(steps.figure(c, lang, plots.FONT + 1, plots.WIDTH)), [id(c), lang])
+    _image(src, ["workshop-curve"])
+
+
+@solara.component
+def CurveTab():
+    """What does each step cost and buy?  The curve of the lever being explored, around the design."""
+    lang = state.lang.value
+    task = state.run_curve
+    key = state.explored_lever()
+    design, current = state.design(), shown(state.base(), state.requested.value)[key]
+    values = [p.value for p in steps.points(state.base(), state.requested.value, key)[0].points]
+    with solara.Column(gap="8px", classes=["workshop-curve-view"]):
+        solara.Text(text("app.curve.question", lang), classes=["workshop-h3"])
+        with solara.Row(gap="8px", classes=["workshop-curve-controls"]):
+            solara.v.Select(label=text("app.curve.lever", lang), v_model=key, on_v_model=state.explored.set,
+                            items=[{"text": text(f"app.lever.{k}", lang), "value": k} for k in curve_levers(design)],
+                            dense=True, hide_details=True, class_="workshop-curve-lever")
+            solara.Button(text("app.curve.run", lang), on_click=state.start_curve, color="primary",
+                          disabled=task.pending, classes=["workshop-curve-run"])
+            solara.Button(text("app.curve.cancel", lang), on_click=state.cancel_curve, disabled=not task.pending,
+                          outlined=True, classes=["workshop-curve-cancel"])
+        solara.Text(steps.intro(key, values, current, state.replications.value, lang), classes=["workshop-small"])
+        if task.pending:
+            solara.Text(text("app.curve.running", lang, percent=round(task.progress or 0)), classes=["workshop-note"])
+            solara.ProgressLinear(task.progress or True)
+        if task.error:
+            solara.Text(text("app.status.error", lang, error=str(task.exception)), classes=["workshop-error"])
+        c = task.latest
+        if c is None or c.sweep.base.name != state.scenario.value:
+            return
+        stale = c.request != state.curve_key()
+        with solara.Column(gap="4px", classes=["workshop-curve-result"] + (["workshop-stale"] if stale else [])):
+            if stale:
+                solara.Text(text("app.curve.stale", lang), classes=["workshop-note"])
+            CurveChart(c, lang)
+            for sentence in steps.sentences(c, lang):
+                solara.Text(sentence, classes=["workshop-sentence", "workshop-curve-sentence"])
+            solara.Text(text("app.curve.facts", lang, n=c.replications, seed=c.seed,
+                             seconds=round(c.seconds, 1)), classes=["workshop-small"])
 
 
 @solara.component

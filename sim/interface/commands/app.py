@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +24,8 @@ from sim.interface.cli import positive
 
 APP = "sim.interface.app.page:Page"
 STOP_SECONDS = 10.0
+#: Exit status of ``fremskudt app`` when its server ends by itself (killed, or failed).
+SERVER_FAILED = 1
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -75,11 +78,37 @@ def preflight(env: dict[str, str]) -> None:
     DesignStore(folder / FILE)
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, before anything is served, an address the server could not listen on (a port
+    in use, a host that is not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(address)
+    except OSError as e:
+        raise UsageError(f"--host {host} --port {port}: the app cannot listen there ({e.strerror or e}); choose another "
+                         "--port (or --host)") from None
+
+
+def ended(status: int) -> str:
+    """Why the server process ended, in words."""
+    if status < 0:
+        try:
+            return f"it was killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"it was killed by signal {-status}"
+    return f"it exited with status {status}"
+
+
 def run(args) -> int:
+    from sim.experiment.resources import check_workers
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    check_workers(args.workers)
     env = server_env(args.data_dir, args.workers, args.fixed_parameters)
     preflight(env)
+    check_port(args.host, args.port)
     cmd = server_command(args.host, args.port)
     url = f"http://{args.host}:{args.port}/"
     print(f"Serving the workshop app on {url} (Ctrl+C to stop)", file=sys.stderr)
@@ -91,12 +120,17 @@ def run(args) -> int:
             webbrowser.open(url)
         threading.Thread(target=_open, daemon=True).start()
     try:
-        return proc.wait()
+        status = proc.wait()
     except KeyboardInterrupt as e:
         stop_server(proc)
         name = getattr(e, "name", "SIGINT")
         print(f"fremskudt: stopped by {name}; the app server has stopped", file=sys.stderr)
         return getattr(e, "exit_status", 128 + signal.SIGINT)
+    if status != 0:
+        print(f"fremskudt: the app server stopped unexpectedly ({ended(status)}); the designs saved so far are kept. "
+              "Start it again with: fremskudt app", file=sys.stderr)
+        return SERVER_FAILED
+    return 0
 
 
 def register(subparsers) -> None:

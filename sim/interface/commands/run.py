@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.interface import report
 from sim.interface.cli import address, non_negative, positive, seed as _seed
-from sim.experiment import horizon, outputs, runner, statistics
+from sim.experiment import horizon, outputs, resources, runner, statistics
 from sim.errors import UsageError
 from sim.interface.i18n import LANGUAGES, label, number, scenario_title, text, value, value_row
 from sim.spec.prices import load_prices
@@ -32,13 +32,14 @@ KEY_OUTCOMES = report.KEY_OUTCOMES
 _positive = positive(int, 10_000)
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
+def add_run_options(p: argparse.ArgumentParser, budget: bool = True) -> None:
+    """The options run, compare and sweep share (``budget``: the multi-year budget's too)."""
     p.add_argument("--replications", "-n", type=_positive, metavar="N",
                    help="replications per scenario (default: the scenario's own; for compare, the first scenario's)")
     p.add_argument("--seed", type=_seed, metavar="S",
                    help="base seed from which the replication seeds are derived (default: the (first) scenario's seed)")
     p.add_argument("--workers", "-w", type=_positive, default=1, metavar="W",
-                   help="local worker processes (default 1: run in this process)")
+                   help="local worker processes (default 1: run in this process; at most the machine's cores)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: results/<scenario>-<YYYYmmdd-HHMMSS>)")
     p.add_argument("--force", action="store_true",
                    help="replace the output folder if it exists and fremskudt wrote it (it has our manifest.json "
@@ -59,6 +60,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en",
                    help="language of the report, the tables' labels and the key findings (default: en); Danish "
                         "CSV files use ';' between fields and ',' for decimals, as Danish spreadsheets expect")
+    if not budget:
+        return
     p.add_argument("--budget-years", type=positive(int, MAX_BUDGET_YEARS), metavar="Y",
                    help=f"years of the multi-year public budget of a comparison (default: {horizon.DEFAULT_YEARS}, "
                         "or the run's length if longer)")
@@ -96,6 +99,26 @@ def _command_line(args, paths: list[str], kind: str) -> str:
     return " ".join(parts)
 
 
+def resolve_posterior(args) -> pd.DataFrame | None:
+    """The posterior the replications draw from (``args.posterior`` set to its folder), or
+    None with ``--fixed-parameters``."""
+    if args.fixed_parameters and args.posterior:
+        raise UsageError("--posterior and --fixed-parameters exclude each other: draw from a fit, or fix the parameters")
+    args.posterior = None if args.fixed_parameters else (args.posterior or str(runner.DEFAULT_POSTERIOR))
+    try:
+        return runner.load_posterior(args.posterior) if args.posterior else None
+    except runner.RunError as e:
+        raise UsageError(str(e)) from None
+
+
+def posterior_record(args, posterior: pd.DataFrame, seeds: list[int], tasks: list[runner.Task]) -> dict:
+    """The manifest's record of the posterior: its file and hash, and the row each replication drew."""
+    ppath = Path(args.posterior) / runner.POSTERIOR_FILE
+    return {"path": display_path(ppath), "sha256": outputs.sha256(ppath), "rows": len(posterior),
+            "draws": [{"replication": i, "seed": s, "row": t.posterior_row, "parameters": t.parameters}
+                      for i, (s, t) in enumerate(zip(seeds, tasks))]}
+
+
 def execute_command(args, paths: list[str], kind: str) -> int:
     started = datetime.now().astimezone()
     loaded: list[Scenario] = [runner.load_checked(p) for p in paths]  # ScenarioError -> one line, exit 2
@@ -108,14 +131,11 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     update = {"seed": seed, "replications": n, **({"prices": args.prices} if args.prices else {})}
     scenarios = [s.model_copy(update=update) for s in loaded]
     prices = {s.name: load_prices(s.prices) for s in scenarios}   # PricesError -> one line, exit 2
+    resources.check_workers(args.workers)
+    resources.check_memory(resources.estimate([resources.citizens(s) for s in scenarios], n,
+                                              1 if args.scheduler else args.workers))
 
-    if args.fixed_parameters and args.posterior:
-        raise UsageError("--posterior and --fixed-parameters exclude each other: draw from a fit, or fix the parameters")
-    args.posterior = None if args.fixed_parameters else (args.posterior or str(runner.DEFAULT_POSTERIOR))
-    try:
-        posterior = runner.load_posterior(args.posterior) if args.posterior else None
-    except runner.RunError as e:
-        raise UsageError(str(e)) from None
+    posterior = resolve_posterior(args)
     weeks = max(s.horizon_weeks for s in scenarios)
     years = args.budget_years or horizon.Horizon.default_years(weeks)
     if years * horizon.WEEKS_PER_YEAR < weeks:
@@ -126,7 +146,7 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     out = Path(args.out) if args.out is not None else outputs.default_out(names)
     with outputs.ResultFolder(out, args.force) as folder:   # checked and reserved before any simulation
         seeds, tasks = runner.plan(scenarios, seed, n, posterior)
-        results = _simulate(args, tasks, names)
+        results = simulate_tasks(args, tasks, ' vs '.join(names))
         build, res = _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices)
         build(folder.work)
         final = folder.commit()
@@ -134,10 +154,12 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     return 0
 
 
-def _simulate(args, tasks: list[runner.Task], names: list[str]) -> list[runner.Replication]:
+def simulate_tasks(args, tasks: list[runner.Task], what: str) -> list[runner.Replication]:
+    """Run the tasks as the options say (workers, scheduler), with a progress bar on stderr
+    unless ``--quiet``; ``what`` names the run on the bar."""
     from tqdm import tqdm
     where = f"Dask at {args.scheduler}" if args.scheduler else (f"{args.workers} processes" if args.workers > 1 else "1 process")
-    with tqdm(total=len(tasks), desc=f"{' vs '.join(names)} ({where})", unit="rep", file=sys.stderr,
+    with tqdm(total=len(tasks), desc=f"{what} ({where})", unit="rep", file=sys.stderr,
               disable=args.quiet, dynamic_ncols=True) as bar:
         try:
             return runner.execute(tasks, workers=args.workers, scheduler=args.scheduler, progress=bar.update)
@@ -178,12 +200,7 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         "git": outputs.git_state(),
     }
     if posterior is not None:
-        ppath = Path(args.posterior) / runner.POSTERIOR_FILE
-        manifest["posterior"] = {
-            "path": display_path(ppath), "sha256": outputs.sha256(ppath), "rows": len(posterior),
-            "draws": [{"replication": i, "seed": s, "row": t.posterior_row, "parameters": t.parameters}
-                      for i, (s, t) in enumerate(zip(seeds, tasks))],
-        }
+        manifest["posterior"] = posterior_record(args, posterior, seeds, tasks)
     res = report.Results(scenarios=scenarios, reps=reps, summary=summary, comparison=comparison, weekly=weekly,
                          citizens=citizens, prices=prices, lang=lang, parameters=manifest["parameters"],
                          horizon=args.horizon, manifest=manifest)

@@ -57,19 +57,21 @@ def _command_line(args) -> str:
 
 
 def run(args) -> int:
-    import os
-
     from sim.analysis.calibration import load_priors, scale_scenario
     from sim.analysis.sensitivity import parse_factors, run_sensitivity
-    from sim.experiment import outputs
+    from sim.experiment import outputs, resources
     from sim.experiment.runner import load_checked
 
+    resources.check_workers(args.workers)
     sc = scale_scenario(load_checked(args.scenario), args.population)
+    workers = args.workers or resources.usable_cores()
+    resources.check_memory(resources.estimate([resources.citizens(sc)], 1, workers, keeps_citizens=False),
+                           "this sensitivity analysis")
     params = args.parameters if args.parameters is not None else [p.name for p in load_priors()]
     factors = parse_factors(sc, params, args.levers)
     out = args.out if args.out is not None else outputs.default_out([sc.name], suffix=f"-sensitivity-{args.method}")
     table = run_sensitivity(sc, outcomes=args.outcomes, factors=factors, method=args.method, n=args.n,
-                            workers=args.workers or os.cpu_count() or 1, seed=args.seed,
+                            workers=workers, seed=args.seed,
                             replications=args.replications, out_dir=out, force=args.force,
                             command=_command_line(args))
     key = table.attrs["key"]
