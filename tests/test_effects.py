@@ -36,14 +36,18 @@ def test_two_close_parameters_are_named_together_and_an_identified_one_needs_no_
                                  ("restgroup_annual", 0.008, 0.002, 0.45, "identified"),
                                  ("rating_misread", 0.001, 0.002, 1.0, "not identified (prior ≈ posterior)")),
                             "mu_star", STUDIES)
-    assert "`match_probability`, which the evaluations pin down" in text
-    assert "; and on `restgroup_annual`, which the evaluations pin down" in text
+    assert text.startswith("The size of this effect depends mostly on `match_probability` and `restgroup_annual`. "
+                           "`match_probability`: the evaluations pin it down (posterior sd 0.14")
+    assert "`restgroup_annual`: the evaluations pin it down (posterior sd 0.45" in text
     assert "study" not in text and "rating_misread" not in text
 
 
 def test_nothing_above_the_seed_floor_is_said_plainly():
     text = effects.sentence(rows(("match_probability", 0.002, 0.003, 0.14, "identified")), "mu_star", STUDIES)
     assert text.startswith("No uncertain parameter moves this effect beyond seed noise")
+    # just above the floor is not clearly above it
+    barely = rows(("match_probability", 0.0035, 0.003, 0.14, "identified"))
+    assert effects.sentence(barely, "mu_star", STUDIES).startswith("No uncertain parameter")
 
 
 def test_the_page_is_written_and_only_replaces_its_own_file(tmp_path, capsys):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis import explain
 from sim.interface import report
 from sim.interface.cli import address, positive, seed as _seed
 from sim.experiment import outputs, runner, statistics
@@ -80,6 +81,8 @@ def _command_line(args, paths: list[str], kind: str) -> str:
 
 
 def execute_command(args, paths: list[str], kind: str) -> int:
+    """Run ``paths`` as ``kind`` (run, compare or explain: a comparison whose differences are
+    also decomposed by channel, :mod:`sim.analysis.explain`) and write the folder."""
     started = datetime.now().astimezone()
     loaded: list[Scenario] = [runner.load_checked(p) for p in paths]  # ScenarioError -> one line, exit 2
     names = [s.name for s in loaded]
@@ -96,15 +99,20 @@ def execute_command(args, paths: list[str], kind: str) -> int:
         posterior = runner.load_posterior(args.posterior) if args.posterior else None
     except runner.RunError as e:
         raise UsageError(str(e)) from None
+    plans = explain.plans(scenarios) if kind == "explain" else []      # UsageError before any simulation
+    extra = explain.scenarios_of(plans, names)
     out = Path(args.out) if args.out is not None else outputs.default_out(names)
     with outputs.ResultFolder(out, args.force) as folder:   # checked and reserved before any simulation
-        seeds, tasks = runner.plan(scenarios, seed, n, posterior)
+        seeds, tasks = runner.plan(scenarios + extra, seed, n, posterior)
         results = _simulate(args, tasks, names)
-        build, summary, comparison = _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks,
-                                             posterior, prices)
+        mine = [r for r in results if r.scenario in names]
+        decomposition = (pd.concat([explain.decompose(p, runner.replications_table(results), seed) for p in plans],
+                                   ignore_index=True) if plans else None)
+        build, summary, comparison = _writer(args, paths, kind, started, scenarios, mine, seed, n, seeds,
+                                             tasks[:len(scenarios) * n], posterior, prices, plans, decomposition)
         build(folder.work)
         final = folder.commit()
-    print_summary(final, scenarios, summary, comparison, n, seed, args.lang)
+    print_summary(final, scenarios, summary, comparison, n, seed, args.lang, decomposition)
     return 0
 
 
@@ -119,7 +127,8 @@ def _simulate(args, tasks: list[runner.Task], names: list[str]) -> list[runner.R
             raise UsageError(str(e)) from None
 
 
-def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices):
+def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices, plans=(),
+            decomposition=None):
     """The function that writes the folder's files, and the summary and comparison tables."""
     names, lang = [s.name for s in scenarios], args.lang
     reps = runner.replications_table(results)
@@ -128,7 +137,7 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
     draws = runner.draws_table(results)
     summary = pd.concat([statistics.summary_frame(sc, reps, outputs.reported_origin(p)) for sc, p in zip(scenarios, paths)],
                         ignore_index=True)
-    comparison = statistics.comparison_frame(reps, names) if kind == "compare" else None
+    comparison = statistics.comparison_frame(reps, names) if kind in ("compare", "explain") else None
 
     manifest = {
         "kind": kind,
@@ -139,7 +148,7 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         "base_seed": seed,
         "replications": n,
         "seeds": seeds,
-        "common_random_numbers": kind == "compare",
+        "common_random_numbers": kind in ("compare", "explain"),
         "workers": args.workers,
         "scheduler": args.scheduler,
         "posterior": None,
@@ -148,6 +157,12 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         "packages": outputs.package_versions(),
         "git": outputs.git_state(),
     }
+    if plans:
+        manifest["counterfactuals"] = [
+            {"reference": p.reference.name, "scenario": p.design.name, "channel": r.channel, "kind": r.kind,
+             "switched": list(r.switched), "run": r.scenario.name if r.scenario is not None else None,
+             "resolved": r.scenario.resolved() if r.scenario is not None else None, "problem": r.problem}
+            for p in plans for r in p.runs]
     if posterior is not None:
         ppath = Path(args.posterior) / runner.POSTERIOR_FILE
         manifest["posterior"] = {
@@ -162,18 +177,18 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         reps.to_parquet(tmp / "summary_replications.parquet", index=False)
         if draws is not None:
             draws.to_parquet(tmp / "posterior_draws.parquet", index=False)
-        report.write_tables_and_figures(tmp, summary, comparison, scenarios, weekly, citizens, lang)
+        report.write_tables_and_figures(tmp, summary, comparison, scenarios, weekly, citizens, lang, decomposition)
         manifest["finished"] = datetime.now().astimezone().isoformat(timespec="seconds")
         manifest["files"] = sorted(p.name for p in tmp.iterdir() if not p.name.startswith(".")) + [
             "manifest.json", "report.html"]
-        report.write_html(tmp, manifest, summary, comparison, scenarios, citizens, prices, lang)
+        report.write_html(tmp, manifest, summary, comparison, scenarios, citizens, prices, lang, decomposition)
         outputs.write_manifest(tmp, manifest)
 
     return build, summary, comparison
 
 
 def print_summary(out: Path, scenarios: list[Scenario], summary: pd.DataFrame, comparison: pd.DataFrame | None,
-                  n: int, seed: int, lang: str = "en") -> None:
+                  n: int, seed: int, lang: str = "en", decomposition: pd.DataFrame | None = None) -> None:
     """The answer on screen: key outcomes (a run) or the key findings (a comparison), then the report's path."""
     lines = []
     if comparison is None:
@@ -201,5 +216,7 @@ def print_summary(out: Path, scenarios: list[Scenario], summary: pd.DataFrame, c
             for r in sub.itertuples():
                 lines.append(f"    {label(r.outcome, lang):<{width}} {value(r.difference_mean, r.unit, lang, True):>18} "
                              f"[{value_range(r.difference_p5, r.difference_p95, r.unit, lang, True)}]  ({r.outcome})")
+    if decomposition is not None:
+        lines += report.explain_lines(decomposition, lang)
     lines.append(text("cli.report", lang, path=out / "report.html"))
     print("\n".join(lines))

@@ -19,14 +19,16 @@ import pandas as pd
 
 from sim.spec.scenario import Scenario
 
-from . import forest
+from . import explain, forest
 from .figures import FIGURES, write_figures
 from .html import write_html
 from .tables import KEY_OUTCOMES, comparison_markdown, summary_markdown, with_labels
 from .wording import comparison_sentences, run_sentences
 
+explain_lines = explain.screen_lines
+
 __all__ = ["FIGURES", "KEY_OUTCOMES", "figure_files", "write_tables_and_figures", "write_html", "summary_markdown",
-           "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences"]
+           "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences", "explain_lines"]
 
 
 def figure_files(compare: bool) -> list[str]:
@@ -36,8 +38,9 @@ def figure_files(compare: bool) -> list[str]:
 
 def write_tables_and_figures(out: Path, summary: pd.DataFrame, comparison: pd.DataFrame | None,
                              scenarios: list[Scenario], weekly: pd.DataFrame, citizens: pd.DataFrame,
-                             lang: str) -> None:
-    """summary.csv/.md, comparison.csv/.md (compare only) and the figures, into ``out``."""
+                             lang: str, decomposition: pd.DataFrame | None = None) -> None:
+    """summary.csv/.md, comparison.csv/.md (compare only), explain.csv/.md/.png (explain only)
+    and the figures, into ``out``."""
     names = [s.name for s in scenarios]
     with_labels(summary, lang).to_csv(out / "summary.csv", index=False)
     (out / "summary.md").write_text(summary_markdown(summary, scenarios, lang), encoding="utf-8")
@@ -45,5 +48,13 @@ def write_tables_and_figures(out: Path, summary: pd.DataFrame, comparison: pd.Da
         with_labels(comparison, lang).to_csv(out / "comparison.csv", index=False)
         (out / "comparison.md").write_text(comparison_markdown(comparison, lang), encoding="utf-8")
         forest.fig_forest(comparison, names, out / forest.FILE, lang)
+    if decomposition is not None:
+        labelled = decomposition.copy()
+        labelled.insert(labelled.columns.get_loc("channel") + 1, "channel_label",
+                        [explain.channel_label(k, lang) if k not in ("total", "interaction") else k
+                         for k in labelled["channel"]])
+        with_labels(labelled.drop(columns="label"), lang).to_csv(out / "explain.csv", index=False)
+        (out / "explain.md").write_text(explain.markdown(decomposition, lang), encoding="utf-8")
+        explain.fig_explain(decomposition, out / explain.FILE, lang)
     write_figures(out, summary, weekly, citizens, names, lang)
 

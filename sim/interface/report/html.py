@@ -16,7 +16,7 @@ from sim.interface.i18n import definition, label, lever_value, number, text
 from sim.spec.prices import Prices
 from sim.spec.scenario import Scenario
 
-from . import forest
+from . import explain, forest
 from .figures import FIGURES
 from .tables import KEY_OUTCOMES, budget_rows, comparison_rows, summary_rows
 from .wording import comparison_sentences, run_sentences
@@ -73,7 +73,8 @@ def _differences(comparison: pd.DataFrame, names: list[str], lang: str) -> list[
 
 
 def write_html(out: Path, manifest: dict, summary: pd.DataFrame, comparison: pd.DataFrame | None,
-               scenarios: list[Scenario], citizens: pd.DataFrame, prices: dict[str, Prices], lang: str) -> None:
+               scenarios: list[Scenario], citizens: pd.DataFrame, prices: dict[str, Prices], lang: str,
+               decomposition: pd.DataFrame | None = None) -> None:
     names = [s.name for s in scenarios]
     compare = comparison is not None and not comparison.empty
     git = manifest.get("git", {})
@@ -95,6 +96,9 @@ def write_html(out: Path, manifest: dict, summary: pd.DataFrame, comparison: pd.
         "all_outcomes": [{"name": n, "rows": summary_rows(summary, n, lang)} for n in names],
         "prices": _prices_tables(prices, lang),
         "compare": compare,
+        "explain": explain.blocks(decomposition, lang) if decomposition is not None else [],
+        "explain_figure": image(out / explain.FILE) if decomposition is not None and (out / explain.FILE).exists()
+        else None,
     }
     html = environment().get_template("report.html.j2").render(**context)
     (out / "report.html").write_text(html, encoding="utf-8")
