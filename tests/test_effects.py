@@ -44,7 +44,7 @@ def test_two_close_parameters_are_named_together_and_an_identified_one_needs_no_
 
 def test_nothing_above_the_seed_floor_is_said_plainly():
     text = effects.sentence(rows(("match_probability", 0.002, 0.003, 0.14, "identified")), "mu_star", STUDIES)
-    assert text.startswith("No uncertain parameter moves this effect beyond seed noise")
+    assert text.startswith("No uncertain parameter moves this effect clearly beyond seed noise")
     # just above the floor is not clearly above it
     barely = rows(("match_probability", 0.0035, 0.003, 0.14, "identified"))
     assert effects.sentence(barely, "mu_star", STUDIES).startswith("No uncertain parameter")
