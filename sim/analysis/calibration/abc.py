@@ -162,7 +162,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                     scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
                     run_seed: int | None = None, mc_reps: int = 12, predictive_draws: int = 60,
                     programmes: Sequence[str] | None = None, force: bool = False,
-                    progress: bool = True) -> CalibrationResult:
+                    progress: bool = True, mc_sd: Mapping[str, float] | None = None) -> CalibrationResult:
     """Run (or resume) an ABC-SMC calibration and write the fitted output.
 
     ``generations`` is the total number of generations wanted in the history; a resumed
@@ -172,7 +172,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     summed squared z) reaches ``min_epsilon``, by default the number of targets: the
     distance expected when the model is right and the remaining differences are the
     stated errors, so the fit is not pushed on into selecting lucky random draws.
-    ``programmes`` keeps only the targets of those programmes (all by default).
+    ``programmes`` keeps only the targets of those programmes (all by default).  ``mc_sd``
+    gives the Monte-Carlo sd of every target instead of estimating it at the prior's centre
+    (a study of many calibrations of one model measures it once).
 
     The settings in :data:`KEPT_SETTINGS` (None: the default, or for a resumed run the
     stored value) belong to the history: ``resume=True`` with a different value is
@@ -196,6 +198,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
             raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it, --force to "
                          "start it afresh, or another --name")
         meta = _new_meta(name, *paths, inputs["targets"], inputs["caps"], asked, mc_reps)
+        if mc_sd is not None:
+            meta.update(mc_sd={t.id: float(mc_sd[t.id]) for t in inputs["targets"]}, mc_seconds=0.0, mc_reps=0)
     folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
               if fitted_dir is not None else None)        # checked before anything is run or removed
     _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else ())
@@ -335,6 +339,7 @@ class _Session:
             meta["mc_sd"] = estimate_mc_sd(self.model, prior_centre(inputs["priors"]), meta["mc_reps"],
                                            meta["run_seed"] + 1)
             meta["mc_seconds"] = time.time() - t0
+        if "scenario_sizes" not in meta:
             meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
             meta["scenario_overrides"] = inputs["overrides"]
         self.distance = ZScoreDistance(inputs["targets"], meta["mc_sd"])
@@ -343,6 +348,8 @@ class _Session:
 
     def abc(self):
         import pyabc
+        # pyabc sets its loggers' levels when first imported: say again how much to say
+        logging.getLogger("ABC").setLevel(logging.INFO if self.progress else logging.WARNING)
         meta = self.meta
         prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in self.inputs["priors"]})
         self.sampler = make_sampler(self.workers, self.scheduler)
