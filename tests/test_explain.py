@@ -115,3 +115,12 @@ def test_explain_refuses_scenarios_of_different_horizons(tmp_path, capsys):
     short.write_text(f"name: short\nextends: {SCENARIO_DIR / 'central-jobcentre.yaml'}\nhorizon_weeks: 26\n")
     assert main(["explain", "central-jobcentre", str(short), "--out", str(tmp_path / "o")]) == 2
     assert "same horizon_weeks" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_the_odd_lists_every_channel_with_what_it_needs():
+    from pathlib import Path
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text(encoding="utf-8")
+    section = odd.split("### 2.1 Channels of a design", 1)[1].split("\n### ", 1)[0]
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3].strip().strip("`")
+            for line in section.splitlines() if line.startswith("| `")}
+    assert rows == {c.key: ", ".join(c.needs) for c in explain.CHANNELS}
