@@ -28,11 +28,18 @@ def channel_label(key: str, lang: str) -> str:
     return channel(key).label if key in {c.key for c in CHANNELS} else key
 
 
+def short_label(key: str, lang: str) -> str:
+    """A channel's name without its detail (the words before a colon)."""
+    return channel_label(key, lang).split(":")[0]
+
+
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _share(r, lang: str) -> str:
+    if r.effect == "total":
+        return ""                   # the whole difference is the 100 % the shares are of
     if _missing(r.share):
         return "–"
     return f"{number(100 * r.share, lang, 0)} % ({text('table.range', lang, low=number(100 * r.share_p5, lang, 0), high=number(100 * r.share_p95, lang, 0))} %)"
@@ -70,7 +77,7 @@ def _switched(without, alone, key: str, lang: str) -> str:
     for r in (without, alone):
         if r is not None and r.switched:
             others += [k for k in r.switched.split() if k != key and k not in others]
-    return ", ".join(channel_label(k, lang) for k in others)
+    return ", ".join(short_label(k, lang) for k in others)
 
 
 def blocks(table: pd.DataFrame, lang: str) -> list[dict]:
@@ -80,8 +87,8 @@ def blocks(table: pd.DataFrame, lang: str) -> list[dict]:
         shown = [o for o in SHOWN if o in set(sub["outcome"])
                  and not (sub[(sub["outcome"] == o) & (sub["effect"] == "total")]["verdict"] == "not_covered").all()]
         active = [k for k in dict.fromkeys(sub["channel"]) if k not in ("total", "interaction")]
-        same = [channel_label(c.key, lang) for c in CHANNELS if c.key not in active]
-        nested = [text("explain.nested", lang, channel=channel_label(k, lang), other=channel_label(n, lang))
+        same = [short_label(c.key, lang).lower() for c in CHANNELS if c.key not in active]
+        nested = [text("explain.nested", lang, channel=short_label(k, lang), other=short_label(n, lang).lower())
                   for k in active for n in channel(k).needs if n in active]
         out.append({"heading": text("explain.heading", lang, scenario=name, reference=ref),
                     "intro": text("explain.intro", lang, scenario=name, reference=ref),
