@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from sim.errors import UsageError
@@ -101,3 +102,11 @@ def test_posterior_ranges_come_from_the_committed_fit():
                                pytest.approx(fit.loc["match_probability", "post_q95"]))
     with pytest.raises(UsageError, match="was not fitted"):
         parse_factors(SC, ["dropin_minutes"], [], ranges="posterior", fit=fit)
+
+
+def test_the_design_gives_the_same_indices_on_one_process_and_on_two():
+    factors = parse_factors(SC, ["noshow_central"], [])
+    kw = dict(outcomes=["noshow_share"], factors=factors, n=2, replications=2)
+    one = run_sensitivity(SC, workers=1, **kw)
+    two = run_sensitivity(SC, workers=2, **kw)
+    pd.testing.assert_frame_equal(one, two)
