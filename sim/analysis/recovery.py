@@ -377,6 +377,10 @@ def markdown(summary: pd.DataFrame, sets: pd.DataFrame, record: dict, priors, *,
              "it is the 90 % Clopper-Pearson interval of that share), the mean ratio of posterior sd to prior sd "
              "(below 0.5: the targets pin the parameter down), and the correlation of the posterior median with the "
              "drawn value.", "",
+             *([f"**How far to trust it.** This is a small study: with {n} sets the 90 % interval of a coverage of "
+                f"{n} of {n} runs from {100 * clopper_pearson(n, n)[0]:.0f} to 100 %, so coverage can flag only gross "
+                "over-confidence, and the verdicts below are indicative. The study at the end of this page measures "
+                "it properly.", ""] if n < FULL.sets else []),
              "Verdicts: **recovered** (sd ratio below 0.5 and coverage consistent with 90 %), **partly recovered** "
              "(sd ratio below 0.8), **over-confident** (coverage below 90 % beyond chance: the posterior is narrower "
              "than the evidence allows), **not recovered** (the posterior stays about as wide as the prior). A short "
