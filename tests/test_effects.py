@@ -13,9 +13,9 @@ from sim.interface.cli import main
 STUDIES = effects.load_studies()
 
 
-def rows(*entries) -> pd.DataFrame:
-    return pd.DataFrame([{"factor": f, "mu_star": m, "seed_floor": floor, "sd_ratio": ratio, "verdict": verdict}
-                         for f, m, floor, ratio, verdict in entries])
+def rows(*entries, conf: float = 0.001) -> pd.DataFrame:
+    return pd.DataFrame([{"factor": f, "mu_star": m, "mu_star_conf": conf, "seed_floor": floor, "sd_ratio": ratio,
+                          "verdict": verdict} for f, m, floor, ratio, verdict in entries])
 
 
 def test_every_calibrated_parameter_has_a_study_that_would_measure_it():
@@ -45,9 +45,11 @@ def test_two_close_parameters_are_named_together_and_an_identified_one_needs_no_
 def test_nothing_above_the_seed_floor_is_said_plainly():
     text = effects.sentence(rows(("match_probability", 0.002, 0.003, 0.14, "identified")), "mu_star", STUDIES)
     assert text.startswith("No uncertain parameter moves this effect clearly beyond seed noise")
-    # just above the floor is not clearly above it
+    # above the floor, but not by more than its own uncertainty, is not clearly above it
     barely = rows(("match_probability", 0.0035, 0.003, 0.14, "identified"))
     assert effects.sentence(barely, "mu_star", STUDIES).startswith("No uncertain parameter")
+    clearly = rows(("match_probability", 0.0035, 0.003, 0.14, "identified"), conf=0.0002)
+    assert effects.sentence(clearly, "mu_star", STUDIES).startswith("The size of this effect depends mostly on")
 
 
 def test_the_page_is_written_and_only_replaces_its_own_file(tmp_path, capsys):
