@@ -110,6 +110,19 @@ def test_explain_writes_the_decomposition_and_its_section(tmp_path, capsys):
     assert sorted(pd.read_parquet(out / "summary_replications.parquet")["scenario"].unique()) == ["design", "ref"]
 
 
+def test_several_designs_each_get_their_own_counterfactuals():
+    a = Scenario(name="a")
+
+    def design(name, caseworkers):
+        return a.model_copy(update={"name": name, "organisation": a.organisation.model_copy(
+            update={"caseworkers": caseworkers, "mentors": 3})})
+    plans = explain.plans([a, design("b", 20.0), design("c", 30.0)])
+    extra = {sc.name: sc.organisation for sc in explain.scenarios_of(plans, ["a", "b", "c"])}
+    assert (extra["b-only-caseload"].caseworkers, extra["c-only-caseload"].caseworkers) == (20.0, 30.0)
+    assert (extra["b-without-mentors"].caseworkers, extra["c-without-mentors"].caseworkers) == (20.0, 30.0)
+    assert extra["b-only-caseload"].mentors == 0 and extra["c-without-mentors"].mentors == 0
+
+
 def test_explain_refuses_scenarios_of_different_horizons(tmp_path, capsys):
     short = tmp_path / "short.yaml"
     short.write_text(f"name: short\nextends: {SCENARIO_DIR / 'central-jobcentre.yaml'}\nhorizon_weeks: 26\n")

@@ -217,8 +217,9 @@ def plan(reference: Scenario, design: Scenario) -> Plan:
         for kind, base, other, keys_of in (("without", design, reference, switched_off),
                                            ("alone", reference, design, switched_on)):
             switched = tuple(k for k in (c2.key for c2 in CHANNELS) if k in keys_of(c.key) & keys)
-            suffix = f"-{kind}-{c.key}"
-            name = (design.name if kind == "without" else reference.name)[:80 - len(suffix)] + suffix
+            # named after the design in both kinds: several designs explained against one reference each get their own
+            suffix = f"-{'without' if kind == 'without' else 'only'}-{c.key}"
+            name = design.name[:80 - len(suffix)] + suffix
             if set(switched) == keys:                  # everything switched: the other scenario itself
                 p.runs.append(Counterfactual(other, c.key, kind, switched))
                 continue
