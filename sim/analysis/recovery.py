@@ -139,12 +139,12 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
     set_dir.mkdir(parents=True)
     tp = set_dir / "targets.yaml"
     synthetic_targets_file(tp, targets_path, figures, targets)
-    t0 = time.time()
+    t0, cpu0 = time.time(), _cpu()
     res = run_calibration(f"set-{i:02d}", targets_path=tp, priors_path=priors_path, population=s.population,
                           generations=s.generations, particles=s.particles, seeds=s.seeds, workers=workers,
                           scheduler=scheduler, runs_dir=set_dir, fitted_dir=None, run_seed=s.seed + 100 + i,
                           progress=False, mc_sd=mc_sd, force=True)
-    seconds = time.time() - t0
+    seconds, cpu = time.time() - t0, _cpu() - cpu0
     import pyabc
     history = pyabc.History(f"sqlite:///{res.db}", _id=int(res.meta["run_id"]))
     final_epsilon = float(history.get_all_populations()["epsilon"].iloc[-1])
@@ -162,9 +162,16 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
                      "sd_ratio": sd / p.sd, "covered": bool(lo <= truth[p.name] <= hi), "rank": rank,
                      "final_epsilon": final_epsilon,
                      "evaluations": int(res.simulations), "generations": int(res.generations),
-                     "seconds": round(seconds, 1)})
+                     "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1)})
     shutil.rmtree(set_dir, ignore_errors=True)        # the set's history: its result is kept below
     return rows
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished worker processes (local workers only)."""
+    import resource
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
 def clopper_pearson(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
@@ -236,7 +243,10 @@ def run_study(s: Settings, *, workers: int = 1, scheduler: str | None = None, wo
         frames.append(rows)
     sets = pd.concat(frames, ignore_index=True)
     per_set = sets.groupby("set")["seconds"].first()
+    cpu = sets.groupby("set")["cpu_seconds"].first() if "cpu_seconds" in sets else pd.Series(dtype=float)
     record = {"settings": asdict(s), "describe": s.describe(), "work": display_path(work),
+              "cpu_seconds_per_set": float(cpu.mean()) if cpu.notna().all() and len(cpu) and not scheduler else None,
+              "final_epsilon": float(sets.groupby("set")["final_epsilon"].first().median()),
               "mc_seconds": round(mc_seconds, 1), "seconds_per_set": float(per_set.mean()),
               "seconds_total": float(per_set.sum()), "evaluations_per_set": float(sets.groupby("set")["evaluations"]
                                                                                   .first().mean()),
@@ -314,14 +324,17 @@ def plot_ranks(sets: pd.DataFrame, priors, path: Path) -> None:
 def projected_hours(record: dict, full: Settings = FULL, fit_dir: Path | None = None) -> tuple[float, float]:
     """(evaluations per set, hours) a study at ``full`` settings would take on the same
     workers: the evaluations from the committed fit's acceptance rates by generation (the last
-    one's beyond them), the time of a run of the scenarios as measured in this study."""
+    one's beyond them), the time of a run of the scenarios as measured in this study: its CPU
+    time shared by the workers where every set measured it (local workers), else its wall time."""
     from sim.analysis.calibration import FITTED_DIR
     gens = pd.read_csv((fit_dir or FITTED_DIR / "default") / "generations.csv")
     acceptance = gens["acceptance"].to_numpy(float)
     acc = np.concatenate([acceptance, np.full(max(0, full.generations - len(acceptance)), acceptance[-1])])
     evaluations = float(full.particles + np.sum(full.particles / acc[:full.generations]))   # prior sample first
     s = record["settings"]
-    per_run = record["seconds_per_set"] / max(1.0, record["evaluations_per_set"] + s["particles"]) / s["seeds"]
+    cpu = record.get("cpu_seconds_per_set")
+    seconds = cpu / max(1, record["workers"]) if cpu else record["seconds_per_set"]
+    per_run = seconds / max(1.0, record["evaluations_per_set"] + s["particles"]) / s["seeds"]
     return evaluations, full.sets * evaluations * per_run * full.seeds / 3600
 
 
@@ -353,6 +366,18 @@ def check_docs(docs: Path | None) -> None:
                              "it is left untouched")
 
 
+def _shorter(record: dict, fit_dir: Path | None = None) -> list[str]:
+    """A caution when the study's calibrations end far above the epsilon of the fit they test."""
+    from sim.analysis.calibration import FITTED_DIR
+    gens = pd.read_csv((fit_dir or FITTED_DIR / "default") / "generations.csv")
+    fit_eps, eps = float(gens["epsilon"].iloc[-1]), record.get("final_epsilon")
+    if eps is None or not math.isfinite(eps) or eps <= 1.2 * fit_eps:
+        return []
+    return [f"**Shorter than the fit it tests.** The study's calibrations ended at a median epsilon of {eps:.0f}, the "
+            f"committed fit at {fit_eps:.0f} after {len(gens)} generations: their posteriors are wider than the fit's, "
+            "so 'not recovered' here partly means 'not yet recovered after this many generations'.", ""]
+
+
 def markdown(summary: pd.DataFrame, sets: pd.DataFrame, record: dict, priors, *, command: str, commit: str,
              fit: pd.DataFrame | None = None) -> str:
     s = record["settings"]
@@ -365,7 +390,11 @@ def markdown(summary: pd.DataFrame, sets: pd.DataFrame, record: dict, priors, *,
              f"{record['seconds_total'] / 3600:.1f} hours on {record['workers']} worker process(es)"
              + (f" on Dask at {record['scheduler']}" if record.get("scheduler") else "")
              + f": {record['seconds_per_set'] / 60:.1f} min and {record['evaluations_per_set']:.0f} model evaluations "
-             f"per set on average, plus {record['mc_seconds']:.0f} s for the Monte-Carlo sd.", "",
+             "per set on average"
+             + (f" ({record['cpu_seconds_per_set'] / 60:.1f} CPU-minutes a set)" if record.get("cpu_seconds_per_set")
+                else "")
+             + f", plus {record['mc_seconds']:.0f} s for the Monte-Carlo sd.", "",
+             *_shorter(record),
              "**How it works.** For each set, every calibrated parameter is drawn uniformly from its prior "
              "(`calibration/priors.yaml`). The model at those values gives every target of `calibration/targets.yaml` "
              "(one evaluation, as the calibration evaluates), plus a normal error with the reported figure's own sd "
@@ -412,9 +441,10 @@ def markdown(summary: pd.DataFrame, sets: pd.DataFrame, record: dict, priors, *,
               f"**{full_hours:.0f} hours** on the same {record['workers']} worker(s); one at the committed fit's own "
               f"settings ({fit_settings.particles} particles, {fit_settings.generations} generations, "
               f"{fit_settings.seeds} runs per evaluation) about {fit_evals:,.0f} evaluations per set and "
-              f"**{fit_hours:.0f} hours**. The time of a run was measured in this study, on a machine shared with "
-              "other work, so it is an upper bound for an idle one. On a Dask cluster the time falls with the "
-              "number of workers:", "",
+              f"**{fit_hours:.0f} hours**. The time of a run comes from this study"
+              + (" (its CPU time shared by the workers)" if record.get("cpu_seconds_per_set") else
+                 " (its wall time, on a machine that may have been shared with other work: an upper bound)")
+              + ". On a Dask cluster the time falls with the number of workers:", "",
               "```sh",
               f"fremskudt recovery --sets {FULL.sets} --particles {FULL.particles} --generations {FULL.generations} "
               f"--seeds {FULL.seeds} --docs docs/IDENTIFICATION.md",
