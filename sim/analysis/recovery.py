@@ -221,14 +221,15 @@ def run_study(s: Settings, *, workers: int = 1, scheduler: str | None = None, wo
                                   caps=load_population_caps(targets_path))
     model = MultiScenarioModel(targets, scenarios, s.seed, seeds=s.seeds)
     mc_path = work / "mc_sd.json"
-    t0 = time.time()
     if mc_path.is_file():
-        mc_sd = json.loads(mc_path.read_text())
+        stored = json.loads(mc_path.read_text())
+        mc_sd, mc_seconds = stored["mc_sd"], stored.get("seconds", math.nan)
     else:
         progress(f"recovery: Monte-Carlo sd from {s.mc_reps} evaluations at the prior's centre")
+        t0 = time.time()
         mc_sd = estimate_mc_sd(model, prior_centre(priors), s.mc_reps, s.seed + 1)
-        mc_path.write_text(json.dumps(mc_sd, indent=2))
-    mc_seconds = time.time() - t0
+        mc_seconds = time.time() - t0
+        mc_path.write_text(json.dumps({"mc_sd": mc_sd, "seconds": round(mc_seconds, 1)}, indent=2))
     frames = []
     for i in range(s.sets):
         done = work / f"set-{i:02d}.csv"
