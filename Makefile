@@ -5,7 +5,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test app bench docs clean
+.PHONY: setup demo test test-fast app bench docs clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "make: $(PY) not found; install Python 3.11 with its venv module (Debian: python3.11 python3.11-venv)" >&2; exit 1; }
@@ -21,6 +21,9 @@ demo: setup
 test: setup
 	bash scripts/test-deps.sh
 	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 app: setup
 	$(BIN)/fremskudt app

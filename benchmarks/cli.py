@@ -1,4 +1,4 @@
-"""``python -m benchmarks [national|copenhagen|scaling|all] [--repeats N] [--quick] [--results PATH]``.
+"""``python -m benchmarks [national|copenhagen|scaling|startup|calibration|all] [--repeats N] [--quick] [--results PATH]``.
 
 The figures go to ``benchmarks/out/RESULTS.md`` (git-ignored) unless ``--write-committed``
 (the committed ``benchmarks/RESULTS.md``) or ``--results PATH`` says otherwise: a benchmark
@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 COMMITTED_RESULTS = HERE / "RESULTS.md"
 DEFAULT_RESULTS = HERE / "out" / "RESULTS.md"
-DEFAULT_REPEATS = {"national": 3, "copenhagen": 5, "scaling": 3}
+DEFAULT_REPEATS = {"national": 3, "copenhagen": 7, "scaling": 3, "startup": 5, "calibration": 7}
 
 
 # Where the workers run: the working tree, or a snapshot of ``sim/`` and ``scenarios/`` at a
@@ -126,14 +127,44 @@ def bench_scaling(repeats: int, quick: bool) -> dict:
             "repeats": repeats, "quick": quick, "rows": rows}
 
 
-SUITES = {"national": bench_national, "copenhagen": bench_copenhagen, "scaling": bench_scaling}
+def bench_startup(repeats: int, quick: bool) -> dict:
+    """Fresh processes, one at a time, each running its first Copenhagen simulation with the
+    compiled processes in the cache (the cache is filled first if it is not)."""
+    subprocess.run([sys.executable, "-c", "from sim.model.warmup import ensure_compiled; ensure_compiled()"],
+                   cwd=WORKDIR, check=True)
+    runs = []
+    for i in range(1 if quick else repeats):
+        w0 = time.perf_counter()
+        (r,) = run_worker({"setting": "startup"})
+        r["wall_s"] = time.perf_counter() - w0
+        runs.append(r)
+        _say(f"startup {i + 1}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU (imports {r['import_cpu_s']:.2f} s, "
+             f"first simulation {r['simulation_cpu_s']:.2f} s)")
+    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "import_cpu_s", "simulation_cpu_s", "maxrss_mb")}
+    return {"setting": "a fresh Python process: import sim, load the compiled processes, one Copenhagen simulation",
+            "repeats": len(runs), "quick": quick, "median": med, "runs": runs}
+
+
+def bench_calibration(repeats: int, quick: bool) -> dict:
+    runs = run_worker({"setting": "calibration", "runs": 2 if quick else repeats, "warmup": 1})
+    med = {k: _median(runs, k) for k in ("cpu_s", "maxrss_mb")}
+    _say(f"calibration: {med['cpu_s']:.3f} s CPU per evaluation")
+    r0 = runs[0]
+    sizes = ", ".join(f"{k.removesuffix('.yaml')} {v:,}" for k, v in r0["sizes"].items())
+    return {"setting": f"one evaluation of the default fit's model: {r0['scenarios']} scenarios ({sizes} citizens) "
+                       f"× {r0['seeds']} seeds, 52 weeks, at the posterior medians",
+            "repeats": len(runs), "quick": quick, "median": med, "runs": runs}
+
+
+SUITES = {"national": bench_national, "copenhagen": bench_copenhagen, "scaling": bench_scaling,
+          "startup": bench_startup, "calibration": bench_calibration}
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("suite", nargs="?", default="all", choices=[*SUITES, "all"])
     p.add_argument("--repeats", type=int, default=None,
-                   help="runs per setting (default: national 3, copenhagen 5, scaling 3)")
+                   help="runs per setting (default: national 3, copenhagen 7, scaling 3, startup 5, calibration 7)")
     p.add_argument("--quick", action="store_true", help="tiny settings, to test the harness (figures meaningless)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--results", type=Path, default=DEFAULT_RESULTS,

@@ -2,7 +2,7 @@
 
     python -m benchmarks.worker '{"setting": "national", "runs": 1, "seed": 1}'
 
-Spec keys: ``setting`` ('national' | 'copenhagen'), optional ``size`` and ``weeks``,
+Spec keys: ``setting`` ('national' | 'copenhagen' | 'startup' | 'calibration'), optional ``size`` and ``weeks``,
 ``runs`` (timed runs in this process), ``warmup`` (untimed runs first), ``seed`` (first
 seed; run i uses seed + i), ``mode`` ('model': build and run :class:`OutreachModel`;
 'simulate': ``simulate(..., detail=False)``, which also computes the outcome summary).
@@ -66,7 +66,51 @@ def time_reference(citizens: int, weeks: int, seed: int) -> float:
     return time.process_time() - c0
 
 
+def first_simulation() -> list[dict]:
+    """A fresh process's first Copenhagen simulation: the CPU time from the start of the
+    process (interpreter, imports, loading the compiled processes from the cache) to the end
+    of the simulation, and the part spent in the simulation call."""
+    c0 = time.process_time()
+    from sim import simulate
+    from benchmarks import settings
+    from sim.model import jit
+    warm = jit.cache_is_warm()
+    c1 = time.process_time()
+    simulate(settings.build("copenhagen", None, 52), seed=1, detail=False)
+    c2 = time.process_time()
+    return [{"cpu_s": c2, "import_cpu_s": c1 - c0, "simulation_cpu_s": c2 - c1, "before_main_cpu_s": c0,
+             "cache_warm": warm, "maxrss_mb": _rss_mb()}]
+
+
+def calibration_evaluations(runs: int, warmup: int) -> list[dict]:
+    """Evaluations of the default fit's model (every target scenario at the fit's population
+    caps, as many seeds as the fit uses) at the posterior medians: CPU seconds each."""
+    import json as _json
+    from sim.analysis.calibration import (MultiScenarioModel, load_population_caps, load_scenario_overrides,
+                                          load_targets, parameter_seed, resolve_scenarios)
+    from sim.paths import ROOT as PROJECT
+    record = _json.loads((PROJECT / "calibration" / "fitted" / "default" / "run.json").read_text())
+    targets_path = PROJECT / record["targets"]
+    targets = load_targets(targets_path)
+    scenarios = resolve_scenarios(targets, caps=load_population_caps(targets_path),
+                                  overrides=load_scenario_overrides(targets_path))
+    model = MultiScenarioModel(targets, scenarios, run_seed=record["run_seed"], seeds=record["seeds"])
+    out = []
+    for i in range(warmup + runs):
+        c0 = time.process_time()
+        model.simulate({}, parameter_seed({"run": i}, record["run_seed"]))
+        c1 = time.process_time()
+        if i >= warmup:
+            out.append({"cpu_s": c1 - c0, "scenarios": len(scenarios), "seeds": record["seeds"],
+                        "sizes": {k: v.population.size for k, v in scenarios.items()}, "maxrss_mb": _rss_mb()})
+    return out
+
+
 def run(spec: dict) -> list[dict]:
+    if spec["setting"] == "startup":
+        return first_simulation()
+    if spec["setting"] == "calibration":
+        return calibration_evaluations(int(spec.get("runs", 5)), int(spec.get("warmup", 1)))
     import sim
     from benchmarks import settings
     from sim.model.model import OutreachModel

@@ -1,11 +1,34 @@
-"""fremskudt: an agent-based simulation of Danish outreach employment programmes."""
+"""fremskudt: an agent-based simulation of Danish outreach employment programmes.
 
-from sim.model.model import OutreachModel
-from sim.experiment.outcomes import DEFINITIONS, Outcomes
-from sim.spec.parameters import Behaviour
-from sim.spec.scenario import Scenario, ScenarioError, load_scenario
-from sim.experiment.simulate import run_model, simulate
+The public names below are imported when first used (``from sim import simulate``), so
+that the command line starts, and installs its signal handlers, before the model and its
+compiled code are loaded."""
 
-__all__ = ["OutreachModel", "Outcomes", "DEFINITIONS", "Behaviour", "Scenario", "ScenarioError", "load_scenario",
-           "simulate", "run_model"]
+from importlib import import_module
+
+_PUBLIC = {
+    "OutreachModel": "sim.model.model",
+    "Outcomes": "sim.experiment.outcomes",
+    "DEFINITIONS": "sim.experiment.outcomes",
+    "Behaviour": "sim.spec.parameters",
+    "Scenario": "sim.spec.scenario",
+    "ScenarioError": "sim.spec.scenario",
+    "load_scenario": "sim.spec.scenario",
+    "simulate": "sim.experiment.simulate",
+    "run_model": "sim.experiment.simulate",
+}
+
+__all__ = list(_PUBLIC)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

@@ -38,14 +38,22 @@ class FremskudtError(Exception):
     """Base of the errors a user can cause and fix (bad input, not a bug)."""
 
 
-class ScenarioError(FremskudtError):
-    """A scenario file is unreadable or invalid. ``str(err)`` names the file, the key
-    path, the bad value and what is allowed."""
+class InputError(FremskudtError):
+    """A file the program reads is unreadable or invalid (:mod:`sim.spec.reading`).
+    ``str(err)`` names the file, the key path (or a table's column and row), the bad value
+    and what is allowed."""
 
     def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
-        self.file, self.key, self.value, self.allowed = (str(file) if file else "<scenario>"), key, value, allowed
+        self.file, self.key, self.value, self.allowed = (str(file) if file else "<input>"), key, value, allowed
         where = shown_path(key, 120) or "(top level)"
         super().__init__(f"{shown_path(self.file)}: {where}: bad value {shown(value)}; {allowed}")
+
+
+class ScenarioError(InputError):
+    """A scenario file is unreadable or invalid (same message shape as :class:`InputError`)."""
+
+    def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
+        super().__init__(file or "<scenario>", key, value, allowed)
 
 
 class CalibrationError(ScenarioError):

@@ -84,6 +84,7 @@ def page(tmp_path, monkeypatch):
     rc.close()
 
 
+@pytest.mark.slow
 def test_widgets_show_what_the_model_uses_across_scenario_switches(page):
     """The lever/model mismatch: a lever set on one scenario, then another scenario chosen."""
     rc, state = page
@@ -113,13 +114,22 @@ def test_a_lever_that_cannot_act_is_shown_as_the_model_runs_it(page):
 
 
 # ----------------------------------------------------------------------------- ensembles
-def test_ensemble_is_deterministic_for_any_number_of_workers_and_leaves_no_process():
+@pytest.mark.slow
+def test_ensemble_is_deterministic_for_any_number_of_workers_on_a_warm_pool():
     ensemble.clear_cache()
     base = _small("central-jobcentre")
     d = design_scenario(base, {"caseload": 40, "sanctions": "strict"})
     one = ensemble.run(base, d, 4, workers=1)
     ensemble.clear_cache()
-    two = ensemble.run(base, d, 4, workers=2)
+    try:
+        two = ensemble.run(base, d, 4, workers=2)
+        workers = {p.pid for p in multiprocessing.active_children()}
+        assert len(workers) == 2                              # the warm pool stays for the next Run ...
+        ensemble.clear_cache()
+        ensemble.run(base, design_scenario(base, {"caseload": 41}), 4, workers=2)
+        assert {p.pid for p in multiprocessing.active_children()} == workers     # ... and the next Run uses it
+    finally:
+        ensemble.shutdown_pool()
     assert one.reps.equals(two.reps)
     assert not multiprocessing.active_children()
     assert set(one.comparison["scenario"]) == {ensemble.DESIGN}
@@ -127,6 +137,7 @@ def test_ensemble_is_deterministic_for_any_number_of_workers_and_leaves_no_proce
     assert row["difference_p5"] <= row["difference_mean"] <= row["difference_p95"]
 
 
+@pytest.mark.slow
 def test_ensemble_cache_progress_and_cancel():
     ensemble.clear_cache()
     base = _small("copenhagen-outreach")
@@ -138,9 +149,33 @@ def test_ensemble_cache_progress_and_cancel():
     assert again.reps["value"].equals(first.reps["value"])                  # from the cache, whatever the name
     with pytest.raises(ensemble.Cancelled):
         ensemble.run(base, design_scenario(base, {"mentors": 9}), 3, cancelled=lambda: True)
-    with pytest.raises(ensemble.Cancelled):
-        ensemble.run(base, design_scenario(base, {"mentors": 8}), 3, workers=2, cancelled=lambda: True)
+    try:
+        with pytest.raises(ensemble.Cancelled):
+            ensemble.run(base, design_scenario(base, {"mentors": 8}), 3, workers=2, cancelled=lambda: True)
+    finally:
+        ensemble.shutdown_pool()
     assert not multiprocessing.active_children()
+
+
+def test_the_app_draws_from_the_posterior_and_reproduces_the_command_line():
+    """The same scenario, seed and replications give the app and fremskudt run the same numbers."""
+    from sim.experiment import runner
+
+    ensemble.clear_cache()
+    base = _small("copenhagen-outreach")
+    ens = ensemble.run(base, base, 3)
+    assert ens.parameters == "posterior"
+    _, tasks = runner.plan([base], base.seed, 3, runner.load_posterior(runner.DEFAULT_POSTERIOR))
+    assert all(t.parameters for t in tasks)                   # each replication drew a parameter set
+    cli = runner.replications_table(runner.execute(tasks))
+    app = ens.reps[ens.reps["scenario"] == base.name]
+    assert app[["seed", "outcome"]].reset_index(drop=True).equals(cli[["seed", "outcome"]])
+    assert (app["value"].to_numpy() == cli["value"].to_numpy()).all() or \
+        app["value"].reset_index(drop=True).equals(cli["value"])
+    fixed = ensemble.run(base, base, 3, parameters="fixed")
+    assert not fixed.reps["value"].equals(ens.reps["value"])
+    assert "calibrated posterior" in views.parameters(ens, "en")
+    assert "posteriorfordeling" in views.parameters(ens, "da")
 
 
 def test_large_scenarios_run_scaled_with_capacity_kept(monkeypatch):
@@ -214,14 +249,21 @@ def test_figures_are_drawn_for_a_projector():
 def test_results_words_answer_first_with_intervals():
     base = _small("central-jobcentre")
     ens = ensemble.run(base, design_scenario(base, {"caseload": 30, "mentors": 10}), 5)
-    first = views.sentences(ens, "en")[0]
-    assert first.startswith("Over 52 weeks your design costs the public sector")
+    said = views.sentences(ens, "en")
+    assert said[0].startswith("Over 52 weeks, your design costs the public sector")
+    assert said[1].startswith("Cost per additional citizen in a job or education within 52 weeks:")
+    assert "90 % interval" in said[1] or "not defined, because" in said[1]
+    assert said[2].startswith("Over 3\u00a0years, discounted at 3.5\u00a0% a year")
     html = views.results_table(ens, "en")
-    assert "Net public cost" in html and "\u00a0pp" in html and "\u00a0kr." in html
-    assert any(v in html for v in ("clearly", "likely", "no detectable difference"))
-    assert html.count("<tr") == len(views.RESULT_OUTCOMES) + len(views.RESULT_BUDGET) + 1
+    assert "Net public cost" in html and "Net cost to the municipality" in html and "\u00a0pp" in html
+    assert "\u00a0kr." in html and any(v in html for v in ("clearly", "likely", "no detectable difference"))
+    shown = [o for o in views.RESULT_OUTCOMES if o not in ens.hidden]
+    assert html.count("<tr") == len(shown) + len(views.RESULT_BUDGET) + 1
     same = ensemble.run(base, base, 5)
     assert views.identical(same) and "No lever differs" in views.sentences(same, "en")[0]
+    # a lever moved since: the old figures are not said to be the design's
+    stale = views.sentences(same, "en", stale=True)[0]
+    assert "No lever differs" not in stale and stale.startswith("These are the scenario's own figures")
     assert "Evaluation" in views.results_table(same, "en")
     assert views.readout("caseload", 113, load_scenario("default"), "da") == "113 borgere hver (15,5 sagsbehandlere)"
     assert views.lever_title("meeting_interval_weeks", 13, base, "en") == "Meeting interval: every 13 weeks"
@@ -231,7 +273,7 @@ def test_status_follows_the_levers():
     base = _small("central-jobcentre")
     ens = ensemble.run(base, base, 3)
     assert views.status(ens, ens.key, False, 0, "en")[0] == "current"
-    moved = ensemble.request_key(base, design_scenario(base, {"mentors": 5}), 3, base.seed)
+    moved = ensemble.request_key(base, design_scenario(base, {"mentors": 5}), 3, base.seed, "posterior")
     assert views.status(ens, moved, False, 0, "en")[0] == "stale"
     assert views.status(ens, moved, True, 40, "en") == ("running", "Running design and baseline: 40 % done")
 
@@ -261,3 +303,89 @@ def test_command_refuses_to_start_without_assets_or_with_a_foreign_database(tmp_
     monkeypatch.setattr(assets, "cache_dir", lambda: tmp_path / "empty")
     assert cli.main(["app", "--no-browser", "--data-dir", str(tmp_path / "new")]) == 2
     assert "browser assets are missing" in capsys.readouterr().err
+
+
+def test_the_guide_and_the_menu_speak_plainly():
+    assert ("Case load", "sagsstamme", text_help("caseload")) in views.guide("en")   # the Danish term beside it
+    da = dict((name, term) for name, term, _ in views.guide("da"))
+    assert da["Sagsstamme"] is None and da["Dage i boligområdet"] == "fremskudt placering"
+    items = views.scenario_items(["default", "small-caseload"], "da")
+    assert items == [{"text": "Fremskudt indsats i København (ét år)", "value": "default"},
+                     {"text": "Centralt jobcenter med små sagsstammer", "value": "small-caseload"}]
+
+
+def text_help(key):
+    from sim.interface.i18n import text
+    return text(f"app.lever.{key}.help", "en")
+
+
+def test_a_design_exported_as_a_scenario_file_runs_from_the_command_line(tmp_path):
+    from sim.interface.app import exercise
+    from sim.interface.cli import main
+
+    base = _small("central-jobcentre")
+    d = design_scenario(base, {"caseload": 40, "mentors": 3})
+    name = exercise.file_name(base, "Fewer cases, more mentors")
+    assert name == "fewer-cases-more-mentors"
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(exercise.scenario_file(base, d, name), encoding="utf-8")
+    loaded = load_scenario(path)
+    assert lever_values(loaded) == lever_values(d) and not loaded.reported
+    assert main(["run", str(path), "-n", "2", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert (tmp_path / "o" / "report.html").is_file()
+
+
+def test_programme_cost_and_the_cap_by_hand():
+    from sim.interface.app import exercise
+    from sim.spec.prices import load_prices
+
+    base = load_scenario("copenhagen-outreach")
+    p = load_prices("dk-2024")
+    # 15.5 caseworkers and 2 consultants at 570,000 x 1.25, 4 mentors at 500,000 x 1.25, 6 offices at 250,000
+    assert exercise.programme_cost(base, p) == pytest.approx(17.5 * 712_500 + 4 * 625_000 + 6 * 250_000)
+    more = design_scenario(base, {"mentors": 6})
+    assert exercise.programme_cost(more, p) - exercise.programme_cost(base, p) == pytest.approx(2 * 625_000)
+    cap = exercise.programme_cost(base, p)
+    assert exercise.within(cap, cap) and not exercise.within(exercise.programme_cost(more, p), cap)
+
+
+def test_the_info_panel_says_how_far_to_trust_it():
+    sections = views.info(load_scenario("copenhagen-outreach"), "da")
+    headings = [h for h, _ in sections]
+    assert headings == ["Sådan virker modellen", "Hvad man skal lægge mærke til", "Hvad man kan prøve",
+                        "Hvor meget kan man stole på tallene"]
+    trust = " ".join(sections[-1][1])
+    assert "kalibreringsmål" in trust and "docs/VALIDATION.md" in trust and "antagelser" in trust
+
+
+# ----------------------------------------------------------------------------- what each step costs and buys
+def test_the_curve_of_the_explored_lever_around_the_design():
+    from sim.interface.app import steps
+
+    ensemble.clear_cache()
+    base = load_scenario("central-jobcentre")            # full size: every value staffs other people
+    current = lever_values(base)["caseload"]
+    seen = []
+    c = steps.run(base, {}, "caseload", 3, progress=seen.append)
+    assert c.sweep.reference == current == 224 and c.sweep.values == [78, 112, 168, 224]
+    assert len(seen) == 3 * len(c.sweep.values) and seen[-1] == 1.0
+    assert c.sweep.reference_point.scenario.organisation == base.organisation      # the design itself
+    table = c.table.set_index(["value", "outcome"])
+    assert table.loc[(current, "net_cost"), "verdict"] == "reference"
+    dearer = table.loc[(78, "net_cost")]                                            # more caseworkers cost more
+    assert dearer["difference_mean"] > 0 and dearer["pairs"] == 3
+    words = steps.sentences(c, "en")
+    assert len(words) == 3 and all("90 % interval" in w and "cases per caseworker" in w for w in words)
+    assert "Kører sagsstamme på" in steps.intro("caseload", c.sweep.values, current, 3, "da")
+    fig = steps.figure(c, "en", plots.FONT + 1, plots.WIDTH)
+    assert min(_fonts(fig)) >= 12 and plots.png(fig)[:4] == b"\x89PNG"
+    again = []
+    steps.run(base, {}, "caseload", 3, progress=again.append)                      # every value from the cache
+    assert len(again) == len(seen)
+    with pytest.raises(ensemble.Cancelled):
+        steps.run(base, {"caseload": current}, "mentors", 3, cancelled=lambda: True)
+    # values that put the same caseworkers in post are drawn once; a lever that cannot act is not offered
+    small = _small("central-jobcentre")                   # 175 citizens: one caseworker at 175 and at 262 cases
+    few = steps.points(small, {}, "caseload")[0]
+    assert [p.staffed for p in few.points] == [3, 2, 1] and few.reference == 175 and 175 in few.values
+    assert "open_advice_days" not in levers.curve_levers(base) and "caseload" in levers.curve_levers(base)

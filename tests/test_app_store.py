@@ -3,6 +3,7 @@ never written into a file the program did not make; the scoreboard and its expor
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from sim.interface.app import ensemble, scoreboard
 from sim.interface.app.levers import design_scenario
-from sim.interface.app.store import DesignStore, SavedDesign, StoreError, default_folder
+from sim.interface.app.store import DesignStore, DuplicateDesign, SavedDesign, StoreError, default_folder
 from sim.spec.scale import scale_scenario
 from sim.spec.scenario import load_scenario
 
@@ -39,16 +40,18 @@ def test_default_folder_is_the_users_data_folder_never_the_repository(monkeypatc
     assert DesignStore().path == tmp_path / "mine" / "designs.sqlite"
 
 
-def test_designs_survive_a_restart_and_a_team_replaces_only_its_own(tmp_path):
+def test_designs_survive_a_restart_and_saving_never_overwrites(tmp_path):
     path = tmp_path / "d" / "designs.sqlite"
     store = DesignStore(path)
-    a = store.save(_design())
+    store.save(_design())
     store.save(_design(team="Team B", name="small loads", mean=0.3))
-    again = store.save(_design(levers={"caseload": [224, 50]}))
-    assert again.id == a.id
+    with pytest.raises(DuplicateDesign, match="saved already"):          # the same team and name: refused
+        store.save(_design(levers={"caseload": [224, 50]}))
+    with pytest.raises(DuplicateDesign):
+        store.save(_design(team=" Team B ", name="small loads "))       # the names as stored
     reopened = DesignStore(path).designs()          # a new server process
     assert [(d.team, d.name) for d in reopened] == [("Team A", "small loads"), ("Team B", "small loads")]
-    assert reopened[0].levers == {"caseload": [224, 50]} and reopened[1].figures["ever_self_sufficient_52w"]["mean"] == 0.3
+    assert reopened[0].levers == {"caseload": [224, 60]} and reopened[1].figures["ever_self_sufficient_52w"]["mean"] == 0.3
     with pytest.raises(StoreError, match="team name and a design name"):
         store.save(_design(team="  "))
 
@@ -64,7 +67,7 @@ def test_a_file_the_program_did_not_write_is_left_alone(tmp_path, content):
     else:
         path.write_text(content)
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="not a fremskudt designs database; it is left as it is"):
+    with pytest.raises(StoreError, match=r"not a fremskudt designs database \(.*\); it is left as it is"):
         DesignStore(path)
     assert path.read_bytes() == before
 
@@ -79,10 +82,23 @@ def test_scoreboard_from_two_ensembles_and_its_exports(tmp_path):
     assert set(designs[0].figures) == set(scoreboard.OUTCOMES)
     rows = scoreboard.rows(designs, "en")
     assert rows[1]["levers"] == "Sanctions after repeated no-shows → at every no-show; Company consultants 1 → 4"
-    table = pd.read_csv(__import__("io").StringIO(scoreboard.csv_text(designs, "da")))
+    # ordinary hours never vary in a central job centre without the trin model: no column on the board
+    assert "share_ordinary_hours" not in scoreboard.columns(designs)
+    assert scoreboard.headers(designs, "en")[0] == "In a job or education at least one week within 52 weeks"
+    text = scoreboard.csv_text(designs, "da")
+    assert text.splitlines()[0].startswith("team;design;scenario;outcome")          # Danish spreadsheets
+    table = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
     assert list(table.columns) == scoreboard.CSV_COLUMNS and len(table) == 2 * len(scoreboard.OUTCOMES)
     assert (table["difference_p5"] <= table["difference_mean"] + 1e-9).all()
     assert table["verdict"].isin(["none", "likely", "clear", "not_covered"]).all()
-    page = scoreboard.page_html(designs, "da")
-    assert page.startswith("<!DOCTYPE html>") and "Team B" in page and "Selvforsørgende" in page and "http" not in page
+    assert "T" not in table["saved"].iloc[0] and " kl. " in table["saved"].iloc[0]   # no ISO UTC timestamp
+    # the cap: a design whose programme costs more than it is marked
+    cap = min(d.programme_cost for d in designs)
+    marks = [r["budget"]["within"] for r in scoreboard.rows(designs, "en", cap)]
+    assert marks == [d.programme_cost <= cap for d in designs] and not all(marks)
+    page = scoreboard.page_html(designs, "da", cap=cap)
+    assert page.startswith("<!DOCTYPE html>") and "Team B" in page and "I job eller uddannelse" in page
+    assert "over rammen" in page and "data:image/png;base64," in page and "http" not in page
+    fig = scoreboard.cost_effect_chart(designs, "en")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["1", "2"]          # numbered as on the board
     assert scoreboard.table_html([], "en").strip().startswith('<p class="workshop-empty">')

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from sim.model import kernels
 from sim.model.barriers import CATEGORIES, category, deteriorate, draw_ratings, factors, improve, summarise
 
 
@@ -45,12 +44,18 @@ def test_drawn_ratings_have_the_requested_category(code):
     assert set(summarise(r)[0].tolist()) == {code}, CATEGORIES[code]
 
 
-def test_compiled_summary_agrees_with_the_rules_on_every_rating():
-    grid = np.array(np.meshgrid(*[np.arange(1, 6)] * 7)).reshape(7, -1).T.astype(np.int8)   # all 5^7 ratings
+def test_the_rules_hold_on_every_rating():
+    """The evaluation's definitions (copenhagen-outreach-2015, Bilag 2), restated here as sets
+    of factor scores, against the compiled rule on all 5^7 ratings."""
+    grid = np.array(np.meshgrid(*[np.arange(1, 6)] * 7)).reshape(7, -1).T.astype(np.int8)
     cat, health, low = summarise(grid)
-    c2, h2, l2 = (np.zeros(len(grid), np.int8) for _ in range(3))
-    kernels.summarise(grid, np.arange(len(grid)), c2, h2, l2)
-    assert (cat == c2).all() and (health == h2).all() and (low == l2).all()
+    f = factors(grid)
+    n_low, n_three = (f <= 2).sum(axis=1), (f == 3).sum(axis=1)
+    g = (f[:, 4] == 1) | (f[:, 3] == 1)
+    expected = np.select([g, n_low == 0, n_low == 1, n_low <= 3],
+                         [6, np.select([n_three == 0, n_three <= 2], [0, 1], 2), 3, 4], 5)
+    assert (cat == expected).all()
+    assert (health == f[:, 4]).all() and (low == n_low).all()
 
 
 def test_improve_raises_the_weakest_factor_and_deteriorate_stops_at_one():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import yaml
 
 from sim.analysis.calibration import (CalibrationError, MultiScenarioModel, ZScoreDistance, load_priors, load_targets,
                              parameter_seed, run_calibration, scale_scenario, weighted_quantile)
-from sim.errors import UsageError
+from sim.errors import FremskudtError, UsageError
 from sim.interface.cli import main
 from sim.spec.scenario import Scenario, ScenarioError
 from sim.experiment.simulate import simulate
@@ -192,6 +193,22 @@ def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_aga
     np.testing.assert_allclose(again, sorted(stored["x:noshow"]))
 
 
+def _rewrite_manifest(folder):
+    from sim.experiment import outputs
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").unlink()
+    outputs.write_manifest(folder, manifest)
+
+
+def test_an_edited_fit_folder_is_not_replaced_by_a_resumed_calibration(tmp_path):
+    tp, pp = _files(tmp_path, _observed())
+    fit = _calibrate(tmp_path, tp, pp, generations=1).out_dir
+    (fit / "report.md").write_text("my edits")
+    with pytest.raises(FremskudtError, match="report.md differs from what fremskudt wrote"):
+        _calibrate(tmp_path, tp, pp, generations=2, resume=True)
+    assert (fit / "report.md").read_text() == "my edits"
+
+
 def test_a_damaged_fit_folder_is_refused_before_anything_is_written(tmp_path):
     import shutil
     tp, pp = _files(tmp_path, _observed())
@@ -207,20 +224,26 @@ def test_a_damaged_fit_folder_is_refused_before_anything_is_written(tmp_path):
         pop.rename(columns={"cancel_central": "cancel_elsewhere"}).to_parquet(f / "population.parquet")
 
     damages = [
-        (lambda f: (f / "run.json").write_text("{not json"), "run.json: not a readable run record"),
-        (lambda f: (f / "run.json").write_text("{}"), "run.json: the run record lacks name"),
+        (lambda f: (f / "run.json").write_text("{not json"), "run.json: (top level): bad value '<JSON syntax error"),
+        (lambda f: (f / "run.json").write_text(""), "run.json: (top level): bad value '<empty>'"),
+        (lambda f: (f / "run.json").write_text("{}"), "run.json: name: bad value None; the run record lacks name"),
         (lambda f: pd.read_csv(kept / "generations.csv").drop(columns="epsilon").to_csv(f / "generations.csv"),
-         "generations.csv: expected the columns"),
-        (lambda f: (f / "population.parquet").write_bytes(b"PAR1 broken"), "population.parquet: cannot be read"),
-        (nan_weight, "population.parquet: parameters and weights must be finite"),
-        (renamed, "are not those of the priors"),
+         "generations.csv: Unnamed: 0: bad value 'Unnamed: 0'; not a column of a generation table"),
+        (lambda f: pd.read_csv(kept / "generations.csv").drop(columns="epsilon").to_csv(f / "generations.csv",
+                                                                                          index=False),
+         "generations.csv: epsilon: bad value None; the table needs the column(s) epsilon"),
+        (lambda f: (f / "population.parquet").write_bytes(b"PAR1 broken"),
+         "population.parquet: (top level): bad value .*not a readable parquet table"),
+        (nan_weight, "population.parquet: weight (row 0): bad value nan"),
+        (renamed, "cancel_elsewhere: bad value 'cancel_elsewhere'; not a behavioural parameter"),
     ]
     for damage, message in damages:
         shutil.rmtree(tmp_path / "runs", ignore_errors=True)
         shutil.rmtree(fit)
         shutil.copytree(kept, fit)
         damage(fit)
-        with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        _rewrite_manifest(fit)       # the damage, as if it had been written so: the reader finds it
+        with pytest.raises(FremskudtError, match=re.escape(message).replace(r"\.\*", ".*")):
             _calibrate(tmp_path, tp, pp, generations=2, resume=True)
         assert not (tmp_path / "runs" / "t.db").exists() and not (tmp_path / "runs" / "t.json").exists(), message
         assert [p.name for p in (tmp_path / "fitted").iterdir()] == ["t"], message   # no partial folder left

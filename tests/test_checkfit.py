@@ -103,7 +103,7 @@ def test_a_finished_fold_is_taken_from_its_committed_fit_and_left_as_it_is(tmp_p
     monkeypatch.setattr(holdout, "run_calibration", lambda name, **kw: calls.append((name, kw)) or Ran)
     folder = tmp_path / "fitted" / holdout.fold_name(FOLDS[1])
     folder.mkdir(parents=True)
-    post = pd.DataFrame({"a": [0.1, 0.2], "weight": [0.25, 0.75]})
+    post = pd.DataFrame({"noshow_central": [0.1, 0.2], "weight": [0.25, 0.75]})
     post.to_parquet(folder / "posterior.parquet")
     meta = {"name": folder.name, "targets": "t", "priors": "p", "targets_hash": file_hash(TARGETS_DEFAULT),
             "priors_hash": file_hash(PRIORS_DEFAULT), "population": None, "run_seed": 1, "particles": 2,

@@ -71,7 +71,10 @@ def test_summary_has_every_outcome_with_evaluation_figures(run_dir):
     # a 52-week measure in a 20-week run is not covered
     assert math.isnan(s.set_index("outcome").loc["ever_self_sufficient_52w", "mean"])
     md = (run_dir / "summary.md").read_text()
-    assert "noshow_share" in md and "figure of base scenario 'copenhagen-outreach'" in md
+    # the small copy is another programme than the one the figures describe: shown, never scored
+    assert "noshow_share" in md and ("figure of the base scenario 'Outreach in Copenhagen's housing areas', another "
+                                     "programme") in md
+    assert math.isnan(row["z"]) and not row["misfit"]
     assert "No-shows at mandatory meetings" in md
 
 
@@ -112,8 +115,8 @@ def test_manifest(run_dir):
 
 def test_report_html_is_self_contained(run_dir):
     html = (run_dir / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == len(report.FIGURES)
-    assert "http://" not in html and "https://" not in html
+    assert html.count('<svg class="figure"') == len(report.FIGURES)
+    assert "http://" not in html.replace('"http://www.w3.org/', "") and "https://" not in html
     assert "noshow_share" in html and "Evaluation" in html
 
 
@@ -211,7 +214,8 @@ def test_compare_with_common_random_numbers(tmp_path, capsys):
     assert main(["compare", str(a), str(b), "--out", str(out), "--quiet", "--seed", "11"]) == 0
     screen = capsys.readouterr().out
     assert "small-copenhagen-outreach minus small-central-jobcentre" in screen and str(out) in screen
-    for name in [*EXPECTED_FILES, "comparison.csv", "comparison.md", "differences.png"]:
+    for name in [*EXPECTED_FILES, "comparison.csv", "comparison.md", "differences.svg",
+                 "cost_effectiveness.csv"]:
         assert (out / name).stat().st_size > 0, name
     reps = pd.read_parquet(out / "summary_replications.parquet")
     seeds = replication_seeds(11, 2)
@@ -245,6 +249,7 @@ def test_compare_needs_two_distinct_scenarios(tmp_path, capsys):
     assert "at least two" in err and "more than once" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_sim(tmp_path):
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     out = tmp_path / "o"
@@ -259,3 +264,20 @@ def test_python_dash_m_sim(tmp_path):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "did you mean 'mentors'" in res.stderr and "bad.yaml" in res.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_version_prints_the_package_version_and_commit(tmp_path):
+    from importlib import metadata
+    done = subprocess.run([sys.executable, "-m", "sim", "--version"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60)
+    assert done.returncode == 0 and done.stderr == ""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    assert done.stdout.startswith(f"fremskudt {metadata.version('fremskudt')} (commit {head}")
+
+
+def test_version_outside_a_git_checkout_says_unknown_commit(monkeypatch, capsys):
+    from sim.experiment import outputs
+    monkeypatch.setattr(outputs, "git_state", lambda repo=None: {"commit": None, "dirty": None})
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip().endswith("(unknown commit)")

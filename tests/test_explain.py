@@ -106,7 +106,7 @@ def test_explain_writes_the_decomposition_and_its_section(tmp_path, capsys):
     assert "Why design differs from ref: channel by channel" in html and 'id="explain-plot"' in html
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kind"] == "explain" and manifest["counterfactuals"][0]["channel"] == "caseload"
-    assert {"explain.csv", "explain.md", "explain.png"} <= set(manifest["files"])
+    assert {"explain.csv", "explain.md", "explain.svg"} <= set(manifest["files"])
     assert sorted(pd.read_parquet(out / "summary_replications.parquet")["scenario"].unique()) == ["design", "ref"]
 
 

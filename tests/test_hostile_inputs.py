@@ -77,7 +77,7 @@ def _refused(path: Path, expected: list[str], tmp_path: Path) -> None:
 
 
 def test_the_corpus_is_complete():
-    assert sorted(p.name for p in HOSTILE.iterdir()) == sorted(CORPUS)
+    assert sorted(p.name for p in HOSTILE.glob("*.yaml")) == sorted(CORPUS)
 
 
 @pytest.mark.timeout(60)

@@ -87,3 +87,29 @@ def test_every_channel_of_a_design_has_a_name_in_every_language():
     from sim.analysis.explain import CHANNELS
     for lang in LANGUAGES:
         assert {c.key for c in CHANNELS} <= set(catalogue(lang)["channels"]), lang
+def test_one_unit_per_row_dates_and_no_doubled_point():
+    from datetime import datetime
+
+    from sim.interface.i18n import value_row, when
+    # a row whose interval reaches a million writes its mean in millions too
+    assert value_row(942_200, 0.6e6, 1.3e6, "kroner", "en") == ("0.9\u00a0million kr.", "0.6 to 1.3\u00a0million kr.")
+    assert value_row(42_000, 30_000, 55_000, "kroner", "da")[0] == "42.000\u00a0kr."
+    # dates as people write them, in either language; never an ISO UTC stamp
+    moment = datetime.fromisoformat("2025-05-03T14:05:09+02:00")
+    assert when(moment, "da") == "3. maj 2025 kl. 14.05" and when("2025-05-03T14:05:09+02:00", "en") == "3 May 2025, 14:05"
+    # a sentence that ends on 'kr.' keeps one point
+    said = text("findings.cpc.saves", "da", amount=kroner(2e5, "da"), interval="90 %-interval 1 til 2 kr.")
+    assert ".." not in said and said.endswith("kr.).")
+    assert text("budget.assume.rate", "da", rate="3,5 %", source="et loft på 25 kr.").endswith("loft på 25 kr.")
+
+
+def test_danish_words_of_the_first_screens():
+    da = catalogue("da")["text"]
+    every = " ".join(str(v) for v in da.values())
+    for wrong in ("håndtag", "frø", "committ", "Forskelle fra", "og {n} andre"):
+        assert wrong not in every, wrong
+    assert "greb" in da["app.levers.none"] and da["findings.lever_item"] == "{lever}: {old} → {new}"
+    titles = catalogue("da")["scenarios"]
+    assert set(titles) == set(catalogue("en")["scenarios"]) >= {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    for name, entry in titles.items():
+        assert entry["title"] != catalogue("en")["scenarios"][name]["title"], name

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from sim.experiment import outputs, runner
@@ -47,7 +48,7 @@ def test_force_leaves_a_folder_it_did_not_write(tmp_path):
     victim.mkdir()
     (victim / "thesis.txt").write_text("years of work")
     code, err = run("run", str(tiny(tmp_path)), "--out", str(victim), "--force", "--quiet")
-    assert code == 2 and "manifest.json" in err and "left untouched" in err
+    assert code == 2 and "manifest.json" in err and "nothing was replaced" in err
     assert (victim / "thesis.txt").read_text() == "years of work"
     (tmp_path / "a-file").write_text("data")
     code, err = run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "a-file"), "--force", "--quiet")
@@ -74,6 +75,30 @@ def test_replacing_a_folder_this_program_wrote(tmp_path):
     assert run("run", str(path), "--out", str(out), "--quiet", "--force", "--seed", "3")[0] == 0
     assert json.loads((out / "manifest.json").read_text())["base_seed"] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "tiny.yaml"]
+
+
+def test_an_edited_file_is_not_replaced(tmp_path):
+    """--force replaces a folder only while every file has the checksum its manifest records."""
+    path, out = tiny(tmp_path), tmp_path / "o"
+    assert run("run", str(path), "--out", str(out), "--quiet")[0] == 0
+    sums = json.loads((out / "manifest.json").read_text())["checksums"]
+    assert sorted(sums) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
+    (out / "summary.md").write_text("my corrections")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    code, err = run("run", str(path), "--out", str(out), "--quiet", "--force")
+    assert code == 2 and err.count("\n") == 1
+    assert "summary.md differs from what fremskudt wrote" in err and "nothing was replaced" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_folder_whose_manifest_has_no_checksums_is_not_replaced(tmp_path):
+    path, out = tiny(tmp_path), tmp_path / "o"
+    assert run("run", str(path), "--out", str(out), "--quiet")[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["checksums"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    code, err = run("run", str(path), "--out", str(out), "--quiet", "--force")
+    assert code == 2 and "lists no checksums" in err
 
 
 @pytest.mark.parametrize("out, message", [
@@ -103,19 +128,53 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+def _mark(folder: Path, pid: int, started: float = 0.0) -> None:
+    folder.mkdir()
+    (folder / outputs.WORK_MARK).write_text(json.dumps({"written_by": "fremskudt", "pid": pid, "started": started,
+                                                        "folder": folder.name}))
+
+
 def test_stale_working_folders_of_dead_processes_are_removed(tmp_path):
+    """Only working folders fremskudt marked, of processes that are gone, whose every file
+    it recorded; a user's folder of the same form is never touched."""
     dead, alive = _dead_pid(), subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        stale = [tmp_path / f".o.partial-{dead}", tmp_path / f".old.replaced-{dead}"]
+        killed_early = tmp_path / f".o.partial-{dead}"             # killed while simulating: only the mark
+        _mark(killed_early, dead)
+        finished = tmp_path / f".p.partial-{dead}"                 # killed after its manifest was written
+        _mark(finished, dead)
+        (finished / "weekly.parquet").write_text("table")
+        outputs.write_manifest(finished, {"kind": "run"})
+        swapped = tmp_path / f".old.replaced-{dead}"               # killed between the two renames
+        swapped.mkdir()
+        (swapped / "summary.md").write_text("summary")
+        outputs.write_manifest(swapped, {"kind": "run"})
+        stale = [killed_early, finished, swapped]
+
+        backup = tmp_path / f".mybackup.partial-{dead}"             # a user's folder: no mark
+        backup.mkdir()
+        (backup / "thesis.txt").write_text("years of work")
+        writing = tmp_path / f".q.partial-{dead}"                  # killed while writing its files
+        _mark(writing, dead)
+        (writing / "weekly.parquet").write_text("half")
+        edited = tmp_path / f".e.replaced-{dead}"                  # a replaced folder someone edited
+        edited.mkdir()
+        (edited / "summary.md").write_text("summary")
+        outputs.write_manifest(edited, {"kind": "run"})
+        (edited / "summary.md").write_text("my edit")
         running = tmp_path / f".other.partial-{alive.pid}"
-        for d in (*stale, running):
-            d.mkdir()
-            (d / "weekly.parquet").write_text("half")
+        _mark(running, alive.pid, psutil.Process(alive.pid).create_time())
         unrelated = tmp_path / f".notes.partial-x{dead}"
         unrelated.mkdir()
-        assert run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "o"), "--quiet")[0] == 0
+        kept = [backup, writing, edited, running, unrelated]
+
+        code, err = run("run", str(tiny(tmp_path)), "--out", str(tmp_path / "o"), "--quiet")
+        assert code == 0, err
         assert not any(d.exists() for d in stale)
-        assert running.exists() and unrelated.exists()
+        assert all(d.exists() for d in kept)
+        assert (backup / "thesis.txt").read_text() == "years of work"
+        for d, why in ((backup, "no work mark"), (writing, "no manifest.json"), (edited, "summary.md differs")):
+            assert f"{d.name} looks like a working folder" in err and why in err, err
     finally:
         alive.kill()
         alive.wait()

@@ -9,6 +9,8 @@ key misspelt, removed or repeated, an alias added, a byte that is not UTF-8."""
 
 from __future__ import annotations
 
+import pytest
+
 import contextlib
 import io
 import math
@@ -92,6 +94,7 @@ def document(draw) -> bytes:
 
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.slow
 @given(document())
 def test_a_run_or_one_clear_message(data: bytes):
     with tempfile.TemporaryDirectory() as tmp:

@@ -35,6 +35,7 @@ MAKE = {
     "make app": "tests/test_signals.py::test_app_stops_its_server (the server) and make test (the assets)",
     "make docs": "tests/test_docs.py::test_parameter_table_is_generated_from_the_code",
     "make bench": "test_make_bench_runs below, with --quick",
+    "make test-fast": "test_make_test_fast_leaves_out_slow_and_browser_tests below",
 }
 
 
@@ -66,6 +67,22 @@ def test_make_targets_do_what_their_tests_exercise():
     assert "bash scripts/test-deps.sh" in makefile
 
 
+def test_make_test_fast_leaves_out_slow_and_browser_tests():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert 'test-fast: setup\n\t$(BIN)/python -m pytest -m "not slow and not browser"' in makefile
+
+    def collected(*args: str) -> set[str]:
+        out = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "--collect-only", "-q", "-p", "no:cacheprovider",
+                              *args],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+        return {line for line in out.splitlines() if "::" in line}
+    every, fast = collected(), collected("-m", "not slow and not browser")
+    left_out = every - fast
+    assert fast and fast < every
+    assert any("browser" in t for t in left_out) and all("test_app_browser" not in t for t in fast)
+
+
+@pytest.mark.slow
 def test_make_bench_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "benchmarks", "all", "--quick", "--repeats", "1", "--results",
                            str(tmp_path / "RESULTS.md")], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -84,8 +101,8 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     """The example with tiny settings and its output in the scratch folder."""
     argv = list(argv)
     command = argv[0]
-    if command in ("run", "compare", "explain"):
-        _set(argv, "--replications", "1")
+    if command in ("run", "compare", "explain", "sweep"):
+        _set(argv, "--replications", "2" if command == "sweep" else "1")
         if "--workers" in argv:
             _set(argv, "--workers", "2")
         argv.append("--quiet")
@@ -118,6 +135,7 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     return argv
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
@@ -134,6 +152,11 @@ def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
                     with pytest.raises(SystemExit) as e, contextlib.redirect_stdout(io.StringIO()):
                         main([sub, "--help"])
                     assert e.value.code == 0, sub
+                continue
+            if command == "fremskudt --version":       # prints and exits, as argparse's own --help does
+                with pytest.raises(SystemExit) as e, contextlib.redirect_stdout(io.StringIO()):
+                    main(["--version"])
+                assert e.value.code == 0
                 continue
             if command.startswith("fremskudt app"):   # serves until stopped (tests/test_app*.py serve it):
                 build_parser().parse_args(shlex.split(command)[1:])   # here only: its options exist

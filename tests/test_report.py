@@ -1,5 +1,7 @@
-"""The report: key findings first, the differences chart, the budget, misfit flags, bold only
-for detectable differences, plain labels with code names, and a Danish version."""
+"""The report: the parameters' sentence and the key findings first, then how far to trust
+them, the differences chart, the budget over several years and over the run, misfit flags
+(never against another programme's figures), bold only for detectable differences, plain
+labels with code names, a Danish version with Danish CSV files."""
 
 from __future__ import annotations
 
@@ -39,15 +41,18 @@ def compared(tmp_path_factory) -> dict[str, Path]:
 
 def test_report_opens_with_key_findings_then_the_chart_and_the_budget(compared):
     html = (compared["en"] / "report.html").read_text()
-    order = [html.index(s) for s in ('id="key-findings"', 'id="forest-plot"', 'id="budget"', 'id="figures"')]
+    order = [html.index(s) for s in ('id="parameters"', 'id="key-findings"', 'id="trust"', 'id="forest-plot"',
+                                     'id="budget-years"', 'id="budget"', 'id="figures"')]
     assert order == sorted(order)
+    assert "each replication drew one set from the calibrated posterior" in html
     box = html[html.index('id="key-findings"'):html.index("</section>")]
     assert "small-copenhagen-outreach against small-central-jobcentre" in box and "kr." in box
     assert "How to read the numbers" in box and box.count("90 % interval (the 5th to the 95th percentile") == 1
-    assert html.count("data:image/png;base64,") == len(figures.FIGURES) + 1     # + the differences chart
-    assert "http://" not in html and "https://" not in html
-    for o in ("ever_self_sufficient_52w", "net_cost"):                          # label first, code name beside it
-        assert label(o, "en") in html and f'<td class="code">{o}</td>' in html
+    assert "Cost per additional citizen in a job or education within 52 weeks:" in box
+    assert html.count('<svg class="figure"') == len(figures.FIGURES) + 1     # + the differences chart
+    assert "http://" not in html.replace("http://www.w3.org/", "") and "https://" not in html
+    for o in ("ever_job_or_education_52w", "net_cost"):                          # label first, code name beside it
+        assert label(o, "en") in html and f'<span class="code">{o}</span>' in html
 
 
 def test_bold_only_where_the_interval_excludes_zero(compared):
@@ -71,8 +76,14 @@ def test_danish_report_has_no_english_outcome_label(compared):
     assert not left, left
     for o in statistics.DEFINITIONS:
         assert label(o, "da") in html or o not in html
-    summary = pd.read_csv(compared["da"] / "summary.csv").set_index("outcome")
+    # Danish spreadsheets: ';' between fields, ',' for decimals, rounded figures
+    text = (compared["da"] / "summary.csv").read_text()
+    assert text.splitlines()[0].startswith("scenario;outcome;label;unit;mean;p5;p95")
+    summary = pd.read_csv(compared["da"] / "summary.csv", sep=";", decimal=",").set_index("outcome")
     assert set(summary.loc["noshow_share", "label"]) == {"Udeblivelser fra obligatoriske samtaler"}
+    assert all(round(x, 4) == x for x in summary.loc["noshow_share", "mean"])
+    assert all(float(x).is_integer() for x in summary.loc["net_cost", "mean"])
+    assert summary.loc["noshow_share", "definition"].iloc[0].startswith("Udeblivelser som andel")
     assert "Udeblivelser fra obligatoriske samtaler" in (compared["da"] / "summary.md").read_text()
     assert json.loads((compared["da"] / "manifest.json").read_text())["language"] == "da"
 
@@ -105,11 +116,12 @@ def test_outcomes_figure_rings_the_misfits(tmp_path):
     reps = pd.DataFrame([{"scenario": "x", "replication": i, "seed": i, "outcome": "noshow_share", "value": 0.1}
                          for i in range(3)])
     summary = statistics.summary_frame(sc, reps, {})
-    fig = figures.fig_outcomes(summary, ["x"], tmp_path / "o.png", "en")
+    fig = figures.fig_outcomes(summary, ["x"], tmp_path / "o.svg", "en")
     ax = fig.axes[0]
-    assert "more than 2 standard errors from the evaluation" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "more than 2 standard errors from the evaluation" in [t.get_text() for t in fig.legends[0].get_texts()]
     assert any(t.get_text().startswith("z = ") for t in ax.texts)
     assert label("noshow_share", "en") in [t.get_text() for t in ax.get_yticklabels()]
+    assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()][-1].endswith("%")     # shares in percent
 
 
 def test_bad_lang_and_bad_prices_exit_2(tmp_path, capsys):
@@ -121,3 +133,60 @@ def test_bad_lang_and_bad_prices_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "dk-1999" in err and "dk-2024" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_trust_section_reads_the_committed_validation_and_targets(compared):
+    from sim.analysis.trust import VALIDATION_DIR
+    html = (compared["en"] / "report.html").read_text()
+    trust = html[html.index('id="trust"'):]
+    trust = trust[:trust.index("</section>")]
+    items = pd.read_csv(VALIDATION_DIR / "items.csv")
+    targets = items[items["role"] == "target"]
+    assert f"{int(targets['inside_90'].sum())} of {len(targets)} calibration targets" in trust
+    assert "docs/VALIDATION.md" in trust
+    for miss in items[~items["inside_90"]].itertuples():
+        assert label(miss.statistic, "en") in trust
+    # small copies of the Copenhagen arms are other programmes than the fitted ones: all predictions
+    assert "every figure here is a prediction" in trust
+    assert "No evaluation measured what" in trust and "are assumed" in trust and "leaves out" in trust
+
+
+def test_comparison_writes_cost_effectiveness_and_the_budget_over_years(compared):
+    ce = pd.read_csv(compared["en"] / "cost_effectiveness.csv")
+    assert list(ce.columns) == ["scenario", "reference", "effect", "kroner_per_citizen", "p5", "p95", "defined", "reason"]
+    row = ce.iloc[0]
+    assert row["effect"] == "ever_job_or_education_52w"
+    assert (row["p5"] <= row["kroner_per_citizen"] <= row["p95"]) if row["defined"] else row["reason"]
+    years = pd.read_csv(compared["en"] / "budget_years.csv")
+    assert set(years["payer"]) == {"public", "municipality", "state"}
+    assert list(years["period"].unique()) == ["year 1", "year 2", "year 3", "total"]
+    m = json.loads((compared["en"] / "manifest.json").read_text())
+    assert m["parameters"] == "posterior" and m["budget_years"]["years"] == 3 and m["budget_years"]["discount_rate"] == 0.035
+    html = (compared["en"] / "report.html").read_text()
+    assert "Public budget over several years" in html and "Finansministeriet" in html and "§ 5, stk. 2" in html
+
+
+def test_fixed_parameters_are_stated_and_exclude_a_posterior(tmp_path, capsys):
+    path = small(tmp_path, "central-jobcentre")
+    out = tmp_path / "o"
+    assert main(["run", str(path), "--out", str(out), "--quiet", "--fixed-parameters", "-n", "2"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Behavioural parameters: fixed at the posterior medians")
+    assert "fixed at the posterior medians" in (out / "report.html").read_text()
+    assert "fixed at the posterior medians" in (out / "summary.md").read_text()
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["parameters"] == "fixed" and m["posterior"] is None and "--fixed-parameters" in m["command"]
+    assert not (out / "posterior_draws.parquet").exists()
+    assert main(["run", str(path), "--fixed-parameters", "--posterior", "calibration/fitted/default",
+                 "--out", str(tmp_path / "p")]) == 2
+    assert "exclude each other" in capsys.readouterr().err
+
+
+def test_figures_of_another_programme_are_shown_but_never_scored(tmp_path):
+    out = tmp_path / "o"
+    assert main(["run", "small-caseload", "--out", str(out), "--quiet", "-n", "2", "--fixed-parameters"]) == 0
+    s = pd.read_csv(out / "summary.csv").set_index("outcome")
+    # small-caseload inherits central-jobcentre's reported figures, but has five times its caseworkers
+    assert s.loc["noshow_share", "reported"] == 0.14 and s.loc["noshow_share", "reported_from"] == "central-jobcentre"
+    assert s["z"].isna().all() and not s["misfit"].any()
+    assert "another programme: shown for reference, not compared" in (out / "report.html").read_text()

@@ -18,11 +18,6 @@ OLD_CITATION = re.compile("(" + "|".join(KEYS) + r")[^\n]{0,12}?\b(L\d{2,4}|T\d{
                           + r")[^\n]{0,12}?§\d")
 LINE_NUMBER = re.compile(r"(source |\(|, |; )L\d{2,4}(-\d+)?\b")
 
-#: Files that still cite the old way (line numbers of working copies, working-note
-#: targets); each leaves this list when its citations name the publications' parts.
-PENDING: set[str] = set()
-
-
 #: Files that name such a path only to refuse it (the prices file's validation and its test).
 REFUSERS = {"sim/spec/prices.py", "tests/test_prices.py"}
 
@@ -43,7 +38,7 @@ def test_no_file_points_outside_the_repository():
     for path in tracked_text_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         rel = str(path.relative_to(ROOT))
-        if rel not in PENDING | REFUSERS and OUTSIDE.search(text):
+        if rel not in REFUSERS and OUTSIDE.search(text):
             bad.append(rel)
     assert not bad, f"files that name folders outside the repository: {bad}"
 
@@ -52,21 +47,10 @@ def test_citations_name_publications_not_source_lines():
     bad = []
     for path in tracked_text_files():
         rel = str(path.relative_to(ROOT))
-        if rel in PENDING:
-            continue
         for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if OLD_CITATION.search(line) or (any(k in line for k in KEYS) and LINE_NUMBER.search(line)):
                 bad.append(f"{rel}:{n}: {line.strip()[:100]}")
     assert not bad, "citations of source lines or working-note targets:\n" + "\n".join(bad)
-
-
-def test_pending_files_still_exist():
-    """Keeps the exemption list honest: a file that is gone or cites correctly leaves it."""
-    for rel in PENDING:
-        path = ROOT / rel
-        assert path.exists(), f"{rel} is gone: remove it from PENDING"
-        text = path.read_text(encoding="utf-8", errors="replace")
-        assert OLD_CITATION.search(text) or OUTSIDE.search(text), f"{rel} cites correctly now: remove it from PENDING"
 
 
 def test_bibliography_has_every_cited_publication_with_a_summary():

@@ -21,6 +21,7 @@ Rules for the sentence on each effect (tested in ``tests/test_effects.py``):
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from sim.experiment.outcomes import DEFINITIONS
 from sim.paths import CALIBRATION_DIR, ROOT, display_path
 from sim.spec.loading import read_mapping
 from sim.spec.parameters import Behaviour
+from sim.spec.reading import starts_with
 from sim.spec.scenario import Scenario
 
 STUDIES_DEFAULT = CALIBRATION_DIR / "studies.yaml"
@@ -155,7 +157,7 @@ def _pp(v: float, outcome: str) -> str:
 
 def check_docs(docs: Path | None) -> None:
     """Refuse a ``--docs`` file that exists and that this command did not write."""
-    if docs is not None and docs.exists() and not docs.read_text(encoding="utf-8").startswith(MARKER):
+    if docs is not None and os.path.lexists(docs) and not starts_with(docs, MARKER):
         raise UsageError(f"--docs {docs}: the file exists and was not written by fremskudt sensitivity; it is left "
                          "untouched")
 

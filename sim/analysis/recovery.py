@@ -43,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -56,11 +57,14 @@ from sim.analysis.calibration import (PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT,
                                       file_hash, load_population_caps, load_priors, load_scenario_overrides,
                                       load_targets, prior_centre, resolve_scenarios, run_calibration,
                                       weighted_quantile)
-from sim.errors import UsageError
+from sim.analysis.calibration.abc import check_history
+from sim.analysis.calibration.stored import read_generations, read_run
+from sim.errors import InputError, UsageError
 from sim.experiment.statistics import unit
 from sim.model.rng import replication_seeds
 from sim.paths import display_path
 from sim.spec.loading import read_mapping
+from sim.spec.reading import Column, read_json, read_table, starts_with
 
 #: the posterior interval whose coverage is measured, and the interval of the coverage itself
 LEVEL = 0.90
@@ -134,8 +138,8 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
     truth = draw_truth(priors, s.seed, i)
     figures = synthetic_figures(model, targets, truth, s.seed, i)
     set_dir = work / f"set-{i:02d}"
-    if set_dir.exists():
-        shutil.rmtree(set_dir)          # an unfinished set from an interrupted study is started again
+    if os.path.lexists(set_dir):
+        _remove_unfinished(set_dir, i)  # an unfinished set from an interrupted study is started again
     set_dir.mkdir(parents=True)
     tp = set_dir / "targets.yaml"
     synthetic_targets_file(tp, targets_path, figures, targets)
@@ -146,6 +150,7 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
                           progress=False, mc_sd=mc_sd, force=True)
     seconds, cpu = time.time() - t0, _cpu() - cpu0
     import pyabc
+    check_history(res.db, res.meta["run_id"])
     history = pyabc.History(f"sqlite:///{res.db}", _id=int(res.meta["run_id"]))
     final_epsilon = float(history.get_all_populations()["epsilon"].iloc[-1])
     post = res.posterior
@@ -165,6 +170,82 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
                      "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1)})
     shutil.rmtree(set_dir, ignore_errors=True)        # the set's history: its result is kept below
     return rows
+
+
+def _set_files(i: int) -> set[str]:
+    """What a set's calibration writes in its folder (its synthetic targets, its pyabc history,
+    the history's SQLite side files and the calibration's record)."""
+    name = f"set-{i:02d}"
+    return {"targets.yaml", f"{name}.db", f"{name}.json", f"{name}.db-journal", f"{name}.db-wal", f"{name}.db-shm"}
+
+
+def _remove_unfinished(set_dir: Path, i: int) -> None:
+    """Remove the folder of an unfinished set, but only a folder of the files its calibration
+    writes: anything else is refused and left untouched."""
+    if not set_dir.is_dir() or set_dir.is_symlink():
+        raise UsageError(f"{set_dir} is not the folder of an unfinished set of this study; it is left untouched. "
+                         "Move it away or choose another --work")
+    other = sorted(p.name for p in set_dir.iterdir() if p.name not in _set_files(i) or not p.is_file())
+    if other:
+        raise UsageError(f"{set_dir} holds {other[0]}, which the study did not write; it is left untouched. Move it "
+                         "away or choose another --work")
+    shutil.rmtree(set_dir)
+
+
+#: the columns of a finished set's table (``set-NN.csv``) and what each may hold
+SET_COLUMNS = {"set": Column(0.0, whole=True), "parameter": Column(kind="text"), "truth": Column(),
+               "post_median": Column(), "post_q05": Column(), "post_q95": Column(), "post_sd": Column(0.0),
+               "prior_sd": Column(0.0), "sd_ratio": Column(0.0), "covered": Column(kind="flag"),
+               "rank": Column(0.0, 1.0), "final_epsilon": Column(0.0), "evaluations": Column(0.0, whole=True),
+               "generations": Column(0.0, whole=True), "seconds": Column(0.0), "cpu_seconds": Column(0.0, missing=True)}
+#: what the study's record of its settings (``settings.json``) holds besides the settings
+STUDY_MARK = {"written_by": "fremskudt", "kind": "recovery"}
+
+
+def _read_set(path: Path, i: int, priors) -> pd.DataFrame:
+    """A finished set's rows, read with the limits of :mod:`sim.spec.reading`: one row per
+    calibrated parameter of set ``i``."""
+    df = read_table(path, SET_COLUMNS, required=[c for c in SET_COLUMNS if c != "cpu_seconds"],
+                    unknown=lambda c: f"not a column of a recovery set; allowed: {', '.join(SET_COLUMNS)}")
+    if sorted(df["parameter"]) != sorted(p.name for p in priors) or (df["set"] != i).any():
+        raise InputError(path, "parameter", ", ".join(df["parameter"]),
+                         f"one row per calibrated parameter of set {i} ({', '.join(p.name for p in priors)})")
+    return df
+
+
+def _check_work(work: Path, record: dict) -> None:
+    """Refuse a working folder that holds anything but this study's: its ``settings.json``
+    must be fremskudt's record of the same settings, targets and priors."""
+    settings = work / "settings.json"
+    if not os.path.lexists(settings):
+        if any(work.iterdir()):
+            raise UsageError(f"--work {work}: the folder holds files but no settings.json of a recovery study; it is "
+                             "left untouched. Choose an empty or new folder")
+        return
+    try:
+        found = read_json(settings)
+    except InputError as e:
+        raise UsageError(f"--work {work}: {settings.name} is not a record fremskudt wrote ({e.allowed}); the folder "
+                         "is left untouched") from None
+    if isinstance(found, dict) and not any(k in found for k in STUDY_MARK):      # the record of an earlier version
+        found = {**STUDY_MARK, **{k: v for k, v in found.items() if k != "sets"}}
+    if not isinstance(found, dict) or any(found.get(k) != v for k, v in STUDY_MARK.items()):
+        raise UsageError(f"--work {work}: {settings.name} was not written by fremskudt recovery; the folder is left "
+                         "untouched")
+    if found != record:
+        raise UsageError(f"--work {work}: the folder holds a study with other settings, targets or priors; its "
+                         "finished sets cannot be reused. Choose another --work (the default names the settings)")
+
+
+def _read_mc(path: Path) -> tuple[dict[str, float], float]:
+    """The study's Monte-Carlo sd (``mc_sd.json``): a finite sd of at least zero per target."""
+    stored = read_json(path)
+    mc = stored.get("mc_sd") if isinstance(stored, dict) else None
+    if not isinstance(mc, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+                                           for v in mc.values()):
+        raise InputError(path, "mc_sd", "<not a mapping of target to sd>", "a number of at least 0 per target")
+    seconds = stored.get("seconds", math.nan)
+    return {str(k): float(v) for k, v in mc.items()}, float(seconds) if isinstance(seconds, (int, float)) else math.nan
 
 
 def _cpu() -> float:
@@ -214,16 +295,19 @@ def run_study(s: Settings, *, workers: int = 1, scheduler: str | None = None, wo
         work.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"cannot create the study's working folder {work}: {e.strerror}") from None
-    (work / "settings.json").write_text(json.dumps({**asdict(s), "targets_hash": file_hash(targets_path),
-                                                    "priors_hash": file_hash(priors_path)}, indent=2))
+    study = {**STUDY_MARK, **{k: v for k, v in asdict(s).items() if k != "sets"},
+             "targets_hash": file_hash(targets_path), "priors_hash": file_hash(priors_path)}
+    _check_work(work, study)
+    (work / "settings.json").write_text(json.dumps(study, indent=2))
     overrides = load_scenario_overrides(targets_path)
     scenarios = resolve_scenarios(targets, population=s.population, overrides=overrides,
                                   caps=load_population_caps(targets_path))
     model = MultiScenarioModel(targets, scenarios, s.seed, seeds=s.seeds)
     mc_path = work / "mc_sd.json"
-    if mc_path.is_file():
-        stored = json.loads(mc_path.read_text())
-        mc_sd, mc_seconds = stored["mc_sd"], stored.get("seconds", math.nan)
+    if os.path.lexists(mc_path):
+        mc_sd, mc_seconds = _read_mc(mc_path)
+        if set(mc_sd) != {t.id for t in targets}:
+            raise InputError(mc_path, "mc_sd", ", ".join(sorted(mc_sd)), "one sd per target of the study's targets")
     else:
         progress(f"recovery: Monte-Carlo sd from {s.mc_reps} evaluations at the prior's centre")
         t0 = time.time()
@@ -233,8 +317,8 @@ def run_study(s: Settings, *, workers: int = 1, scheduler: str | None = None, wo
     frames = []
     for i in range(s.sets):
         done = work / f"set-{i:02d}.csv"
-        if done.is_file():
-            frames.append(pd.read_csv(done))
+        if os.path.lexists(done):
+            frames.append(_read_set(done, i, priors))
             continue
         progress(f"recovery: set {i + 1} of {s.sets}")
         rows = pd.DataFrame(one_set(i, s, targets, priors, model, mc_sd, work, Path(targets_path), Path(priors_path),
@@ -328,7 +412,7 @@ def projected_hours(record: dict, full: Settings = FULL, fit_dir: Path | None = 
     one's beyond them), the time of a run of the scenarios as measured in this study: its CPU
     time shared by the workers where every set measured it (local workers), else its wall time."""
     from sim.analysis.calibration import FITTED_DIR
-    gens = pd.read_csv((fit_dir or FITTED_DIR / "default") / "generations.csv")
+    gens = read_generations((fit_dir or FITTED_DIR / "default") / "generations.csv")
     acceptance = gens["acceptance"].to_numpy(float)
     acc = np.concatenate([acceptance, np.full(max(0, full.generations - len(acceptance)), acceptance[-1])])
     evaluations = float(full.particles + np.sum(full.particles / acc[:full.generations]))   # prior sample first
@@ -343,9 +427,9 @@ def committed_settings(fit_dir: Path | None = None, sets: int = FULL.sets) -> Se
     """The settings of the committed fit, as a study's (its particles, generations, runs per evaluation)."""
     from sim.analysis.calibration import FITTED_DIR
     folder = fit_dir or FITTED_DIR / "default"
-    meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    meta = read_run(folder / "run.json", keys=("particles",))
     return Settings(sets=sets, particles=int(meta["particles"]), seeds=int(meta.get("seeds", 1)),
-                    generations=len(pd.read_csv(folder / "generations.csv")))
+                    generations=len(read_generations(folder / "generations.csv")))
 
 
 #: the figures written next to the page
@@ -357,12 +441,12 @@ def check_docs(docs: Path | None) -> None:
     did not write (a figure is ours when the page beside it is)."""
     if docs is None:
         return
-    ours = docs.exists() and docs.read_text(encoding="utf-8").startswith(MARKER)
-    if docs.exists() and not ours:
+    ours = os.path.lexists(docs) and docs.is_file() and starts_with(docs, MARKER)
+    if os.path.lexists(docs) and not ours:
         raise UsageError(f"--docs {docs}: the file exists and was not written by fremskudt recovery; it is left "
                          "untouched")
     for name in FIGURES:
-        if (docs.parent / name).exists() and not ours:
+        if os.path.lexists(docs.parent / name) and not ours:
             raise UsageError(f"--docs {docs}: {docs.parent / name} exists and was not written by fremskudt recovery; "
                              "it is left untouched")
 
@@ -370,7 +454,7 @@ def check_docs(docs: Path | None) -> None:
 def _shorter(record: dict, fit_dir: Path | None = None) -> list[str]:
     """A caution when the study's calibrations end far above the epsilon of the fit they test."""
     from sim.analysis.calibration import FITTED_DIR
-    gens = pd.read_csv((fit_dir or FITTED_DIR / "default") / "generations.csv")
+    gens = read_generations((fit_dir or FITTED_DIR / "default") / "generations.csv")
     fit_eps, eps = float(gens["epsilon"].iloc[-1]), record.get("final_epsilon")
     if eps is None or not math.isfinite(eps) or eps <= 1.2 * fit_eps:
         return []

@@ -56,6 +56,7 @@ import pandas as pd
 from sim.errors import ScenarioError, UsageError
 from sim.experiment import outputs
 from sim.experiment.outcomes import DEFINITIONS
+from sim.experiment.runner import parameter_column
 from sim.model.rng import replication_seeds
 from sim.spec.parameters import Behaviour
 from sim.spec.scale import scale_to
@@ -144,7 +145,7 @@ def _split_range(spec: str, what: str) -> tuple[str, tuple[float, float] | None]
     except ValueError:
         raise _usage(f"{what} '{spec}': a range must be written name=low:high, e.g. {name.strip()}=0.1:0.3") from None
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise _usage(f"{what} '{spec}': the range must be finite")
+        raise _usage(f"{what} '{spec}': low and high must be finite numbers")
     if not lo < hi:
         raise _usage(f"{what} '{spec}': low must be below high")
     return name.strip(), (lo, hi)
@@ -171,10 +172,8 @@ def posterior_ranges(fit_dir: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise _usage(f"--fit {fit_dir}: no parameters.csv there; give a fitted calibration folder "
                      "(e.g. calibration/fitted/default)")
-    try:
-        table = pd.read_csv(path)
-    except Exception as e:          # pandas raises many kinds for a damaged file
-        raise _usage(f"{path}: cannot be read ({type(e).__name__}: {e})") from None
+    from sim.analysis.calibration.stored import read_parameters
+    table = read_parameters(path)               # InputError (one line) for a file fremskudt did not write
     need = ["parameter", "post_q05", "post_q95", "sd_ratio", "verdict"]
     if any(c not in table.columns for c in need):
         raise _usage(f"{path}: expected the columns {', '.join(need)}")
@@ -210,6 +209,10 @@ def parse_factors(scenario: Scenario, parameters: Sequence[str] = (), levers: Se
             rng, source = (float(fit.loc[name, "post_q05"]), float(fit.loc[name, "post_q95"])), "90 % posterior interval"
         elif rng is None:
             rng, source = tuple(Behaviour.model_fields[name].json_schema_extra["plausible"]), "plausible range"
+        bounds = parameter_column(name)
+        if not bounds.low <= rng[0] < rng[1] <= bounds.high:
+            raise _usage(f"--parameters '{spec}': the range must lie within the parameter's bounds "
+                         f"[{bounds.low:g}, {bounds.high:g}] (docs/parameters.md)")
         integer = name in ints
         if integer and round(rng[0]) >= round(rng[1]):
             raise _usage(f"--parameters: '{name}' is a whole number and its range {rng[0]:g}–{rng[1]:g} holds one value")

@@ -7,13 +7,18 @@ Rules (tested in ``tests/test_findings.py``):
 * An outcome's difference is stated with the verdict of
   :func:`sim.experiment.statistics.verdict`: "no detectable difference" when its 90 %
   interval includes zero, "likely" or "clear" otherwise.
-* The headline outcome is the first of :data:`HEADLINE_OUTCOMES` the run covers.
+* The headline outcome is the first of :data:`HEADLINE_OUTCOMES` the run covers: the
+  share in a job or education within 52 weeks, where the run covers it.
 * Outcomes of :data:`FINDING_OUTCOMES` with a detectable difference get a statement each;
-  those without are listed together.
-* The cost per additional citizen ever self-sufficient is the mean net budget difference
-  divided by the mean difference in the number of citizens ever self-sufficient.  It is
-  *not defined*, with the reason, when the run does not cover the 52-week measure, when
-  the effect's 90 % interval includes zero, or when the effect is negative.
+  those without are listed together.  An outcome that never varies in the scenarios in
+  view, or that repeats another (:func:`left_out`), is left out.
+* The cost per additional citizen in a job or education (:func:`cost_per_citizen`) is
+  the mean net public cost difference divided by the mean difference in the number of
+  citizens in a job or education within 52 weeks, with the 90 % interval of the bootstrap
+  over pairs (:func:`sim.experiment.statistics.ratio_of_means`).  It is *not defined*, with
+  the reason, when the run does not cover the 52-week measure, when the effect or the net
+  cost difference is not detectable (its 90 % interval includes zero), when the effect is
+  negative, or when the bootstrap cannot bound it.
 * What changed: every organisation lever, company count, population size or horizon
   whose value differs from the reference.
 """
@@ -28,11 +33,17 @@ import pandas as pd
 
 from sim.spec.scenario import Scenario
 
-HEADLINE_OUTCOMES = ("ever_self_sufficient_52w", "share_self_supporting", "ever_job_or_education_52w",
+from .statistics import paired_ratio, varying
+
+HEADLINE_OUTCOMES = ("ever_job_or_education_52w", "share_self_supporting", "ever_self_sufficient_52w",
                      "share_ordinary_hours", "active_effort_share")
-FINDING_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
-                    "share_ordinary_hours", "share_self_supporting", "noshow_share", "attendance_share")
-COST_EFFECT_OUTCOME = "ever_self_sufficient_52w"
+FINDING_OUTCOMES = ("ever_job_or_education_52w", "ever_self_sufficient_52w", "ever_company_activation_52w",
+                    "share_self_supporting", "share_ordinary_hours", "noshow_share", "attendance_share")
+COST_EFFECT_OUTCOME = "ever_job_or_education_52w"
+COST_EFFECT_PERSONS = "citizens_ever_job_or_education_52w"
+#: outcome -> (condition outcome, its value, the outcome it then repeats): when every
+#: replication gives the condition that value, the outcome counts the same people as the other
+REPEATS = {"share_self_supporting": ("active_effort_share", 1.0, "ever_job_or_education_52w")}
 
 
 @dataclass(frozen=True)
@@ -52,10 +63,13 @@ class Effect:
 
 @dataclass(frozen=True)
 class CostPerCitizen:
-    """Kroner per additional citizen ever self-sufficient, or why it is not defined."""
+    """Kroner per additional citizen in a job or education within 52 weeks, with its 90 %
+    interval, or why it is not defined."""
 
     value: float | None
-    reason: str | None = None      # not_covered | effect_not_detectable | effect_negative | no_budget
+    reason: str | None = None      # no_budget | not_covered | effect_not_detectable | effect_negative |
+    low: float | None = None       # cost_not_detectable | not_bounded
+    high: float | None = None
 
 
 @dataclass
@@ -111,9 +125,22 @@ def changed_levers(reference: Scenario, scenario: Scenario) -> list[tuple[str, A
     return [(k, a.get(k), b.get(k)) for k in b if a.get(k) != b.get(k)]
 
 
-def cost_per_citizen(effects: dict[str, Effect]) -> CostPerCitizen:
-    """The rule of the module docstring."""
-    cost, persons = effects.get("net_cost"), effects.get("citizens_ever_self_sufficient_52w")
+def left_out(reps: pd.DataFrame, names: list[str]) -> set[str]:
+    """Outcomes the key findings, the charts and the scoreboard leave out for the scenarios
+    ``names``: those that never vary, and those that repeat another (:data:`REPEATS`)."""
+    present = set(reps.loc[reps["scenario"].isin(names), "outcome"])
+    out = present - varying(reps, names)
+    for outcome, (condition, value, _) in REPEATS.items():
+        v = reps.loc[reps["scenario"].isin(names) & (reps["outcome"] == condition), "value"].dropna()
+        if len(v) and (v == value).all():
+            out.add(outcome)
+    return out
+
+
+def cost_per_citizen(effects: dict[str, Effect], ratio: tuple[float, float, float] | None = None) -> CostPerCitizen:
+    """The rule of the module docstring; ``ratio`` is the ratio of means with its bootstrap
+    interval (:func:`sim.experiment.statistics.paired_ratio`)."""
+    cost, persons = effects.get("net_cost"), effects.get(COST_EFFECT_PERSONS)
     eff = effects.get(COST_EFFECT_OUTCOME)
     if cost is None or persons is None:
         return CostPerCitizen(None, "no_budget")
@@ -123,25 +150,33 @@ def cost_per_citizen(effects: dict[str, Effect]) -> CostPerCitizen:
         return CostPerCitizen(None, "effect_not_detectable")
     if eff.difference < 0 or persons.difference <= 0:
         return CostPerCitizen(None, "effect_negative")
-    return CostPerCitizen(cost.difference / persons.difference)
+    if cost.verdict == "none":
+        return CostPerCitizen(None, "cost_not_detectable")
+    if ratio is None or any(math.isnan(x) for x in ratio):
+        return CostPerCitizen(None, "not_bounded")
+    return CostPerCitizen(ratio[0], None, ratio[1], ratio[2])
 
 
-def compare_findings(comparison: pd.DataFrame, scenarios: list[Scenario]) -> list[ComparisonFindings]:
-    """Key findings of each scenario against the first."""
+def compare_findings(comparison: pd.DataFrame, scenarios: list[Scenario], reps: pd.DataFrame) -> list[ComparisonFindings]:
+    """Key findings of each scenario against the first (``reps``: the replications behind
+    ``comparison``, for the cost per citizen's interval and the outcomes left out)."""
     ref = scenarios[0]
+    hidden = left_out(reps, [s.name for s in scenarios])
     out = []
     for sc in scenarios[1:]:
         rows = comparison[comparison["scenario"] == sc.name]
         effects = {r.outcome: _effect(r) for r in rows.itertuples()}
-        covered = [effects[o] for o in FINDING_OUTCOMES if o in effects and effects[o].verdict != "not_covered"]
+        covered = [effects[o] for o in FINDING_OUTCOMES
+                   if o in effects and effects[o].verdict != "not_covered" and o not in hidden]
         headline = next((effects[o] for o in HEADLINE_OUTCOMES
-                         if o in effects and effects[o].verdict != "not_covered"), None)
+                         if o in effects and effects[o].verdict != "not_covered" and o not in hidden), None)
         out.append(ComparisonFindings(
             scenario=sc.name, reference=ref.name, weeks=sc.horizon_weeks, levers=changed_levers(ref, sc),
             headline=headline, effects=[e for e in covered if e.verdict in ("likely", "clear")],
             unchanged=[e for e in covered if e.verdict == "none"],
             net_cost=effects.get("net_cost"), net_cost_per_citizen=effects.get("net_cost_per_citizen"),
-            cost_per_citizen=cost_per_citizen(effects)))
+            cost_per_citizen=cost_per_citizen(effects, paired_ratio(reps, ref.name, sc.name, "net_cost",
+                                                                    COST_EFFECT_PERSONS))))
     return out
 
 
@@ -149,10 +184,12 @@ def _level(r: pd.Series) -> Effect:
     return Effect(r["outcome"], r["unit"], math.nan, r["mean"], math.nan, r["p5"], r["p95"], "", int(r["replications"]))
 
 
-def run_findings(summary: pd.DataFrame, scenario: Scenario) -> RunFindings:
-    """Key findings of a single scenario: its main outcomes, its cost and its misfits."""
+def run_findings(summary: pd.DataFrame, scenario: Scenario, hidden: set[str] | frozenset = frozenset()) -> RunFindings:
+    """Key findings of a single scenario: its main outcomes (less those ``hidden``:
+    :func:`left_out`), its cost and its misfits."""
     s = summary[summary["scenario"] == scenario.name].set_index("outcome", drop=False)
-    outcomes = [_level(s.loc[o]) for o in FINDING_OUTCOMES if o in s.index and s.loc[o, "replications"] > 0]
+    outcomes = [_level(s.loc[o]) for o in FINDING_OUTCOMES
+                if o in s.index and s.loc[o, "replications"] > 0 and o not in hidden]
     misfits = [(r.outcome, r.reported, r.mean, r.z) for r in s.itertuples() if r.misfit]
     compared = int(s["z"].notna().sum())
     cost = _level(s.loc["net_cost"]) if "net_cost" in s.index else None

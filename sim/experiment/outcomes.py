@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.spec.parameters import WEEKS_PER_MONTH
+from sim.spec.parameters import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from sim.model.barriers import CATEGORIES, is_good
 from sim.model.population import ACCUMULATED, BENEFITS
 from sim.model.states import OffKind, State, Status52
@@ -24,7 +24,7 @@ from sim.model.tally import Tally
 
 #: Outcome name -> one-line definition (used in reports and by calibration targets).
 DEFINITIONS: dict[str, str] = {
-    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week (job, education or 'restgruppe') within 52 weeks of first observation (copenhagen-outreach-2015, Bilag 1). Cohort: citizens first observed at least 52 weeks before the horizon.",
+    "ever_self_sufficient_52w": "Share of the cohort off benefit for at least one week, for any reason (job, education or 'restgruppe', the evaluation's 'selvforsørgende'), within 52 weeks of first observation (copenhagen-outreach-2015, Bilag 1). Cohort: citizens first observed at least 52 weeks before the horizon.",
     "ever_job_or_education_52w": "Share of the same cohort in a job or education (SU) at least one week within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
     "ever_company_activation_52w": "Share of the same cohort that started company-directed activation (internship, wage subsidy or placement in estate operations) within 52 weeks of first observation (copenhagen-outreach-2015, effect analysis).",
     "active_effort_share": "Citizens who have received an active effort (entered a case load) by the horizon, divided by all referred (jobgaranti-midway-2019, Bilag 1).",
@@ -97,7 +97,7 @@ def citizen_table(m) -> pd.DataFrame:
     start = np.where(P.initial, letters[np.maximum(P.category_start, 0)], None)
     enrolled = P.enrolled_week
     return pd.DataFrame({
-        "citizen": np.arange(len(P)), "first_week": P.first_week,
+        "citizen": np.arange(len(P)), "first_week": P.first_week, "seniority_weeks": P.seniority_weeks,
         "enrolled_week": np.where(enrolled >= 0, enrolled, np.nan),     # NaN: never enrolled
         "age": P.age, "female": P.female, "immigrant": P.immigrant, "benefit": np.array(BENEFITS)[P.benefit],
         "category_start": start, "category_end": letters[P.rated],
@@ -115,13 +115,13 @@ def _register_measures(m, out: dict) -> None:
     benefit or a placement start is recorded as the first week it happened, which is never
     before first observation."""
     P = m.pop
-    cohort = P.first_week + 52 <= m.horizon
+    cohort = P.first_week + WEEKS_PER_YEAR <= m.horizon
     n = cohort.sum()
     if not n:
         for k in ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w"):
             out[k] = math.nan
         return
-    end = (P.first_week + 52)[cohort]
+    end = (P.first_week + WEEKS_PER_YEAR)[cohort]
     first_off = P.first_off[cohort]
     within = (first_off >= 0) & (first_off < end[:, None])
     out["ever_self_sufficient_52w"] = within.any(axis=1).sum() / n
@@ -181,14 +181,14 @@ def _meeting_measures(t, out: dict) -> None:
         out[f"noshow_share_{loc}"] = _ratio(t[Tally[f"NOSHOW_{loc.upper()}"]], s)
         out[f"cancel_share_{loc}"] = _ratio(t[Tally[f"CANCEL_{loc.upper()}"]], s)
     out["attendance_share"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], summoned)
-    out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / 52.0)
+    out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
 
 
 def _ag_measures(m, out: dict) -> None:
     """12-month A-G transitions (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): of the citizens rated
     A-D (or E-G) at week 0, the share in each status at week 52."""
     P = m.pop
-    if m.week < 52:
+    if m.week < WEEKS_PER_YEAR:
         for k in DEFINITIONS:
             if k.startswith("ag_"):
                 out[k] = math.nan
@@ -217,7 +217,7 @@ def compute(m) -> dict[str, float]:
     out["paid_hours_on_benefit_per_month"] = _ratio(t[Tally.HOURS_WEEKS_ON_BENEFIT], t[Tally.WITH_HOURS_WEEKS_ON_BENEFIT])
     _meeting_measures(t, out)
     _ag_measures(m, out)
-    case_years, case_months = t[Tally.CASE_WEEKS] / 52.0, t[Tally.CASE_WEEKS] / WEEKS_PER_MONTH
+    case_years, case_months = t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR, t[Tally.CASE_WEEKS] / WEEKS_PER_MONTH
     # open advice: unsummoned visits = all visits by case holders minus those that held a due meeting
     out["open_advice_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] - t[Tally.HELD_VIA_OPEN_ADVICE], case_months)
     out["office_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] + t[Tally.HELD_OUTREACH] - t[Tally.HELD_VIA_OPEN_ADVICE],
@@ -230,7 +230,7 @@ def compute(m) -> dict[str, float]:
     # offers started in weeks 0-51 per citizen who started at least one (Jobindsats counts a
     # spell running at least one day in the year; none runs at week 0 in the model)
     spells = m.pop.spells_52w
-    out["activation_spells_per_activated"] = (_ratio(spells.sum(), (spells > 0).sum()) if m.horizon >= 52
+    out["activation_spells_per_activated"] = (_ratio(spells.sum(), (spells > 0).sum()) if m.horizon >= WEEKS_PER_YEAR
                                               else math.nan)
     out["caseworker_changes_per_case_year"] = _ratio(t[Tally.CASEWORKER_CHANGES], case_years)
     out["exited_other_share"] = _ratio((m.pop.state == State.EXITED).sum(), len(m.pop))
@@ -238,7 +238,7 @@ def compute(m) -> dict[str, float]:
 
 
 def weekly_table(m) -> pd.DataFrame:
-    """The weekly counts (``model.weekly``), one row per week: citizens per pathway state, with
-    paid hours, active caseworkers, waiting referrals, and cumulative sanctions and
-    open-advice visits."""
-    return pd.DataFrame(m.weekly, columns=list(WEEKLY_KEYS))
+    """The weekly counts (``model.weekly_counts``), one row per week: citizens per pathway
+    state, with paid hours, active caseworkers, waiting referrals, and cumulative sanctions
+    and open-advice visits."""
+    return pd.DataFrame(m.weekly_counts[: m.week], columns=list(WEEKLY_KEYS))

@@ -9,18 +9,23 @@ through :class:`ResultFolder`, so the rules are written once:
   be created fails at once; it is moved into place in one step at the end.  A failed or
   interrupted command removes it, and the parent folders it had to make.
 * An existing folder is replaced only with ``--force``, and only if this program wrote
-  it: it has a ``manifest.json`` of ours, and every file in it is one the manifest lists
-  (files a command carries over, such as a calibration's ``notes.md``, excepted).
-  Anything else is refused and left untouched.
+  it and nobody changed it since: it has a ``manifest.json`` of ours with the SHA-256 of
+  every file, every file in it is one the manifest lists, and every file still has that
+  checksum (files a command carries over, such as a calibration's ``notes.md``, excepted).
+  Anything else is refused, with the file that differs named, and left untouched.
 * The current folder, the project folder and any folder containing either are never
   replaced.
 * A hidden working folder left by a process that no longer runs (killed with SIGKILL,
-  or a power cut) is removed by the next command that writes next to it.
+  or a power cut) is removed by the next command that writes next to it, but only when it
+  carries this program's work mark (naming that process) and every file in it is one the
+  folder's manifest lists with a matching checksum; a working folder of a command killed
+  while it wrote its files, or anyone else's folder of a similar name, is left alone.
+* :data:`completed` lists the folders this process has moved into place, so that a stop
+  signal that arrives after that can say that the results are complete.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -37,15 +42,22 @@ from typing import Any, Callable, Iterable, Iterator
 
 import psutil
 
-from sim.errors import OutputExists, UsageError, shown_path
+from sim.errors import InputError, OutputExists, UsageError, shown_path
 from sim.paths import ROOT
 from sim.spec.loading import find, read_chain
+from sim.spec.reading import MAX_JSON_BYTES, file_sha256, read_json
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
 PACKAGES = ("mesa", "simpy", "numpy", "numba", "pandas", "pyarrow", "pydantic", "matplotlib")
 MANIFEST = "manifest.json"
-#: Inside a working folder: the process that owns it (pid and start time).
+#: Inside a working folder: fremskudt's mark and the process that owns it (pid and start time).
 WORK_MARK = ".fremskudt-work"
+#: The mark in a manifest and a work mark that fremskudt wrote them.
+WRITTEN_BY = "fremskudt"
+#: The largest manifest or work mark read (a manifest with 10,000 posterior draws is about 5 MB).
+MANIFEST_BYTES = MAX_JSON_BYTES
+#: Results folders this process has moved into place (see the module docstring).
+completed: list[Path] = []
 #: Longest name of a results folder in bytes (its working copy adds about 25 characters,
 #: and a file system allows 255).
 NAME_BYTES = 200
@@ -57,7 +69,8 @@ _WORK_NAME = re.compile(r"\.(?P<name>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+
 # --------------------------------------------------------------------------------------
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a file, read in blocks."""
+    return file_sha256(path)
 
 
 def locate(path: str | Path) -> Path:
@@ -80,6 +93,25 @@ def reported_origin(path: str | Path) -> dict[str, str]:
         for k in (data.get("reported") or {}):
             origin[k] = str(data.get("name") or p.stem)
     return origin
+
+
+def reported_elsewhere(path: str | Path, scenario: Scenario) -> set[str]:
+    """The reported figures ``scenario`` inherits from a file that describes another
+    programme (an organisation, company count, population size or horizon that differs).
+
+    Such a figure is what the evaluation found for the base programme, not for this one:
+    the report shows it as the base scenario's and never scores this scenario against it."""
+    from sim.spec.scenario import load_scenario
+
+    from .findings import changed_levers
+
+    elsewhere: dict[str, bool] = {}
+    for p, data in read_chain(path):
+        figures = data.get("reported") or {}
+        if figures:
+            other = bool(changed_levers(load_scenario(p), scenario))
+            elsewhere.update({k: other for k in figures})
+    return {k for k, other in elsewhere.items() if other}
 
 
 def git_state(repo: Path | None = None) -> dict[str, Any]:
@@ -156,20 +188,50 @@ def _protected(path: Path) -> bool:
     return any(target == p or target in p.parents for p in (Path.cwd().resolve(), ROOT.resolve()))
 
 
-def listed_files(folder: Path) -> set[str] | None:
-    """The files the folder's manifest says this program wrote, or None when it has no
-    manifest of ours (a JSON object listing ``files``, with ``packages.fremskudt``)."""
-    path = folder / MANIFEST
+def _manifest(folder: Path) -> dict | None:
+    """The folder's ``manifest.json`` if it is one of ours (a JSON object with
+    ``packages.fremskudt``), else None."""
     try:
-        if not path.is_file() or path.stat().st_size > 50_000_000:
-            return None
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = read_json(folder / MANIFEST, limit=MANIFEST_BYTES)
+    except InputError:
         return None
-    if not (isinstance(manifest, dict) and isinstance(manifest.get("files"), list)
-            and isinstance(manifest.get("packages"), dict) and "fremskudt" in manifest["packages"]):
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("packages"), dict)
+            and "fremskudt" in manifest["packages"]):
         return None
-    return {str(f) for f in manifest["files"]} | {MANIFEST}
+    return manifest
+
+
+def changed_files(folder: Path, keep: Iterable[str] = ()) -> str | None:
+    """None if this program wrote ``folder`` and nobody changed it since: a manifest of ours
+    with checksums, every file in the folder listed there with that checksum (``keep``,
+    the manifest itself and a work mark excepted).  Otherwise one sentence saying why not,
+    naming the first file that differs."""
+    manifest = _manifest(folder)
+    if manifest is None:
+        return "it has no manifest.json of fremskudt's"
+    sums = manifest.get("checksums")
+    if not isinstance(sums, dict):
+        return ("its manifest.json lists no checksums (an earlier fremskudt wrote it), so a change to its files "
+                "could not be detected")
+    exempt = set(keep) | {MANIFEST, WORK_MARK}
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as e:
+        return f"it cannot be read ({e.strerror})"
+    foreign = [p.name for p in entries if p.name not in exempt and p.name not in sums]
+    if foreign:
+        return (f"it also holds {', '.join(foreign[:5])}" + (" …" if len(foreign) > 5 else "")
+                + ", which fremskudt did not write")
+    for p in entries:
+        if p.name in exempt:
+            continue
+        try:
+            same = p.is_file() and not p.is_symlink() and sha256(p) == sums[p.name]
+        except OSError:
+            same = False
+        if not same:
+            return f"{p.name} differs from what fremskudt wrote (its SHA-256 is not the one in manifest.json)"
+    return None
 
 
 def check_out(out: Path, force: bool, keep: Iterable[str] = (), other: str = "--out") -> None:
@@ -182,18 +244,13 @@ def check_out(out: Path, force: bool, keep: Iterable[str] = (), other: str = "--
         return
     if not force:
         raise OutputExists(f"{out} already exists; choose another {other} or add --force to replace it")
-    refuse = f"{out} exists, and fremskudt replaces only a results folder that it wrote"
+    refuse = f"{out} exists, and fremskudt replaces only a results folder that it wrote and nobody changed since"
     if out.is_symlink() or not out.is_dir():
         raise OutputExists(f"{refuse}; this is not a folder. Choose another {other}")
-    ours = listed_files(out)
-    if ours is None:
-        raise OutputExists(f"{refuse} (with its manifest.json); this one has none, so it is left untouched. "
-                           f"Choose another {other}, or move the folder away yourself")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in ours | set(keep))
-    if foreign:
-        raise OutputExists(f"{refuse}; it also holds {', '.join(foreign[:5])}" + (" …" if len(foreign) > 5 else "")
-                           + f", which fremskudt did not write, so nothing was replaced. Move those away or choose "
-                           f"another {other}")
+    why = changed_files(out, keep)
+    if why is not None:
+        raise OutputExists(f"{refuse}: {why}; nothing was replaced. Choose another {other}, or move the folder "
+                           "away yourself")
 
 
 def _alive(pid: int, started: float | None) -> bool:
@@ -206,9 +263,40 @@ def _alive(pid: int, started: float | None) -> bool:
         return True
 
 
+def _work_mark(p: Path, pid: int) -> dict | None:
+    """The work mark of working folder ``p`` if this program wrote it for process ``pid``."""
+    try:
+        mark = read_json(p / WORK_MARK, limit=MANIFEST_BYTES)
+    except InputError:
+        return None
+    if not (isinstance(mark, dict) and mark.get("written_by") == WRITTEN_BY and mark.get("pid") == pid
+            and mark.get("folder") == p.name and isinstance(mark.get("started"), (int, float))):
+        return None
+    return mark
+
+
+def stale_owner(p: Path) -> str | None:
+    """None if ``p`` is a working folder this program left and may remove: its process is
+    gone, and it carries the work mark (a ``.partial`` folder; every file in it listed in
+    its manifest with a matching checksum, if it has files) or is a whole results folder of
+    ours (a ``.replaced`` folder, by :func:`changed_files`).  Otherwise why not."""
+    m = _WORK_NAME.fullmatch(p.name)
+    pid = int(m["pid"])
+    mark = _work_mark(p, pid)
+    if m["kind"] == "partial" and mark is None:
+        return "it has no work mark of fremskudt's"
+    if _alive(pid, mark["started"] if mark else None):
+        return "its process still runs"
+    others = [q for q in p.iterdir() if q.name != WORK_MARK]
+    if m["kind"] == "partial" and not others:
+        return None
+    return changed_files(p)
+
+
 def remove_stale(folder: Path) -> list[Path]:
-    """Remove working folders (``.<name>.partial-<pid>``, ``.<name>.replaced-<pid>``)
-    in ``folder`` whose process no longer runs.  Returns what was removed."""
+    """Remove working folders (``.<name>.partial-<pid>``, ``.<name>.replaced-<pid>``) in
+    ``folder`` that this program left (:func:`stale_owner`).  Returns what was removed; a
+    folder of that form that may not be removed is named in one note on stderr and left."""
     removed = []
     try:
         entries = list(folder.iterdir()) if folder.is_dir() else []
@@ -216,16 +304,18 @@ def remove_stale(folder: Path) -> list[Path]:
         return removed
     for p in entries:
         m = _WORK_NAME.fullmatch(p.name)
-        if not m or not p.is_dir() or p.is_symlink() or int(m["pid"]) == os.getpid():
+        if not m or p.is_symlink() or not p.is_dir() or int(m["pid"]) == os.getpid():
             continue
-        started = None
         try:
-            started = float(json.loads((p / WORK_MARK).read_text(encoding="utf-8"))["started"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        if not _alive(int(m["pid"]), started):
+            why = stale_owner(p)
+        except OSError as e:
+            why = f"it cannot be read ({e.strerror})"
+        if why is None:
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p)
+        elif why != "its process still runs":
+            print(f"fremskudt: note: {shown_path(p)} looks like a working folder left by a stopped command, but "
+                  f"{why}, so it is left alone", file=sys.stderr)
     return removed
 
 
@@ -274,10 +364,14 @@ class ResultFolder:
                 d.mkdir()
                 self._made.append(d)
             remove_stale(self.out.parent)
-            if self.work.exists():                  # left by this process (an earlier call)
+            if os.path.lexists(self.work):           # left by an earlier call in this process, if marked
+                if _work_mark(self.work, os.getpid()) is None:
+                    raise UsageError(f"{self.work} exists and fremskudt did not make it; it is left alone. Move it "
+                                     "away or choose another --out")
                 shutil.rmtree(self.work)
             self.work.mkdir()
-            mark = {"pid": os.getpid(), "started": psutil.Process().create_time()}
+            mark = {"written_by": WRITTEN_BY, "pid": os.getpid(), "started": psutil.Process().create_time(),
+                    "folder": self.work.name}
             (self.work / WORK_MARK).write_text(json.dumps(mark), encoding="utf-8")
         except OSError as e:
             self._discard()
@@ -290,7 +384,6 @@ class ResultFolder:
         return p if p.is_file() else None
 
     def commit(self) -> Path:
-        (self.work / WORK_MARK).unlink(missing_ok=True)
         check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
         with _stop_signals_held():     # the old folder and the new one are swapped, or neither is
@@ -301,7 +394,9 @@ class ResultFolder:
                 old = self.out.parent / f".{self.out.name}.replaced-{os.getpid()}"
                 os.replace(self.out, old)
             os.replace(self.work, self.out)
+            (self.out / WORK_MARK).unlink(missing_ok=True)
             self._done = True
+            completed.append(self.out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.out
@@ -349,9 +444,13 @@ def write_json(path: Path, obj: Any) -> None:
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    """``manifest.json`` with the package versions and every file in the folder: the
-    record that lets ``--force`` later replace the folder, and only it."""
+    """``manifest.json`` with the package versions, every file in the folder and its
+    SHA-256: the record that lets ``--force`` later replace the folder, and only while
+    nobody has changed it."""
     manifest = dict(manifest)
     manifest.setdefault("packages", package_versions())
-    manifest["files"] = sorted({p.name for p in folder.iterdir() if p.name != WORK_MARK} | {MANIFEST})
+    names = sorted(p.name for p in folder.iterdir() if p.name not in (WORK_MARK, MANIFEST))
+    manifest["written_by"] = WRITTEN_BY
+    manifest["files"] = sorted([*names, MANIFEST])
+    manifest["checksums"] = {name: sha256(folder / name) for name in names}
     write_json(folder / MANIFEST, manifest)

@@ -25,7 +25,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterable, Iterator
 
 PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its parent still runs
@@ -72,9 +72,11 @@ def ensure_dies_with(parent_pid: int) -> None:
         die_with_parent(parent_pid)
 
 
-def stop(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now (their running tasks are lost) and release the pool."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())   # no public API for this
+def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseProcess] = ()) -> None:
+    """End a pool's workers now (their running tasks are lost) and release the pool.
+    ``also``: processes started for the pool that it may not list yet (a stop signal can
+    arrive between a worker's start and the pool's record of it)."""
+    processes = list({*(getattr(pool, "_processes", None) or {}).values(), *also})   # no public API for this
     for p in processes:
         if p.is_alive():
             p.terminate()
@@ -106,12 +108,13 @@ def local_pool(workers: int, start_method: str = "spawn") -> Iterator[ProcessPoo
     """A process pool whose workers die with this process and are ended at once when the
     block is left by an exception (including Ctrl+C and the other stop signals)."""
     ctx = multiprocessing.get_context(start_method)
+    before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
                                initargs=(os.getpid(),))
-    _start_ignoring_sigint(pool)
-    try:
+    try:                      # a stop signal while the workers start must end them too
+        _start_ignoring_sigint(pool)
         yield pool
     except BaseException:
-        stop(pool)
+        stop(pool, set(multiprocessing.active_children()) - before)
         raise
     pool.shutdown(wait=True)

@@ -11,13 +11,22 @@ and Dask runs give the same numbers.
 Scenarios compared in one run share the same replication seeds (common random
 numbers), and with a posterior the same seed draws the same parameter row, so the
 differences between scenarios are paired replication by replication.
+
+Behavioural parameters are drawn from the committed fit (:data:`DEFAULT_POSTERIOR`) unless
+the caller asks for fixed parameters (the posterior medians, which are the documented
+defaults of :mod:`sim.spec.parameters`): the intervals then include what the evaluations
+leave open about the parameters, not only chance.
 """
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import logging
 import math
-from concurrent.futures import as_completed
+import threading
+import time
+from concurrent.futures import CancelledError, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -25,9 +34,12 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from sim.errors import RunError, shown
+from sim.errors import InputError, RunError
+from sim.paths import CALIBRATION_DIR
 from sim.spec.parameters import Behaviour
+from sim.spec.reading import Column, read_table
 from sim.model.rng import replication_seeds
+from sim.model.warmup import ensure_compiled
 from sim.spec.prices import Prices, load_prices
 from sim.spec.scenario import Scenario, load_scenario
 
@@ -35,9 +47,16 @@ from .outcomes import DEFINITIONS
 from .pool import local_pool
 
 POSTERIOR_FILE = "posterior.parquet"
-DASK_CONNECT_TIMEOUT = "15s"
-#: Seconds a Dask scheduler may take to have at least one worker before a run gives up.
+#: the committed fit every run draws its behavioural parameters from by default
+DEFAULT_POSTERIOR = CALIBRATION_DIR / "fitted" / "default"
+#: Seconds a Dask scheduler may take to answer (to connect, and any question during a run).
+DASK_CONNECT_TIMEOUT = 15.0
+#: Seconds a Dask scheduler may be without workers (before a run, or during one) before a run gives up.
 DASK_WORKER_TIMEOUT = 30.0
+#: Seconds between checks on the scheduler while no replication finishes.
+DASK_POLL_SECONDS = 5.0
+#: Seconds on top of Dask's own timeouts before the overall deadline gives up waiting for it.
+DASK_GRACE = 5.0
 WEIGHT_COLUMN = "weight"
 
 
@@ -56,6 +75,7 @@ class Task:
     parameters: dict[str, float] | None = None
     posterior_row: int | None = None
     prices: dict | None = None   # resolved prices (Prices.model_dump()): adds the budget to the summary
+    detail: bool = True          # return the weekly and per-citizen tables (False: the summary only)
 
 
 @dataclass
@@ -83,8 +103,10 @@ def run_task(task: Task) -> Replication:
     summary = dict(out.summary)
     if task.prices is not None:
         summary.update(replication_budget(sc, Prices.model_validate(task.prices), summary, out.citizens, out.weekly))
+    # without detail the tables are not sent back: a long sweep keeps only what it reports
+    weekly, citizens = (out.weekly, out.citizens) if task.detail else (pd.DataFrame(), pd.DataFrame())
     return Replication(scenario=task.scenario_name, replication=task.replication, seed=task.seed,
-                       summary=summary, weekly=out.weekly, citizens=out.citizens,
+                       summary=summary, weekly=weekly, citizens=citizens,
                        parameters=task.parameters, posterior_row=task.posterior_row)
 
 
@@ -92,75 +114,62 @@ def run_task(task: Task) -> Replication:
 # Posterior draws
 # --------------------------------------------------------------------------------------
 
-def load_posterior(directory: str | Path) -> pd.DataFrame:
-    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``.
-
-    Every value must be a finite number within its parameter's bounds; weights finite,
-    non-negative and not all zero."""
-    path = Path(directory) / POSTERIOR_FILE
-    if not path.is_file():
-        raise RunError(f"--posterior {directory}: no {POSTERIOR_FILE} in that folder")
-    try:
-        df = pd.read_parquet(path)
-    except Exception as e:  # pyarrow raises several types for a broken file
-        raise RunError(f"{path}: cannot be read as parquet ({e})") from None
-    if WEIGHT_COLUMN not in df.columns:
-        raise RunError(f"{path}: needs a '{WEIGHT_COLUMN}' column next to the parameter columns")
-    valid = list(Behaviour.model_fields)
-    for col in df.columns:
-        if col == WEIGHT_COLUMN:
-            continue
-        if col not in Behaviour.model_fields:
-            guess = difflib.get_close_matches(str(col), valid, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            raise RunError(f"{path}: column '{col}' is not a behavioural parameter{hint}")
-    if len(df) == 0:
-        raise RunError(f"{path}: has no rows")
-    for col in df.columns:
-        _check_column(path, col, df[col])
-    w = df[WEIGHT_COLUMN].to_numpy(dtype=float)
-    if np.any(w < 0) or w.sum() <= 0:
-        raise RunError(f"{path}: weights must be finite, non-negative and not all zero")
-    return df.reset_index(drop=True)
-
-
-def _bounds(name: str) -> tuple[float, float]:
+def parameter_column(name: str) -> Column | None:
+    """What a table column of behavioural parameter ``name`` may hold (None: no such parameter)."""
+    field_ = Behaviour.model_fields.get(name)
+    if field_ is None:
+        return None
     lo, hi = -math.inf, math.inf
-    for m in Behaviour.model_fields[name].metadata:
+    for m in field_.metadata:
         lo = m.ge if getattr(m, "ge", None) is not None else lo
         hi = m.le if getattr(m, "le", None) is not None else hi
-    return lo, hi
+    return Column(lo, hi, whole=field_.annotation is int)
 
 
-def _check_column(path: Path, col: str, values: pd.Series) -> None:
-    """A posterior column holds finite numbers within the parameter's bounds."""
-    if pd.api.types.is_bool_dtype(values):          # true/false is not a number
-        numbers = pd.Series(np.nan, index=values.index)
-    else:
-        numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    bad = values[~np.isfinite(numbers)]
-    what = "weights" if col == WEIGHT_COLUMN else f"column '{col}'"
-    if len(bad):
-        raise RunError(f"{path}: {what} must be finite numbers; row {bad.index[0]} holds {_plain(bad.iloc[0])}")
-    if col == WEIGHT_COLUMN:
-        return
-    lo, hi = _bounds(col)
-    outside = numbers[(numbers < lo) | (numbers > hi)]
-    if len(outside):
-        raise RunError(f"{path}: column '{col}' must lie within [{lo:g}, {hi:g}]; row {outside.index[0]} holds "
-                       f"{_plain(outside.iloc[0])}")
+def not_a_parameter(name: str) -> str:
+    """The message for a column that is not a behavioural parameter (with a guess)."""
+    guess = difflib.get_close_matches(str(name), list(Behaviour.model_fields), n=1)
+    hint = f"did you mean '{guess[0]}'? " if guess else ""
+    return f"not a behavioural parameter; {hint}allowed: the parameters of docs/parameters.md and '{WEIGHT_COLUMN}'"
 
 
-def _plain(value: Any) -> str:
-    """A cell of a table for a message (numpy scalars as plain Python values)."""
-    return shown(value.item() if isinstance(value, np.generic) else value)
+def normalised(weights: np.ndarray) -> np.ndarray:
+    """Weights scaled to sum to 1, without overflow (divided by the largest first)."""
+    w = np.asarray(weights, dtype=float)
+    w = w / w.max()
+    return w / w.sum()
+
+
+def load_posterior(directory: str | Path) -> pd.DataFrame:
+    """Read ``DIR/posterior.parquet``: one column per behavioural parameter plus ``weight``,
+    with the limits of :func:`sim.spec.reading.read_table`: at most
+    :data:`~sim.spec.reading.MAX_TABLE_ROWS` rows, every value a finite number within its
+    parameter's bounds (a whole number for a whole-number parameter), at least one parameter
+    column, and weights non-negative and not all zero.  The weights come back scaled to
+    sum to 1."""
+    path = Path(directory) / POSTERIOR_FILE
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise RunError(f"--posterior {directory}: no {POSTERIOR_FILE} in that folder")
+    rules = {WEIGHT_COLUMN: Column(0.0, math.inf)}
+    df = read_table(path, lambda n: rules.get(n) or parameter_column(n), required=[WEIGHT_COLUMN],
+                    unknown=not_a_parameter)
+    if len(df.columns) < 2:
+        raise InputError(path, "", f"<only the column {WEIGHT_COLUMN}>",
+                         "a posterior needs at least one behavioural parameter column besides the weights")
+    w = df[WEIGHT_COLUMN].to_numpy(dtype=float)
+    if w.max() <= 0:
+        raise InputError(path, WEIGHT_COLUMN, 0.0, "the weights must not all be zero")
+    df[WEIGHT_COLUMN] = normalised(w)
+    return df
 
 
 def _cast(name: str, value: Any) -> float | int:
-    ann = Behaviour.model_fields[name].annotation
-    if ann is int:
-        return int(round(float(value)))
-    return float(value)
+    """A posterior cell as the parameter's type (whole-number columns hold whole numbers)."""
+    return int(value) if Behaviour.model_fields[name].annotation is int else float(value)
 
 
 def draw_parameters(posterior: pd.DataFrame, seed: int) -> tuple[int, dict[str, float]]:
@@ -209,6 +218,8 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
     """
     tick = progress or (lambda: None)
     results: list[Replication | None] = [None] * len(tasks)
+    if not scheduler:
+        ensure_compiled()             # once per model version, before any worker starts
     if scheduler:
         results = _execute_dask(tasks, scheduler, tick)
     elif workers <= 1 or len(tasks) <= 1:
@@ -261,40 +272,108 @@ def parallel_map(fn: Callable[[Any], Any], jobs: list, *, workers: int = 1, sche
 
 def connect_dask(address: str):
     """A ``distributed.Client`` at ``address`` with at least one worker, or a
-    :class:`RunError` after :data:`DASK_CONNECT_TIMEOUT` (no scheduler) or
-    :data:`DASK_WORKER_TIMEOUT` seconds (a scheduler without workers)."""
+    :class:`RunError` once :data:`DASK_CONNECT_TIMEOUT` seconds pass without a Dask
+    scheduler answering (nothing listens there, or something that does not speak Dask,
+    such as a silent socket or a web server) or :data:`DASK_WORKER_TIMEOUT` seconds without
+    a worker.  The waits run in a thread with an overall deadline, so no answer at all
+    cannot make the command hang (Dask's own handshake waits without a limit)."""
     from distributed import Client
 
+    # every outcome is reported in one line below; Dask's own log would add tracebacks
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    box: dict[str, Any] = {"phase": "connect"}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT}s")
+            box["phase"] = "workers"
+            box["client"].wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
+            box["phase"] = "ready"
+        except BaseException as e:      # reported in the main thread
+            box["error"] = e
+
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
     try:
-        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as e:
-        raise RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({e})") from None
-    try:
-        client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
-    except (OSError, TimeoutError):
-        client.close()
-        raise RunError(f"--scheduler {address}: the scheduler has no workers (none joined within "
-                       f"{DASK_WORKER_TIMEOUT:g} s); start some with: dask worker {address}") from None
+        thread.join(DASK_CONNECT_TIMEOUT + DASK_GRACE)
+        if box["phase"] == "workers":
+            thread.join(DASK_WORKER_TIMEOUT + DASK_GRACE)
+        if box["phase"] == "ready":
+            return box["client"]
+        raise _connect_error(address, box["phase"], box.get("error"))
     except BaseException:
-        client.close()
+        _close(box.get("client"))
         raise
-    return client
+
+
+def _connect_error(address: str, phase: str, error: BaseException | None) -> RunError:
+    if phase == "workers":
+        return RunError(f"--scheduler {address}: the scheduler has no workers (none joined within "
+                        f"{DASK_WORKER_TIMEOUT:g} s); start some with: dask worker {address}")
+    if error is None:
+        return RunError(f"--scheduler {address}: no Dask scheduler answered within {DASK_CONNECT_TIMEOUT:g} s "
+                        "(something may listen there that does not speak Dask's protocol)")
+    return RunError(f"--scheduler {address}: cannot connect to a Dask scheduler ({type(error).__name__}: {error})")
+
+
+def _close(client) -> None:
+    """Close a client without waiting on a scheduler that does not answer."""
+    if client is not None:
+        closer = threading.Thread(target=client.close, kwargs={"timeout": DASK_CONNECT_TIMEOUT}, daemon=True)
+        closer.start()
+        closer.join(DASK_CONNECT_TIMEOUT + DASK_GRACE)
+
+
+def _scheduler_workers(client, address: str) -> int:
+    """Workers the scheduler has now (asked, with a deadline); a RunError if it does not answer."""
+    try:
+        info = client.sync(client.scheduler.identity, callback_timeout=DASK_CONNECT_TIMEOUT)
+    except Exception as e:          # the connection broke, or no answer within the deadline
+        raise RunError(f"--scheduler {address}: the scheduler stopped answering during the run "
+                       f"({type(e).__name__}); nothing was written") from None
+    return len(info.get("workers", {}))
 
 
 def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> list[Replication]:
-    from distributed import as_completed as dask_completed
+    """Run the tasks on Dask.  While no replication finishes the scheduler is asked every
+    :data:`DASK_POLL_SECONDS` how many workers it has: a scheduler that stops answering, or
+    has had no workers for :data:`DASK_WORKER_TIMEOUT` seconds, ends the run with a message."""
+    from distributed import wait
 
     client = connect_dask(address)
     try:
         futures = client.map(run_task, tasks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Replication | None] = [None] * len(tasks)
-        for fut in dask_completed(futures):
-            results[index[fut.key]] = fut.result()
-            tick()
+        pending, no_workers_since = set(futures), None
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=DASK_POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            except (CancelledError, asyncio.CancelledError):
+                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                               "restarted or lost the connection); nothing was written") from None
+            try:
+                for fut in done:
+                    results[index[fut.key]] = fut.result()
+                    tick()
+            except (CancelledError, asyncio.CancelledError):
+                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                               "restarted or lost the connection); nothing was written") from None
+            if done:
+                no_workers_since = None
+            elif _scheduler_workers(client, address) > 0:
+                no_workers_since = None
+            elif no_workers_since is None:
+                no_workers_since = time.monotonic()
+            elif time.monotonic() - no_workers_since > DASK_WORKER_TIMEOUT:
+                raise RunError(f"--scheduler {address}: the scheduler has had no workers for {DASK_WORKER_TIMEOUT:g} s "
+                               f"during the run; start some with: dask worker {address}")
         return list(results)  # type: ignore[arg-type]
     finally:
-        client.close()
+        _close(client)
 
 
 # --------------------------------------------------------------------------------------

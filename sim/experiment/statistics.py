@@ -20,6 +20,17 @@ Verdict on a difference (:func:`verdict`), written down here and tested:
 * ``clear``: the interval excludes zero, every replication points the same way and there
   are at least :data:`CLEAR_MIN_PAIRS` pairs;
 * ``likely``: the interval excludes zero otherwise.
+
+A ratio of two mean differences (the cost per additional citizen, :func:`ratio_of_means`)
+gets its 90 % interval from a bootstrap over the pairs: the pairs are resampled with
+replacement :data:`BOOTSTRAP_RESAMPLES` times, the ratio of the resampled means taken each
+time, and the 5th and 95th percentiles of those ratios are the interval.  The resampling
+is seeded by the pairs' replication seeds, so the same pairs always give the same interval.
+
+An outcome *never varies* (:func:`varying`) when every replication of every scenario in
+view gives it the same value; such an outcome says nothing about the difference between
+designs, so the key findings, the charts and the scoreboard leave it out (the full tables
+keep it).
 """
 
 from __future__ import annotations
@@ -37,13 +48,16 @@ LOW, HIGH = 0.05, 0.95            #: the 90 % interval
 MIN_PAIRS = 5
 CLEAR_MIN_PAIRS = 10
 MISFIT_Z = 2.0                    #: |z| above this flags a figure far from the evaluation
+BOOTSTRAP_RESAMPLES = 2000
+#: values closer than this count as the same (an outcome that "never varies")
+SAME_VALUE = 1e-12
 
 #: Every outcome a replication reports: the evaluation measures, then the budget.
 DEFINITIONS: dict[str, str] = {**OUTCOME_DEFINITIONS, **budget.DEFINITIONS}
 
 _RATES = {"meetings_per_case_year", "open_advice_visits_per_case_month", "office_visits_per_case_month",
           "sanctions_per_case_year", "caseworker_changes_per_case_year"}
-_PERSONS = {"citizens_ever_self_sufficient_52w"}
+_PERSONS = {"citizens_ever_job_or_education_52w", "citizens_on_benefit_end"}
 
 SUMMARY_COLUMNS = ["scenario", "outcome", "unit", "mean", "p5", "p95", "replications", "reported", "reported_n",
                    "reported_source", "reported_from", "z", "misfit", "definition"]
@@ -100,8 +114,11 @@ def misfit_z(values, reported: float, n: int | None, kind: str) -> float:
     return (mean - reported) / se if se > 0 else math.nan
 
 
-def summary_frame(scenario: Scenario, reps: pd.DataFrame, origin: dict[str, str]) -> pd.DataFrame:
-    """Every outcome of one scenario: mean and 90 % interval, the evaluation figure and its z."""
+def summary_frame(scenario: Scenario, reps: pd.DataFrame, origin: dict[str, str],
+                  elsewhere: set[str] | frozenset = frozenset()) -> pd.DataFrame:
+    """Every outcome of one scenario: mean and 90 % interval, the evaluation figure and its z.
+    A figure in ``elsewhere`` was reported for the base programme of another setting
+    (:func:`sim.experiment.outputs.reported_elsewhere`): shown, never scored (no z)."""
     rows = []
     mine = reps[reps["scenario"] == scenario.name]
     for outcome, definition in DEFINITIONS.items():
@@ -110,7 +127,7 @@ def summary_frame(scenario: Scenario, reps: pd.DataFrame, origin: dict[str, str]
             continue                       # a run without prices has no budget rows
         mean, lo, hi, count = describe(v)
         rep = scenario.reported.get(outcome)
-        z = misfit_z(v, rep.value, rep.n, unit(outcome)) if rep else math.nan
+        z = misfit_z(v, rep.value, rep.n, unit(outcome)) if rep and outcome not in elsewhere else math.nan
         rows.append({"scenario": scenario.name, "outcome": outcome, "unit": unit(outcome),
                      "mean": mean, "p5": lo, "p95": hi, "replications": count,
                      "reported": rep.value if rep else math.nan,
@@ -153,3 +170,46 @@ def comparison_frame(reps: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             rows.append({"scenario": name, "reference": ref, "outcome": outcome, "unit": unit(outcome), **stats,
                          "definition": definition})
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def varying(reps: pd.DataFrame, names: list[str]) -> set[str]:
+    """Outcomes whose value differs between at least two replications of the scenarios
+    ``names`` (see the module docstring); an outcome with fewer than two values cannot be
+    seen not to vary, so it counts as varying."""
+    sub = reps[reps["scenario"].isin(names)].dropna(subset=["value"])
+    stats = sub.groupby("outcome")["value"].agg(["min", "max", "count"])
+    return set(stats.index[(stats["max"] - stats["min"] > SAME_VALUE) | (stats["count"] < 2)])
+
+
+def ratio_of_means(numerator: np.ndarray, denominator: np.ndarray, seeds) -> tuple[float, float, float]:
+    """mean(numerator) / mean(denominator) over the complete pairs, with the 90 % interval
+    of the bootstrap over pairs (module docstring).  NaN bounds when a resampled
+    denominator is zero or changes sign in more than the interval's tail (5 %)."""
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[ok], den[ok]
+    if not num.size or den.mean() == 0:
+        return math.nan, math.nan, math.nan
+    ratio = float(num.mean() / den.mean())
+    rng = np.random.default_rng(np.random.SeedSequence([int(s) for s in np.asarray(seeds)[ok]]))
+    picks = rng.integers(0, num.size, size=(BOOTSTRAP_RESAMPLES, num.size))
+    top, bottom = num[picks].mean(axis=1), den[picks].mean(axis=1)
+    if np.mean(np.sign(bottom) != np.sign(den.mean())) > LOW:
+        return ratio, math.nan, math.nan
+    ratios = top[bottom != 0] / bottom[bottom != 0]
+    return ratio, float(np.quantile(ratios, LOW)), float(np.quantile(ratios, HIGH))
+
+
+def paired_ratio(reps: pd.DataFrame, reference: str, scenario: str, numerator: str, denominator: str
+                 ) -> tuple[float, float, float]:
+    """:func:`ratio_of_means` of the paired differences of two outcomes (``scenario`` minus
+    ``reference``, paired by seed)."""
+    wide = reps[reps["outcome"].isin([numerator, denominator]) & reps["scenario"].isin([reference, scenario])] \
+        .pivot_table(index="seed", columns=["outcome", "scenario"], values="value", aggfunc="first")
+    needed = [(o, n) for o in (numerator, denominator) for n in (reference, scenario)]
+    if any(c not in wide.columns for c in needed):
+        return math.nan, math.nan, math.nan
+    wide = wide.dropna(subset=needed)
+    num = (wide[(numerator, scenario)] - wide[(numerator, reference)]).to_numpy(dtype=float)
+    den = (wide[(denominator, scenario)] - wide[(denominator, reference)]).to_numpy(dtype=float)
+    return ratio_of_means(num, den, wide.index.to_numpy())

@@ -27,6 +27,8 @@ from sim.errors import FremskudtError, Stopped
 EXIT_BAD_INPUT = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SEED_MAX = 2**32 - 1
+#: commands that simulate outside the replication runner (which compiles the model itself first)
+COMPILING = ("calibrate", "check-fit", "sensitivity", "app")
 
 
 def positive(kind=int, maximum: float | None = None):
@@ -42,6 +44,19 @@ def positive(kind=int, maximum: float | None = None):
             raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}") from None
         if not math.isfinite(v) or v <= 0 or (maximum is not None and v > maximum):
             raise argparse.ArgumentTypeError(f"expected a positive {what}{limit}, got {text!r}")
+        return v
+    return parse
+
+
+def non_negative(maximum: float):
+    """An argparse type accepting a finite number from 0 to ``maximum``, with a plain message otherwise."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v) or not 0 <= v <= maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from 0 to {maximum:g}, got {text!r}")
         return v
     return parse
 
@@ -64,8 +79,35 @@ def address(text: str) -> str:
     return text
 
 
+def version_text() -> str:
+    """'fremskudt 0.1.0 (commit abc1234…)': the package version and the git commit of the
+    source tree it runs from, with a note when the tree has uncommitted changes."""
+    from importlib import metadata
+
+    from sim.experiment.outputs import git_state
+    try:
+        version = metadata.version("fremskudt")
+    except metadata.PackageNotFoundError:
+        import sim
+        version = sim.__version__
+    git = git_state()
+    if git["commit"] is None:
+        return f"fremskudt {version} (unknown commit)"
+    return f"fremskudt {version} (commit {git['commit']}{', with uncommitted changes' if git['dirty'] else ''})"
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and git commit, then exit", **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fremskudt", description="Simulate Danish outreach employment programmes.")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     from . import commands
@@ -79,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 _owner = os.getpid()
 
 
+def completed_outputs() -> list:
+    """Results folders this process has moved into place (none if it never wrote one)."""
+    outputs = sys.modules.get("sim.experiment.outputs")     # not imported: nothing was written
+    return list(getattr(outputs, "completed", []))
+
+
 def _stop(signum, frame):
     if os.getpid() != _owner:       # a forked worker inherited this handler: just end, as by default
         signal.signal(signum, signal.SIG_DFL)
@@ -90,20 +138,26 @@ def _stop(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
     global _owner
     _owner = os.getpid()
+    # first of all, so that a stop signal while the commands load ends the program cleanly too;
     # a signal the caller set to be ignored stays ignored (nohup, a background job)
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
+    written_before = len(completed_outputs())        # by earlier calls in this process
     try:
+        args = build_parser().parse_args(argv)
+        if args.command in COMPILING:
+            from sim.model.warmup import ensure_compiled
+            ensure_compiled()
         return int(args.func(args) or 0)
     except FremskudtError as e:
         print(f"fremskudt: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as e:
         name = e.name if isinstance(e, Stopped) else "SIGINT"
-        print(f"fremskudt: stopped by {name}; nothing was written", file=sys.stderr)
+        done = completed_outputs()[written_before:]
+        what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
+        print(f"fremskudt: stopped by {name}; {what}", file=sys.stderr)
         return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
     finally:
         for s, handler in previous.items():

@@ -25,10 +25,11 @@ CASEWORKER_COLUMNS = {
     "minutes_available": Column(np.float64, 0.0, "contact minutes available so far"),
     "minutes_used": Column(np.float64, 0.0, "contact minutes spent on meetings and open advice so far"),
     "replacement_week": Column(np.int32, -1, "after leaving: week the replacement starts"),
+    "morning_used": Column(np.float64, 0.0, "this week's contact minutes spent on booked meetings, by weekday",
+                           shape=(5,), weekly=True),
 }
 MENTOR_COLUMNS = {"capacity": Column(np.int32, 0), "mentees": Column(np.int32, 0)}
-CONSULTANT_COLUMNS = {"attempts_per_week": Column(np.int32, 0),
-                      "orientation": Column(np.float64, 0.0, "probability of insisting on ordinary hours")}
+CONSULTANT_COLUMNS = {"attempts_per_week": Column(np.int32, 0)}
 COMPANY_COLUMNS = {
     "slots": Column(np.int32, 0, "supported hires it can hold at once"),
     "placed": Column(np.int32, 0, "citizens placed there now"),
@@ -87,7 +88,7 @@ class CompanyConsultant(_Row):
     @property
     def network(self) -> np.ndarray:
         """Ids of the companies this consultant still works with, in order."""
-        return self.model.networks.members(self.index)
+        return self.model.networks.of(self.index)
 
 
 class Company(_Row):
@@ -126,16 +127,17 @@ class Networks:
         self.start = np.zeros(len(lists), dtype=np.int64)
         self.length = np.array([len(x) for x in lists], dtype=np.int64)
         self.start[1:] = np.cumsum(self.length)[:-1]
-        self.members_flat = np.array([c for x in lists for c in x], dtype=np.int64)
+        self.members = np.array([c for x in lists for c in x], dtype=np.int64)
 
     @property
     def pool(self) -> int:
         """Index of the whole pool (the fallback network)."""
         return len(self.length) - 1
 
-    def members(self, k: int) -> np.ndarray:
+    def of(self, k: int) -> np.ndarray:
+        """The companies of network ``k``, in order."""
         s = self.start[k]
-        return self.members_flat[s: s + self.length[k]].copy()
+        return self.members[s: s + self.length[k]].copy()
 
 
 def stores() -> dict[str, Store]:

@@ -12,9 +12,25 @@ the pool plus the housing organisation's placements.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 
 from .agents import Caseworker, CompanyConsultant, HousingOrganisation, Mentor, Networks
-from .population import add_citizens
+from .processes.intake import Intake
+
+WEEKDAYS = 5
+MINUTES_PER_HOUR = 60.0
+#: keeps a Beta distribution's parameters positive when a mean willingness is 0 or 1
+BETA_FLOOR = 1e-9
+
+#: what the build writes (sim.model.declare): the citizens drawn by intake, the weekly chances (drawn at
+#: the start of every week), the staff, companies and open days
+BUILT = (*sorted(Intake.declaration().writes), "chance", "cw_office", "cw_estate_days", "cw_optimism", "cw_authority", "cw_hired_week", "cw_active",
+         "cw_contact_minutes_per_day", "mentors_capacity", "consultants_attempts_per_week", "firm_slots",
+         "firm_hours_willingness", "firm_internship_willingness", "firm_housing", "net_members", "net_start",
+         "net_length", "day_office", "day_weekday", "day_count", "day_index", "model_hours_hist",
+         "model_weekly_counts")
 
 
 def estate_days(days: float, n: int) -> list[int]:
@@ -33,7 +49,7 @@ def hire(m, office: int, days: int) -> int:
     cw.optimism[j] = m.streams["staff"].uniform(-spread, spread)
     cw.authority[j] = org.sanctions.authority == "all_caseworkers"
     cw.hired_week[j] = m.week
-    cw.contact_minutes_per_day[j] = org.caseworker_hours_per_week * 60.0 * org.contact_share / 5.0
+    cw.contact_minutes_per_day[j] = org.caseworker_hours_per_week * MINUTES_PER_HOUR * org.contact_share / WEEKDAYS
     m.caseworkers_by_index.append(Caseworker(m, j))
     m.staff_version += 1
     return j
@@ -45,12 +61,7 @@ def build_staff(m) -> None:
     m.n_offices = org.outreach_offices if org.location != "central" else 0
     for i, d in enumerate(estate_days(org.days_in_estate, n)):
         hire(m, (i % m.n_offices) if m.n_offices else -1, d)
-    cw = m.cw
-    m.open_days = {}
-    for o in range(m.n_offices):
-        staffed = sorted({d for j in range(len(cw)) if cw.office[j] == o for d in range(int(cw.estate_days[j]))})
-        if staffed[: org.open_advice_days]:
-            m.open_days[o] = staffed[: org.open_advice_days]
+    build_open_days(m)
     mt = m.mentor_table
     ids = mt.add(org.mentors)
     mt.capacity[ids] = org.mentor_caseload
@@ -58,9 +69,27 @@ def build_staff(m) -> None:
     ct = m.consultant_table
     ids = ct.add(org.company_consultants)
     ct.attempts_per_week[ids] = org.consultant_attempts_per_week
-    ct.orientation[ids] = m.orientation
     m.consultants = [CompanyConsultant(m, i) for i in ids]
     m.n_mentors, m.n_consultants = len(m.mentors), len(m.consultants)
+
+
+def build_open_days(m) -> None:
+    """The open-advice days (``model.days``): each office's first ``open_advice_days``
+    weekdays on which any of its staff sits there, in order of office and weekday; for each
+    office the number of its open days and their indices."""
+    cw, org = m.cw, m.org
+    office, weekday = [], []
+    count = np.zeros(m.n_offices, dtype=np.int64)
+    index = np.full((m.n_offices, WEEKDAYS), -1, dtype=np.int64)
+    for o in range(m.n_offices):
+        staffed = sorted({d for j in range(len(cw)) if cw.office[j] == o for d in range(int(cw.estate_days[j]))})
+        for d in staffed[: org.open_advice_days]:
+            index[o, count[o]] = len(office)
+            count[o] += 1
+            office.append(o)
+            weekday.append(d)
+    m.days = SimpleNamespace(office=np.array(office, dtype=np.int64), weekday=np.array(weekday, dtype=np.int64),
+                             count=count, index=index)
 
 
 def build_companies(m) -> None:
@@ -70,8 +99,8 @@ def build_companies(m) -> None:
     ids = F.add(comp.count)
     F.slots[ids] = comp.slots_per_company
     # each company's two draws side by side, so that a company's draws do not depend on the pool's size
-    w = g.beta([k * b.company_hours_willingness + 1e-9, k * b.company_internship_willingness + 1e-9],
-               [k * (1 - b.company_hours_willingness) + 1e-9, k * (1 - b.company_internship_willingness) + 1e-9],
+    w = g.beta([k * b.company_hours_willingness + BETA_FLOOR, k * b.company_internship_willingness + BETA_FLOOR],
+               [k * (1 - b.company_hours_willingness) + BETA_FLOOR, k * (1 - b.company_internship_willingness) + BETA_FLOOR],
                size=(len(ids), 2))
     F.hours_willingness[ids], F.internship_willingness[ids] = w[:, 0], w[:, 1]
     m.n_companies = len(ids)
@@ -84,15 +113,17 @@ def build_companies(m) -> None:
         m.housing = HousingOrganisation(m, j, debt_counselling=h.debt_counselling)
     extra = [m.housing.index] if m.housing is not None and h.placements > 0 else []
     k = m.n_consultants
-    lists = [[int(i) for i in ids if i % k == j] + extra for j in range(k)]
-    m.networks = Networks(lists + [[int(i) for i in ids] + extra])
+    lists = [ids[ids % k == j].tolist() + extra for j in range(k)]      # an equal share of the pool each
+    m.networks = Networks(lists + [ids.tolist() + extra])
 
 
 def build_citizens(m) -> None:
-    add_citizens(m, m.scenario.population.size, initial=True)
+    """The group at week 0, drawn by the rule of intake (process 7)."""
+    Intake(m).add(m, m.scenario.population.size, initial=True)
 
 
 def build(m) -> None:
+    """Staff, offices and companies; the citizens are drawn once the transitions' fixed
+    numbers are known (``OutreachModel.__init__``)."""
     build_staff(m)
     build_companies(m)
-    build_citizens(m)

@@ -2,10 +2,10 @@
 
 Citizens' state is a set of arrays (``model.pop``, :mod:`sim.model.population`); staff,
 companies and the housing organisation are Mesa agents over small arrays
-(:mod:`sim.model.agents`).  One step is one week: the processes of
-:data:`sim.model.processes.PROCESSES` run in that order (docs/ODD.md §1.3), each over every
-citizen it concerns at once.  Every random draw comes from a named stream seeded from the
-scenario's seed (:mod:`sim.model.rng`).
+(:mod:`sim.model.agents`).  One step is one week: the week's hand-offs are cleared, then
+the processes of :data:`sim.model.processes.PROCESSES` run in that order (docs/ODD.md
+§1.3), each a compiled loop over the arrays it declares (:mod:`sim.model.declare`).  Every
+random draw comes from a named stream seeded from the scenario's seed (:mod:`sim.model.rng`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,22 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.spec.scenario import Scenario
 from sim.spec.parameters import Behaviour
+from sim.spec.scenario import Scenario
 
-from . import agents, build, invariants, pathway
+from . import agents, build, invariants
+from .declare import check_order
+from .jit import bind
 from .population import Citizens, new_store
 from .processes import PROCESSES
-from .processes.matching import orientation
-from .rng import Streams
+from .processes.record import HOURS_BINS, WEEKLY_KEYS
+from .rng import Stream, Streams, fill_blocks, stream_keys
 from .tally import Tally, tally_dict
+from .transitions import transition_parameters
+
+
+#: process lists whose declarations have been checked against their order (once per list)
+_CHECKED: set[tuple] = set()
 
 
 class OutreachModel(mesa.Model):
@@ -37,7 +44,7 @@ class OutreachModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, behaviour: Behaviour | None = None,
-                 office_engine: str = "compiled"):
+                 office_engine: str = "compiled", processes=PROCESSES):
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(seed=seed)
         if office_engine not in ("compiled", "simpy"):
@@ -49,46 +56,43 @@ class OutreachModel(mesa.Model):
         self.horizon = scenario.horizon_weeks
         self.office_engine = office_engine
         self.streams = Streams(seed)
+        self.keys = stream_keys(seed)
         self.week = 0
         self.tally = np.zeros(len(Tally))
-        self._ticket = 0
-        self.waiting: list[int] = []
-        self.visits = (np.zeros(0, np.int64),) * 3
-        self.unsolved = np.zeros(0, np.int64)
-        self.orders: list[np.ndarray] = []        # offers ordered at this week's meetings (process 13)
-        self.weekly: list[dict] = []
+        self.ticket = np.zeros(1, dtype=np.int64)      #: the counter that orders every queue
+        self.hours_hist = np.zeros(HOURS_BINS, dtype=np.int64)   # citizen-weeks with paid hours, by hours a month
+        self.weekly_counts = np.zeros((self.horizon, len(WEEKLY_KEYS)), dtype=np.int64)   #: the weekly table
         self.caseworkers_by_index: list[agents.Caseworker] = []
         self._companies: list[agents.Company] | None = None
         self.staff_version = 0          # changes whenever a caseworker starts or leaves
-        self.orientation = orientation(self)
-        self.multipliers = pathway.multiplier_table(self.b, self.org.trin_model)
-        self.placement_weeks = pathway.placement_weeks(self.b)
         size = scenario.population.size + int(2 * scenario.population.inflow_per_week * self.horizon) + 16
         self.pop = new_store(size, max(1, scenario.organisation.sanctions.k - 1))
         for name, store in agents.stores().items():
             setattr(self, name, store)
         build.build(self)
-        self.morning_used = np.zeros((len(self.cw), 5))
+        self.T = bind(transition_parameters(self.b, self.org, self.n_consultants))
+        build.build_citizens(self)
+        self.processes = [cls(self) for cls in processes]
+        key = tuple(processes)
+        if key not in _CHECKED:
+            problems = check_order(self.processes, set(build.BUILT), weekly_names(self), known_names(self))
+            if problems:
+                raise RuntimeError("the processes' declarations do not fit their order:\n" + "\n".join(map(str, problems)))
+            _CHECKED.add(key)
         self.citizens = Citizens(self)
-        self.processes = [cls(self) for cls in PROCESSES]
         self.running = True
 
-    # ------------------------------------------------------------------ helpers the processes share
-    def draw(self, stream: str, ids: np.ndarray) -> np.ndarray:
-        """Uniforms for the citizens ``ids`` (an event's draws: one each, in order)."""
-        return self.streams[stream].random(len(ids))
+    # ------------------------------------------------------------------ what the processes share
+    @property
+    def layout(self) -> tuple[int, int]:
+        """Changes whenever a table of citizens or caseworkers changes size (a process then
+        fetches its arrays again)."""
+        return self.pop.version, self.cw.version
 
-    def draw_all(self, stream: str, ids: np.ndarray) -> np.ndarray:
-        """Uniforms for the citizens ``ids``, each from that citizen's slot of one draw for
-        the whole population: for the weekly chances every citizen on benefit faces, so
-        that scenarios compared with the same seed stay aligned citizen by citizen
-        (common random numbers)."""
-        return self.streams.per_citizen(stream, len(self.pop), ids)
-
-    def next_ticket(self, k: int) -> np.ndarray:
+    def next_tickets(self, k: int) -> np.ndarray:
         """``k`` increasing numbers: places in a queue, in the order they were handed out."""
-        t = np.arange(self._ticket, self._ticket + k, dtype=np.int64)
-        self._ticket += k
+        t = np.arange(self.ticket[0], self.ticket[0] + k, dtype=np.int64)
+        self.ticket[0] += k
         return t
 
     @property
@@ -104,16 +108,29 @@ class OutreachModel(mesa.Model):
             self._companies = [agents.Company(self, i) for i in range(self.n_companies)]
         return self._companies
 
+    @property
+    def weekly(self) -> list[dict[str, int]]:
+        """The rows of the weekly table for the weeks run so far, as mappings."""
+        return [dict(zip(WEEKLY_KEYS, row)) for row in self.weekly_counts[: self.week].tolist()]
+
     def tallies(self) -> dict[str, float]:
         return tally_dict(self.tally)
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
+        self.start_week()
         for process in self.processes:
             process.step(self, self.week)
         self.week += 1
         if self.week >= self.horizon:
             self.running = False
+
+    def start_week(self) -> None:
+        """Before the processes: the week's hand-offs are cleared and the weekly chances
+        drawn, one block of the chances stream per citizen (docs/ODD.md §1.3)."""
+        self.pop.clear_weekly()
+        self.cw.clear_weekly()
+        fill_blocks(self.keys[Stream.CHANCES], self.week, self.pop.chance)
 
     def run(self) -> "OutreachModel":
         """Run to the horizon."""
@@ -124,3 +141,19 @@ class OutreachModel(mesa.Model):
     def check_invariants(self) -> None:
         """Raise AssertionError if a model invariant is broken (used by the tests)."""
         invariants.check(self)
+
+
+def known_names(m) -> set[str]:
+    """Every name a process may declare (sim.model.declare)."""
+    names = set(m.pop.columns)
+    for prefix, table in (("cw_", m.cw), ("mentors_", m.mentor_table), ("consultants_", m.consultant_table),
+                          ("firm_", m.firms)):
+        names |= {prefix + c for c in table.columns}
+    names |= {"net_members", "net_start", "net_length", "day_office", "day_weekday", "day_count", "day_index",
+              "model_ticket", "model_hours_hist", "model_weekly_counts"}
+    return names
+
+
+def weekly_names(m) -> set[str]:
+    """The week's hand-offs: cleared at the start of every week."""
+    return set(m.pop.weekly) | {"cw_" + c for c in m.cw.weekly}

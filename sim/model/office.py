@@ -23,7 +23,7 @@ from collections import deque
 import numpy as np
 import simpy
 
-from . import kernels
+from numba import njit
 
 WORKDAY_START = 8 * 60        #: minutes after midnight
 
@@ -65,12 +65,74 @@ def serve(arrival, visit_start, close, ready, used, budget, server_start, servic
     members ``server_start[d]:server_start[d+1]``.  Returns (served per visitor, minutes
     served per staff member)."""
     if engine == "compiled":
-        return kernels.open_advice(arrival, visit_start, close, ready, used, budget, server_start,
-                                   float(service), float(patience))
+        return serve_queue(arrival, visit_start, close, ready, used, budget, server_start, float(service), float(patience))
     served = np.zeros(len(arrival), dtype=bool)
     minutes = np.zeros(len(ready))
     for d in range(len(visit_start) - 1):
         v, s = slice(visit_start[d], visit_start[d + 1]), slice(server_start[d], server_start[d + 1])
         if v.stop > v.start and s.stop > s.start:
             served[v], minutes[s] = serve_simpy(arrival[v], close[d], ready[s], used[s], budget[s], service, patience)
+    return served, minutes
+
+
+@njit(cache=True)
+def serve_queue(arrival, visit_start, close, ready, used, budget, server_start, service, patience):  # pragma: no cover
+    """Serve the open-advice queues of several office-days.
+
+    Office-day ``d`` has visits ``visit_start[d]:visit_start[d+1]`` (sorted by arrival,
+    minutes from the start of the workday), closes at ``close[d]``, and is staffed by
+    servers ``server_start[d]:server_start[d+1]``, each ready at ``ready[s]`` with
+    ``used[s]`` of its ``budget[s]`` contact minutes spent.  A free server takes the first
+    waiting visitor; a visitor who waited longer than ``patience`` leaves; a server stops
+    at closing time or when another visit would exceed its minutes.  Events at the same
+    time are taken in the order they were scheduled, as in SimPy.
+    Returns (served per visit, minutes served per server)."""
+    served = np.zeros(arrival.shape[0], dtype=np.bool_)
+    minutes = np.zeros(ready.shape[0])
+    for d in range(visit_start.shape[0] - 1):
+        v0, v1 = visit_start[d], visit_start[d + 1]
+        s0, s1 = server_start[d], server_start[d + 1]
+        if v1 == v0 or s1 == s0:
+            continue
+        k = s1 - s0
+        time = np.empty(k)
+        order = np.empty(k, dtype=np.int64)
+        serving = np.full(k, -1, dtype=np.int64)
+        alive = np.ones(k, dtype=np.bool_)
+        for j in range(k):
+            time[j] = max(0.0, ready[s0 + j])
+            order[j] = j
+        counter = k
+        head = v0
+        while True:
+            j = -1
+            for i in range(k):
+                if alive[i] and (j < 0 or time[i] < time[j] or (time[i] == time[j] and order[i] < order[j])):
+                    j = i
+            if j < 0:
+                break
+            now = time[j]
+            s = s0 + j
+            if serving[j] >= 0:
+                minutes[s] += service
+                served[serving[j]] = True
+                serving[j] = -1
+            while True:
+                if head >= v1 or now >= close[d] or used[s] + minutes[s] + service > budget[s]:
+                    alive[j] = False
+                    break
+                if arrival[head] > now:
+                    time[j] = min(arrival[head], close[d])
+                    order[j] = counter
+                    counter += 1
+                    break
+                v = head
+                head += 1
+                if now - arrival[v] > patience:
+                    continue
+                serving[j] = v
+                time[j] = now + service
+                order[j] = counter
+                counter += 1
+                break
     return served, minutes

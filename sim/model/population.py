@@ -4,19 +4,20 @@
 array per attribute in the model's :class:`~sim.model.store.Store` ``model.pop``, indexed by
 citizen id.  :class:`Citizen` is a view of one row for tests, inspection and the app
 (``model.citizens[7].trust``).  The rules that change the state are the processes in
-:mod:`sim.model.processes` and the transitions in :mod:`sim.model.pathway`.
+:mod:`sim.model.processes` and the transitions in :mod:`sim.model.transitions`; new citizens
+are drawn by :func:`sim.model.processes.intake.refer`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import barriers, pathway
-from .states import PL, ST, OffKind, State
+from . import barriers
+from .attendance import LONG_AGO
+from .states import LAST_ON_BENEFIT, OffKind, Placement, State
 from .store import Column, View, columns_as_properties
 
 NEVER = -1                   #: a week that has not happened (no enrolment, no placement, ...)
-LONG_AGO = -(10 ** 6)        #: an empty slot in the no-show history
 BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
 UDDANNELSESHJAELP = 1
 
@@ -38,7 +39,7 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "benefit": Column(np.int8, 0, "benefit type: index into BENEFITS"),
     "job_ready": Column(bool, False, "job-ready resident included in the case loads"),
     "heavy": Column(bool, False, "the heavy part of the group: under 30, or an immigrant woman without work experience"),
-    "area": Column(np.int16, -1, "outreach office of the citizen's housing area (-1: none)"),
+    "area": Column(np.int16, -1, "outreach office of the citizen's housing area (-1: none), at random among the offices"),
     "seniority_weeks": Column(np.int32, 0, "weeks on benefit before the citizen was first observed"),
     "first_week": Column(np.int32, 0, "week first observed (intake)"),
     "initial": Column(bool, False, "in the group at week 0 (not a later referral)"),
@@ -53,7 +54,8 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "motivation": Column(np.float64, 0.5, "motivation and belief in a job (tro på job), 0-1"),
     "trust": Column(np.float64, 0.5, "trust in the job centre, 0-1"),
     # the pathway
-    "state": Column(np.int8, int(ST.NOT_ENROLLED), "pathway state (sim.model.states.State)"),
+    "state": Column(np.int8, int(State.NOT_ENROLLED), "pathway state (sim.model.states.State)"),
+    "waiting_ticket": Column(np.int64, -1, "place on the waiting list for a case load (-1: not waiting)"),
     "off_kind": Column(np.int8, 0, "route off benefit while self-sufficient (OffKind; 0: none)"),
     "enrolled_week": _week("week of first enrolment in a case load"),
     "plan_progress": Column(np.float64, 0.0, "trin 1 job-plan progress (1.0: wish clarified)"),
@@ -63,7 +65,7 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "spells_52w": Column(np.int16, 0, "activation offers started in the first 52 weeks of the run"),
     "course_start": _week("week the current course started"),
     "course_end": _week("week the current course ends"),
-    "placement": Column(np.int8, int(PL.NONE), "kind of company placement (Placement)"),
+    "placement": Column(np.int8, int(Placement.NONE), "kind of company placement (Placement)"),
     "company": Column(np.int32, -1, "company of the placement (-1: none)"),
     "placement_start": _week("week the placement started"),
     "placement_end": _week("planned end week of an internship, wage subsidy or housing placement"),
@@ -92,6 +94,13 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "sanction_weeks": Column(np.int16, 0, "weeks of reduced benefit so far"),
     "salience_until": _week("a recent sanction lowers the no-show odds before this week"),
     "last_contact": _week("week of the last held meeting"),
+    # drawn at the start of every week (sim.model.rng.Stream.CHANCES)
+    "chance": Column(np.float64, 0.5, "this week's uniforms for the weekly chances: exits or return, drift, a problem, (spare)",
+                     shape=(4,)),
+    # this week's hand-offs between processes (cleared at the start of every week)
+    "visit_day": Column(np.int32, -1, "open day (index into the model's open days) of the open-advice visit planned this week", weekly=True),
+    "unsolved": Column(bool, False, "a problem no one solved this week", weekly=True),
+    "order_ticket": Column(np.int64, -1, "a company-directed offer ordered at this week's meeting, in the order ordered", weekly=True),
     # outcome records
     "first_company_activation": _week("first internship, wage subsidy or housing placement"),
     "first_internship": _week("first unpaid internship or housing placement"),
@@ -114,51 +123,6 @@ def new_store(capacity: int, noshow_memory: int):
     return Store(cols, capacity)
 
 
-def add_citizens(m, k: int, initial: bool) -> np.ndarray:
-    """Draw ``k`` new citizens of the scenario's population; they join the waiting list.
-
-    A-G category from ``ag_distribution`` (job-ready residents are A or B, even odds);
-    ratings consistent with the category, and a first Udviklingsmål form read from them
-    (``category_start``); age uniform; motivation and trust uniform within
-    ``initial_attitude_spread`` of the means; the stock at week 0 part-way through
-    clarification (progress uniform on ``[0, initial_progress_max]``)."""
-    pop, b, P = m.scenario.population, m.b, m.pop
-    g = m.streams["population"]
-    ids = P.add(k)
-    cat = g.choice(7, size=k, p=np.array([pop.ag_distribution[c] for c in barriers.CATEGORIES]) /
-                   sum(pop.ag_distribution.values()))
-    job_ready = g.random(k) < pop.job_ready_share
-    cat = np.where(job_ready, np.where(g.random(k) < 0.5, barriers.A, barriers.B), cat)
-    immigrant = g.random(k) < pop.immigrant_share
-    female = g.random(k) < pop.female_share
-    shares = np.array([pop.benefit_shares.get(name, 0.0) for name in BENEFITS])
-    P.benefit[ids] = g.choice(3, size=k, p=shares / shares.sum())
-    P.age[ids] = g.integers(pop.age_min, pop.age_max + 1, size=k)
-    if initial:
-        P.seniority_weeks[ids] = np.floor(g.exponential(pop.seniority_weeks_mean, size=k)) if pop.seniority_weeks_mean else 0
-    P.ratings[ids] = barriers.draw_ratings(cat.astype(np.int8), immigrant, g, language_share=b.language_barrier_share,
-                                           g_health_share=b.g_health_share)
-    spread = b.initial_attitude_spread
-    P.motivation[ids] = np.clip(pop.motivation_mean + g.uniform(-spread, spread, size=k), 0.0, 1.0)
-    P.trust[ids] = np.clip(pop.trust_mean + g.uniform(-spread, spread, size=k), 0.0, 1.0)
-    P.no_work_experience[ids] = g.random(k) < pop.no_work_experience_share
-    P.immigrant[ids], P.female[ids], P.job_ready[ids] = immigrant, female, job_ready
-    P.heavy[ids] = (P.age[ids] < 30) | (immigrant & female & P.no_work_experience[ids])
-    if initial:
-        P.plan_progress[ids] = g.uniform(0.0, b.initial_progress_max, size=k)
-        P.job_wish[ids] = P.plan_progress[ids] >= 1.0
-    P.initial[ids] = initial
-    P.first_week[ids] = m.week
-    P.exits_from[ids] = m.week + 1
-    P.area[ids] = ids % m.n_offices if m.n_offices else -1
-    c, h, low = barriers.summarise(P.ratings[ids])
-    P.category[ids], P.health[ids], P.low_factors[ids] = c, h, low
-    pathway.fill_forms(m, ids)
-    P.category_start[ids] = P.rated[ids]
-    m.waiting.extend(ids.tolist())
-    return ids
-
-
 class Citizen(View):
     """One citizen, seen as an object: every column of :data:`CITIZEN_COLUMNS` is an
     attribute (``c.trust``, ``c.hours``); a few derived ones read more naturally."""
@@ -178,11 +142,11 @@ class Citizen(View):
 
     @property
     def on_benefit(self) -> bool:
-        return self.model.pop.state[self.id] <= ST.TRIN3
+        return self.model.pop.state[self.id] <= LAST_ON_BENEFIT
 
     @property
     def enrolled(self) -> bool:
-        return ST.TRIN1 <= self.model.pop.state[self.id] <= ST.TRIN3
+        return State.TRIN1 <= self.model.pop.state[self.id] <= State.TRIN3
 
     @property
     def caseworker_agent(self):

@@ -1,22 +1,29 @@
-"""Random streams: one numpy generator per kind of decision, all derived from one seed.
+"""Random numbers: named streams, all derived from one seed.
 
-Each kind of decision (no-shows, problems arising, company negotiation, ...) has its own
-``numpy.random.Generator`` spawned from ``SeedSequence(seed)`` with a spawn key derived
-from the stream's *name*.  Two scenarios run with the same seed therefore use the same
-random numbers for the same kind of decision (common random numbers), and adding a new
-stream never shifts the numbers of an existing one.
+Two kinds of stream, both named and both derived from ``SeedSequence(seed)`` with a spawn
+key made from the stream's name, so that adding a stream never shifts another:
 
-Citizens' decisions draw one number per citizen in the population (:meth:`Streams.per_citizen`)
-and each citizen reads its own: a citizen's number does not depend on who else faces the
-decision this week, so scenarios compared with the same seed stay aligned citizen by
-citizen (the Starsim approach to common random numbers).
+* **Generators** (:class:`Streams`): one ``numpy.random.Generator`` per kind of draw made
+  while the model is built or between weeks in Python (the companies, the staff's
+  optimism, the number of new referrals).
+* **Counter-based streams** (:class:`Stream`, :func:`uniforms`): every decision the compiled
+  processes take.  A draw is the Philox4x32-10 function (Salmon, Moraes, Dror & Shaw 2011,
+  "Parallel random numbers: as easy as 1, 2, 3", the generator of Random123, cuRAND and
+  numpy's ``Philox``) of a counter ``(week, who, block, 0)`` under the stream's key: four
+  independent uniforms per block.  A citizen's number for a decision therefore depends on
+  the seed, the stream, the week and the citizen only, never on who else faced a decision
+  first: two scenarios run with the same seed stay aligned citizen by citizen for every
+  decision (common random numbers, the aim of Starsim's slot-based streams), and compiled
+  and interpreted runs of a process draw the same numbers.
 """
 
 from __future__ import annotations
 
 import zlib
+from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 
 def stream_key(name: str) -> int:
@@ -25,9 +32,9 @@ def stream_key(name: str) -> int:
 
 
 class Streams:
-    """Named random generators derived from one seed.
+    """Named generators derived from one seed, for the draws made in Python.
 
-    >>> a = Streams(7)["noshow"].random(); b = Streams(7)["noshow"].random()
+    >>> a = Streams(7)["companies"].random(); b = Streams(7)["companies"].random()
     >>> a == b
     True
     """
@@ -43,14 +50,6 @@ class Streams:
             g = self._gen[name] = np.random.default_rng(ss)
         return g
 
-    def per_citizen_columns(self, name: str, n: int, k: int) -> np.ndarray:
-        """An (n, k) block of uniforms: row i holds citizen i's numbers for k decisions."""
-        return self[name].random((n, k))
-
-    def per_citizen(self, name: str, n: int, ids: np.ndarray) -> np.ndarray:
-        """Uniforms for the citizens ``ids`` out of one draw for all ``n`` citizens."""
-        return self[name].random(n)[ids]
-
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
     """Explicit list of per-replication seeds derived from a scenario's base seed."""
@@ -58,9 +57,100 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in ss.spawn(replications)]
 
 
-def geometric_weeks(p: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Weeks (>= 1) until an event with weekly probability ``p``, from uniforms ``u``."""
-    p = np.clip(p, 1e-12, 1.0)
-    with np.errstate(divide="ignore"):
-        w = 1 + np.floor(np.log1p(-u) / np.log1p(-np.minimum(p, 1 - 1e-12)))
-    return np.where(p >= 1.0, 1, w).astype(np.int64)
+class Stream(IntEnum):
+    """The counter-based streams of the compiled processes, one per kind of decision.
+    A block holds four uniforms; the comment says what each of a block's words decides."""
+
+    TURNOVER = 0       #: per caseworker: leaves this week
+    EXIT_ROUTE = 1      #: job or education; the job's hours
+    BOOKING = 2         #: where the meeting is held; on which weekday
+    ATTENDANCE = 3      #: cancels; does not show up; the no-show is reported; the caseworker sanctions
+    MEETING = 4         #: a form is filled in; the weakest rating improves; which factor; a course is ordered
+    FORM = 5            #: blocks 0-2: each factor read off; up or down
+    PLACEMENT_END = 6   #: the placement turns into ordinary hours
+    BREAKDOWN = 7       #: the placement breaks down
+    HOURS_GROWTH = 8    #: småjob hours grow this month
+    AGREEMENT = 9       #: a job that ends the benefit, or a småjob; the småjob's hours
+    VISITORS = 10       #: per open day: visitors without a case (block 0), their arrival times (blocks 1..)
+    DROPIN = 11         #: the visit's problem is solved at the desk
+    UNSOLVED = 12       #: debt counselling solves it; it escalates; which factor; the placement breaks down
+    MENTOR = 13         #: block s: session s+1 takes place; it improves the weakest rating; which factor
+    GROUP = 14          #: place in this week's group; attends; improves; which factor
+    MATCH = 15          #: blocks 2a, 2a+1: the a-th attempt's seven uniforms (interest, company, insist, ...)
+    CONSULTANT = 16     #: which consultant's queue the citizen joins
+    CASES = 17          #: which cases a replacement caseworker takes over
+    POPULATION = 18     #: blocks 0-3: a new citizen's own draws; blocks 4-7: the ratings' (sim.model.barriers.draw_row)
+    CHANCES = 19        #: the weekly chances, drawn for every citizen before the week: exits or return; drift; a problem
+
+
+@njit(cache=True)
+def _philox4x32(c0, c1, c2, c3, k0, k1):  # pragma: no cover - compiled
+    """Philox4x32-10 of the counter (c0, c1, c2, c3) under the key (k0, k1): four 32-bit
+    words (held in uint64).  Checked against Random123's known-answer vectors in the tests."""
+    mask = np.uint64(0xFFFFFFFF)
+    m0, m1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+    w0, w1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
+    shift = np.uint64(32)
+    for _ in range(10):
+        p0 = m0 * c0
+        p1 = m1 * c2
+        c0, c1, c2, c3 = ((p1 >> shift) ^ c1 ^ k0) & mask, p1 & mask, ((p0 >> shift) ^ c3 ^ k1) & mask, p0 & mask
+        k0 = (k0 + w0) & mask
+        k1 = (k1 + w1) & mask
+    return c0, c1, c2, c3
+
+
+#: 2**-32: a 32-bit word as a fraction
+_SCALE = 1.0 / 4294967296.0
+
+
+@njit(cache=True)
+def uniforms(key, week, who, block):  # pragma: no cover - compiled
+    """Four independent uniforms in (0, 1) for a decision: the stream's ``key`` (a row of
+    the model's key table), the week, whose decision it is (a citizen, a caseworker, an
+    open day) and the block (0 unless the decision needs more than four numbers)."""
+    c0, c1, c2, c3 = _philox4x32(np.uint64(week), np.uint64(who), np.uint64(block), np.uint64(0),
+                                 np.uint64(key[0]), np.uint64(key[1]))
+    return ((float(c0) + 0.5) * _SCALE, (float(c1) + 0.5) * _SCALE,
+            (float(c2) + 0.5) * _SCALE, (float(c3) + 0.5) * _SCALE)
+
+
+@njit(cache=True)
+def fill_blocks(key, week, out):  # pragma: no cover - compiled
+    """Row ``i`` of ``out`` (n, 4): the four uniforms of citizen ``i``'s block 0 this week."""
+    for i in range(out.shape[0]):
+        out[i, 0], out[i, 1], out[i, 2], out[i, 3] = uniforms(key, week, i, 0)
+
+
+@njit(cache=True)
+def rescaled(u, p):  # pragma: no cover - compiled
+    """Given a uniform ``u`` that fell at or above ``p``, a fresh uniform for the next of
+    several competing chances (``(u - p) / (1 - p)``); below ``p``, ``u / p`` is one for
+    what follows the event.  Either way the number stays uniform on (0, 1)."""
+    if u < p:
+        return u / p
+    return (u - p) / (1.0 - p) if p < 1.0 else 0.0
+
+
+@njit(cache=True)
+def poisson(mean, u):  # pragma: no cover - compiled
+    """A Poisson count with ``mean`` from one uniform, by inversion (for small means)."""
+    k = 0
+    p = np.exp(-mean)
+    cum = p
+    while u > cum and k < 10000:
+        k += 1
+        p *= mean / k
+        cum += p
+    return k
+
+
+#: the spawn key of the counter-based streams' keys (apart from every generator's)
+KEYS_SPAWN = stream_key("counter-based streams")
+
+
+def stream_keys(seed: int) -> np.ndarray:
+    """The key of every :class:`Stream` for one seed: a (streams, 2) array of 32-bit words,
+    two words of one ``SeedSequence`` entropy pool per stream, by the stream's number."""
+    ss = np.random.SeedSequence(entropy=int(seed), spawn_key=(KEYS_SPAWN,))
+    return ss.generate_state(2 * len(Stream), dtype=np.uint32).reshape(len(Stream), 2)

@@ -4,7 +4,8 @@ A :class:`Store` declares its columns (name, dtype, default) once.  ``store.trus
 live array of the agents added so far (a view, no copy), so a rule over all agents is one
 vectorised expression, as in Starsim's ``People`` or LASER's ``LaserFrame``.  Capacity
 grows by doubling when agents are added, so a view held in a local variable must be
-fetched again after :meth:`Store.add`.
+fetched again after :meth:`Store.add`; ``store.version`` counts the changes of size, so that a
+holder of views (a process's bound arrays) knows when to fetch them again.
 
 :class:`View` is the per-agent object for tests, inspection and the app: its attributes
 are properties over one row of the arrays, never a second copy of the state.
@@ -20,12 +21,15 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Column:
-    """One attribute: its dtype, its value for a new agent, and what it means."""
+    """One attribute: its dtype, its value for a new agent, and what it means.  A ``weekly``
+    column is a hand-off between the processes of one week: the model sets it back to its
+    default at the start of every week (sim.model.declare)."""
 
     dtype: Any
     default: Any = 0
     doc: str = ""
     shape: tuple[int, ...] = ()
+    weekly: bool = False
 
 
 class Store:
@@ -39,12 +43,18 @@ class Store:
     def __init__(self, columns: dict[str, Column], capacity: int = 16):
         self.__dict__["columns"] = dict(columns)
         self.__dict__["n"] = 0
+        self.__dict__["version"] = 0
+        self.__dict__["weekly"] = tuple(name for name, col in columns.items() if col.weekly)
         self.__dict__["_data"] = {name: self._empty(col, max(1, capacity)) for name, col in columns.items()}
         self._refresh()
 
     @staticmethod
     def _empty(col: Column, capacity: int) -> np.ndarray:
-        return np.full((capacity, *col.shape), col.default, dtype=col.dtype)
+        if not col.default:
+            return np.zeros((capacity, *col.shape), dtype=col.dtype)
+        a = np.empty((capacity, *col.shape), dtype=col.dtype)
+        a.fill(col.default)
+        return a
 
     def _refresh(self) -> None:
         """Point each column attribute at the live rows (a plain attribute: fast to read)."""
@@ -75,8 +85,14 @@ class Store:
                 grown[:n] = self._data[name][:n]
                 self._data[name] = grown
         self.__dict__["n"] = n + k
+        self.__dict__["version"] = self.version + 1
         self._refresh()
         return np.arange(n, n + k)
+
+    def clear_weekly(self) -> None:
+        """Set the weekly hand-off columns back to their defaults."""
+        for name in self.__dict__["weekly"]:
+            self.__dict__[name].fill(self.columns[name].default)
 
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self._data.values())

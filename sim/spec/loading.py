@@ -1,37 +1,28 @@
-"""Reading YAML input files with limits: scenario files and their ``extends:`` chains, and
-the calibration's targets and priors files.
+"""Finding and reading scenario files and their ``extends:`` chains.
 
-A file is refused, with one message naming the file, the place and what is allowed, when
+Every file is read by :mod:`sim.spec.reading` (size, regular file, UTF-8, YAML's safe
+loader without aliases, nesting depth, keys text and unique).  On top of that a scenario
+argument is a path or the name of a shipped scenario, and an ``extends:`` chain is refused
+when it is longer than :data:`MAX_EXTENDS` files or forms a cycle.
 
-* it is not a regular file, or larger than :data:`MAX_BYTES`;
-* it is not UTF-8 text (the message gives the byte offset) or holds a NUL byte;
-* it uses a YAML alias (``*name``): aliases let a kilobyte expand to gigabytes
-  ("billion laughs"), and a scenario never needs them;
-* mappings and lists nest deeper than :data:`MAX_DEPTH`;
-* a key is not text, or appears twice in one mapping (YAML would silently keep the last);
-* it is empty, or not a mapping of keys to values;
-* an ``extends:`` chain is longer than :data:`MAX_EXTENDS` files or forms a cycle.
-
-Files are parsed with YAML's safe loader, so a file can never run code.  The nesting depth
-and aliases are checked on the parser's event stream before anything is built, so a
-hostile file costs no more than reading it.
+``extends:`` names the file a scenario changes: a path relative to the file that says it
+(tried first), an absolute path, or the name of a shipped scenario in ``scenarios/`` (with
+or without ``.yaml``), so a file anywhere can say ``extends: central-jobcentre``.
 """
 
 from __future__ import annotations
 
 import difflib
-import stat
 from pathlib import Path
-
-import yaml
 
 from sim.errors import ScenarioError, shown_path
 from sim.paths import SCENARIO_DIR
 
-MAX_BYTES = 1_000_000       # a shipped scenario is about 3 kB
-MAX_DEPTH = 32              # a scenario nests four levels deep
-MAX_EXTENDS = 16            # files in one extends chain
-STR_TAG = "tag:yaml.org,2002:str"
+from .reading import MAX_DEPTH, MAX_TEXT_BYTES, read_yaml
+
+MAX_BYTES = MAX_TEXT_BYTES   # a scenario file's size limit (the limit of every text file)
+MAX_EXTENDS = 16             # files in one extends chain
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_EXTENDS", "find", "read_chain", "read_mapping", "read_scenario_file"]
 
 MINIMAL_SCENARIO = ("a minimal scenario file names itself and the shipped scenario it changes, e.g. "
                     "'name: my-scenario' and 'extends: default.yaml' on two lines, then only the settings "
@@ -74,109 +65,10 @@ def find(argument: str | Path) -> Path:
     raise ScenarioNotFound(text, guesses)
 
 
-def _read_text(path: Path, error: type[ScenarioError]) -> str:
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise error(path, "", shown_path(path), "not a regular file; give a YAML file")
-        if info.st_size > MAX_BYTES:
-            raise error(path, "", f"<{info.st_size:,} bytes>", f"the file may be at most {MAX_BYTES:,} bytes")
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise error(path, "", shown_path(path), "the file does not exist") from None
-    except OSError as e:
-        raise error(path, "", shown_path(path), f"the file cannot be read ({e.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise error(path, "", f"<more than {MAX_BYTES:,} bytes>", f"the file may be at most {MAX_BYTES:,} bytes")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise error(path, "", f"<byte 0x{data[e.start]:02x} at byte offset {e.start}>",
-                    "the file must be UTF-8 text") from None
-    if "\0" in text:
-        offset = len(text[: text.index("\0")].encode("utf-8"))
-        raise error(path, "", f"<NUL byte at byte offset {offset}>", "the file must be text without NUL bytes")
-    return text.removeprefix("\ufeff")
-
-
-def _yaml_problem(e: yaml.YAMLError) -> tuple[str, str]:
-    mark = getattr(e, "problem_mark", None)
-    if isinstance(e, yaml.reader.ReaderError):
-        return (f"<character {e.character!r} at position {e.position}>",
-                "the file must be valid YAML text (no control characters)")
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-    what = ", ".join(str(x) for x in (getattr(e, "context", None), getattr(e, "problem", None)) if x) or str(e)
-    return f"<YAML syntax error at {where}>", f"the file must be valid YAML ({what})"
-
-
-def _check_events(text: str, path: Path, error: type[ScenarioError]) -> None:
-    """Refuse aliases and deep nesting from the event stream (nothing is built yet)."""
-    loader = yaml.SafeLoader(text)
-    try:
-        depth = 0
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 1
-            if isinstance(event, yaml.AliasEvent):
-                raise error(path, "", f"*{event.anchor} (line {line})",
-                            "YAML aliases (*name) are not allowed in these files; write the value out")
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise error(path, "", f"<nesting deeper than {MAX_DEPTH} levels at line {line}>",
-                                f"mappings and lists may nest at most {MAX_DEPTH} levels deep")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    finally:
-        loader.dispose()
-
-
-def _check_keys(root: yaml.Node, path: Path, error: type[ScenarioError]) -> None:
-    """Every key is text and appears once in its mapping (walked without recursion)."""
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    while stack:
-        node, where = stack.pop()
-        if isinstance(node, yaml.SequenceNode):
-            stack += [(item, f"{where}[{i}]") for i, item in enumerate(node.value)]
-        elif isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                line = key.start_mark.line + 1
-                if not isinstance(key, yaml.ScalarNode) or key.tag != STR_TAG:
-                    shown = key.value if isinstance(key, yaml.ScalarNode) else f"<{key.id}>"
-                    raise error(path, where, shown, f"a key must be text (line {line}); put it in quotes")
-                full = f"{where}.{key.value}" if where else key.value
-                if key.value in seen:
-                    raise error(path, full, key.value, f"duplicate key (lines {seen[key.value]} and {line}); "
-                                                       "each key may appear only once in a mapping")
-                seen[key.value] = line
-                stack.append((value, full))
-
-
 def read_mapping(path: str | Path, *, error: type[ScenarioError] = ScenarioError,
                  empty: str = "the file is empty") -> dict:
-    """One YAML file as a mapping, read with the limits above."""
-    path = Path(path)
-    text = _read_text(path, error)
-    try:
-        _check_events(text, path, error)
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                _check_keys(node, path, error)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as e:
-        value, allowed = _yaml_problem(e)
-        raise error(path, "", value, allowed) from None
-    if data is None or data == {}:
-        raise error(path, "", "<empty>", empty)
-    if not isinstance(data, dict):
-        raise error(path, "", type(data).__name__, "the file must be a mapping of keys to values")
-    return data
+    """One YAML file as a mapping, read with the limits of :mod:`sim.spec.reading`."""
+    return read_yaml(path, error, empty=empty)
 
 
 def read_scenario_file(path: Path) -> dict:
@@ -184,18 +76,26 @@ def read_scenario_file(path: Path) -> dict:
 
 
 def _parent_of(path: Path, parent) -> Path:
+    """The file ``extends: parent`` in ``path`` names: next to ``path`` (as written, then with
+    ``.yaml``), else a shipped scenario of that name; an absolute path is taken as it is."""
     if not isinstance(parent, str) or not parent.strip() or "\0" in parent:
         raise ScenarioError(path, "extends", parent, "extends must be a file name such as 'central-jobcentre.yaml'")
-    candidate = path.parent / parent
+    candidates = [path.parent / parent]
+    if not parent.endswith((".yaml", ".yml")):
+        candidates.append(path.parent / f"{parent}.yaml")
+    if Path(parent).name == parent:           # a bare name may also be a shipped scenario
+        candidates += [SCENARIO_DIR / parent, SCENARIO_DIR / f"{parent}.yaml"]
     try:
-        if candidate.is_file():
-            return candidate.resolve()
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate.resolve()
     except OSError as e:
         raise ScenarioError(path, "extends", parent, f"the file cannot be read ({e.strerror})") from None
-    near = [p.name for p in path.parent.glob("*.yaml")]
+    near = sorted({p.name for p in [*path.parent.glob("*.yaml"), *SCENARIO_DIR.glob("*.yaml")]})
     guesses = difflib.get_close_matches(Path(parent).name, near, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
-    raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name}{hint}")
+    raise ScenarioError(path, "extends", parent, f"no such scenario file next to {path.name} and no shipped scenario "
+                                                 f"of that name{hint} ('fremskudt list' shows the shipped ones)")
 
 
 def read_chain(path: str | Path) -> list[tuple[Path, dict]]:

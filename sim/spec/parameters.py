@@ -58,7 +58,7 @@ class Behaviour(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    # --- attendance at mandatory meetings (process 3) -------------------------------
+    # --- attendance at mandatory meetings (process 9, mandatory meetings) -------------
     noshow_central: float = P(0.153, unit="probability per summoned meeting", plausible=(0.08, 0.22),
         source=FIT("0.141", "0.165", ID) + f"{CPH}, Table 1 (ordinary departments JKI 1-3, 2014)",
         doc="No-show (udeblivelse) probability at the central job centre for an average citizen, 13-week interval", **PROB)
@@ -75,6 +75,9 @@ class Behaviour(BaseModel):
     attendance_health_effect: float = P(0.6, unit="log-odds", plausible=(0.0, 1.5),
         source=f"assumed; {CPH}, part on local offices (anxiety drives cancellations)",
         doc="Higher odds of no-show and cancellation when the health factor is rated 1-2", ge=0.0, le=5.0)
+    attendance_health_reference: float = P(0.4, unit="share of summoned citizens", plausible=(0.3, 0.6),
+        source=f"assumed centring of the health term; the share of summoned meetings with health rated 1-2 is 0.37-0.56 in the Copenhagen scenarios, and the base odds (noshow_*, cancel_*) are fitted with this centring",
+        doc="Share of summoned citizens with health rated 1-2 at which the health term of attendance is zero (the average citizen of the reported no-show shares)", **PROB)
     attendance_frequency_effect: float = P(0.178, unit="log-odds per halving of the meeting interval", plausible=(0.0, 0.4),
         source=FIT("0.0284", "0.346", OPEN) + f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG}, chapter 4, Figure 4.3)",
         doc="Meeting fatigue: higher odds of no-show and cancellation per halving of the interval below 13 weeks", ge=0.0, le=2.0)
@@ -88,7 +91,7 @@ class Behaviour(BaseModel):
     rebook_weeks: int = P(2, unit="weeks", plausible=(1, 4), source=f"assumed; {CPH}, part on time per citizen (rebooking, 2-3 weeks for a doctor's assessment)",
         doc="Delay before a missed or cancelled meeting is held again", ge=1, le=13)
 
-    # --- sanctions (process 4) -------------------------------------------------------
+    # --- sanctions (process 9, mandatory meetings) ----------------------------------
     sanction_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {CPH}, part on time per citizen (deductions for absent days)",
         doc="Weeks of reduced benefit after a sanction", ge=1, le=52)
     report_probability: float = P(0.5, unit="probability", plausible=(0.2, 0.9),
@@ -101,7 +104,7 @@ class Behaviour(BaseModel):
     sanction_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.2), source="assumed",
         doc="Fall in motivation after a sanction", ge=0.0, le=1.0)
 
-    # --- problems and open advice (process 5) ----------------------------------------
+    # --- problems and open advice (processes 6 problems, 10 open advice, 11 unsolved) -
     problem_rate: float = P(0.0876, unit="problems per citizen-week", plausible=(0.02, 0.15),
         source=FIT("0.037", "0.134", PARTLY) + f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month (derived from {CPH}, part on open advice, visitor registration March 2015)",
         doc="Rate at which an average citizen meets a problem (letters, debt, health, conflict at a placement)", ge=0.0, le=1.0)
@@ -128,9 +131,9 @@ class Behaviour(BaseModel):
 
     dropin_solve_poor: float = P(0.607, unit="probability per served visit", plausible=(0.2, 1.0),
         source=FIT("0.243", "0.957", OPEN) + f"assumed; {CPH}, Udviklingsmål tables after Bilag 2 (open advice helps keep A-D, no difference for E-G)",
-        doc="Probability that a served open-advice visit solves the problem of a citizen rated E-G (always for A-D)", **PROB)
+        doc="Probability that a served open-advice visit solves the problem of a citizen whose barriers are E-G (always for A-D; the problem's weight is the citizen's real situation, not the form)", **PROB)
 
-    # --- barrier dynamics on the A-G scale (process 9) ------------------------------
+    # --- barrier dynamics on the A-G scale (processes 5 drift, 9, 12) --------------
     improve_per_meeting: float = P(0.05, unit="probability per held meeting", plausible=(0.0, 0.15),
         source=f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (EFG→ABCD 11-14 % a year)",
         doc="Probability that a full-length held meeting improves the citizen's weakest rating by one", **PROB)
@@ -151,15 +154,15 @@ class Behaviour(BaseModel):
         source=FIT("0.146", "0.886", OPEN) + f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
-    # --- exits (process 1) ----------------------------------------------------------
+    # --- exits and returns (process 2) ---------------------------------------------
     exit_other_annual: float = P(0.141, unit="probability per year", plausible=(0.08, 0.25),
         source=FIT("0.0894", "0.211", PARTLY) + f"{CPH}, Udviklingsmål tables after Bilag 2 ('andet' 15-21 % a year)",
         doc="Annual probability of leaving for another benefit, sickness exemption, pension or moving away", **PROB)
     exit_other_g_multiplier: float = P(1.2, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
-        doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1)", ge=0.0, le=5.0)
+        doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1): the weekly hazard is multiplied", ge=0.0, le=5.0)
     job_exit_annual_good: float = P(0.0497, unit="probability per year", plausible=(0.01, 0.08),
         source=FIT("0.0167", "0.0734", OPEN) + f"{CPH}, Udviklingsmål tables after Bilag 2 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
-        doc="Annual probability of a direct exit to job or education from categories A-D outside a placement", **PROB)
+        doc="Annual probability of a direct exit to job or education from categories A-D (also during a placement, beside the placement's own route, process 4)", **PROB)
     job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH}, Udviklingsmål tables after Bilag 2 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
     job_exit_annual_job_ready: float = P(0.5, unit="probability per year", plausible=(0.2, 0.9),
@@ -177,9 +180,9 @@ class Behaviour(BaseModel):
         doc="Higher hazard of the education part of direct exits for recipients of uddannelseshjælp", ge=0.0, le=20.0)
     relapse_annual: float = P(0.35, unit="probability per year", plausible=(0.1, 0.6),
         source=f"assumed; {CPH}, conclusions ('many relapses')",
-        doc="Annual probability that a citizen self-sufficient through a job returns to benefit", **PROB)
+        doc="Annual probability that a citizen self-sufficient through a job or education returns to benefit (the same for both: no source separates them)", **PROB)
 
-    # --- trin 1: clarification and job plan (process 6) -----------------------------
+    # --- trin 1: clarification and job plan (processes 9, 10, 12) ------------------
     trin1_progress_per_meeting: float = P(0.2, unit="job-plan progress per full held meeting", plausible=(0.03, 0.25),
         source=f"assumed; calibrate to company-directed activation 10-12 % a year ({CPH}, effect analysis)",
         doc="Progress towards a clarified job wish from one full-length held meeting (1.0 completes trin 1)", ge=0.0, le=1.0)
@@ -207,7 +210,7 @@ class Behaviour(BaseModel):
     belief_team_boost: float = P(0.1, unit="belief units", plausible=(0.0, 0.3), source=f"assumed; {JG}, recommendations (recommendation 2: teams keep belief alive)",
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
-    # --- guidance and upskilling courses (vejledning og opkvalificering) ---------------
+    # --- guidance and upskilling courses (processes 3 and 9) ------------------------
     course_order_probability: float = P(0.204, unit="probability per held meeting", plausible=(0.0, 0.4),
         source=FIT("0.0195", "0.381", OPEN) + f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 25-30 % for match 2 ({AP}, chapter 3, Figure 3.1)",
         doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one, beyond the offers the right and duty to activation makes due", **PROB)
@@ -226,7 +229,7 @@ class Behaviour(BaseModel):
         source=f"assumed; {AP}, chapter 2 (no employment effect shown for activation of this group, some clarification)",
         doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)
 
-    # --- trin 2: job match (process 7) -----------------------------------------------
+    # --- trin 2: job match (process 13) ----------------------------------------------
     match_probability: float = P(0.152, unit="probability per attempt", plausible=(0.1, 0.7), source=FIT("0.115", "0.193", ID) + "assumed",
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
@@ -245,9 +248,9 @@ class Behaviour(BaseModel):
     wage_subsidy_share: float = P(0.15, unit="share", plausible=(0.0, 0.4), source="assumed",
         doc="Share of internship offers made as wage subsidy (løntilskud) for citizens with >26 weeks on benefit", **PROB)
     internship_motivation_drop: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{JG}, part on trin 2 (direction; size assumed)",
-        doc="Fall in motivation when an unpaid internship ends without ordinary hours", ge=0.0, le=1.0)
+        doc="Fall in motivation when an unpaid internship or housing placement ends without ordinary hours (wage subsidy is paid work: no fall)", ge=0.0, le=1.0)
 
-    # --- trin 3: retention and progression (process 8) ------------------------------
+    # --- trin 3: retention and progression (process 4) ------------------------------
     breakdown_annual: float = P(0.6, unit="probability per year", plausible=(0.3, 0.9), source="assumed",
         doc="Annual probability that a company placement breaks down without retention support", **PROB)
     retention_support_effect: float = P(0.4, unit="relative reduction", plausible=(0.0, 0.7), source=f"assumed; {JG}, the step model and part on trin 3",
@@ -274,13 +277,13 @@ class Behaviour(BaseModel):
     paid_hours_motivation_gain: float = P(0.05, unit="motivation units", plausible=(0.0, 0.15), source=f"{KS}, section on CFBU's 2020 evaluation (direction)",
         doc="Rise in motivation and belief when the citizen starts ordinary paid hours", ge=0.0, le=1.0)
 
-    # --- trust and staff ------------------------------------------------------------
+    # --- trust and staff (processes 1, 9, 10, 12) -----------------------------------
     trust_gain_outreach: float = P(0.03, unit="trust units per held meeting", plausible=(0.0, 0.08), source=f"assumed; {CPH}, conclusions (trust in known consultants)",
         doc="Rise in trust from a meeting held at the outreach office", ge=0.0, le=1.0)
     trust_gain_central: float = P(0.01, unit="trust units per held meeting", plausible=(0.0, 0.05), source="assumed",
         doc="Rise in trust from a meeting held at the central job centre", ge=0.0, le=1.0)
     trust_gain_dropin: float = P(0.03, unit="trust units per served visit", plausible=(0.0, 0.08), source=f"assumed; {JG}, recommendations (recommendation 6: open advice builds trust)",
-        doc="Rise in trust when open advice solves a problem", ge=0.0, le=1.0)
+        doc="Rise in trust at every served open-advice visit (being received builds trust, whether or not the problem is solved)", ge=0.0, le=1.0)
     trust_drop_change: float = P(0.05, unit="trust units", plausible=(0.0, 0.2), source=f"assumed; {CPH}, recommendations (not retelling one's story to a new consultant)",
         doc="Fall in trust when the citizen gets a new caseworker", ge=0.0, le=1.0)
     staff_turnover_annual: float = P(0.15, unit="probability per year", plausible=(0.05, 0.35),

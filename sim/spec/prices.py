@@ -8,23 +8,29 @@ reasoning.  Units are checked against what each figure means, so a salary given 
 month instead of per year is an error, not a silent factor of twelve.  Problems raise
 :class:`PricesError` naming the file, the key path, the bad value and what is allowed.
 
+The file also says how the public cost splits between the municipality and the state
+(:class:`PublicSplit`: the state's refund of benefits under the rules of its year, and the
+municipality's share of the income tax) and the discount rate of the multi-year budget.
+
 A scenario names its prices file in ``prices:`` (default :data:`DEFAULT_PRICES`);
 ``fremskudt run/compare --prices`` overrides it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import math
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
+import numpy as np
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from sim.errors import PricesError
 from sim.paths import SCENARIO_DIR
 
 from .keys import unknown_key
+from .reading import file_sha256, read_yaml, strict_numbers
 
 #: a path into working notes outside the repository, which a source must never be
 NOT_A_PUBLICATION = "shared" + "/"
@@ -32,10 +38,15 @@ NOT_A_PUBLICATION = "shared" + "/"
 PRICES_DIR = SCENARIO_DIR / "prices"
 DEFAULT_PRICES = "dk-2024"
 BENEFITS = ("kontanthjaelp", "uddannelseshjaelp", "integrationsydelse")
+#: The largest value a figure may have, by unit: far above any real price (the largest in the
+#: shipped files is a salary of about 600,000 kr. a year), so a typo such as 1e308 is refused
+#: instead of turning the budget into "inf million kr.".
+MAXIMUM = {"DKK per month": 1_000_000, "DKK per year": 100_000_000, "DKK per hour": 100_000,
+           "DKK per week": 1_000_000, "share": 1.0, "share per year": 1.0, "hours per week": 168.0}
 
 
 class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Figure(_Closed):
@@ -71,9 +82,11 @@ def _given_in(unit: str) -> type[Figure]:
 
         @field_validator("value")
         @classmethod
-        def _share(cls, v: float) -> float:
-            if unit == "share" and v > 1.0:
-                raise ValueError(f"a share must be <= 1, got {v}")
+        def _at_most(cls, v: float) -> float:
+            if v > MAXIMUM[unit]:
+                what = "a share" if unit.startswith("share") else f"a figure in '{unit}'"
+                most = MAXIMUM[unit]
+                raise ValueError(f"{what} must be <= {int(most) if most == int(most) else most:,}, got {v:g}")
             return v
     InUnit.__name__ = InUnit.__qualname__ = f"Figure in {unit}"
     return InUnit
@@ -81,6 +94,7 @@ def _given_in(unit: str) -> type[Figure]:
 
 Monthly, Yearly, Hourly, Weekly = (_given_in(f"DKK per {u}") for u in ("month", "year", "hour", "week"))
 Share, HoursPerWeek = _given_in("share"), _given_in("hours per week")
+SharePerYear = _given_in("share per year")
 
 
 class Situations(_Closed):
@@ -150,6 +164,77 @@ class WageSubsidy(_Closed):
     hours_per_week: HoursPerWeek
 
 
+class RefundStep(_Closed):
+    """From this week on benefit on (counted as the law counts it), the state refunds ``rate``."""
+
+    from_week: int = Field(ge=1)
+    rate: Share
+
+
+class Refund(_Closed):
+    """The state's refund of the municipality's benefit and wage-subsidy costs.
+
+    ``rule: duration`` (the refund system, *refusionstrappen*, from 2016): the rate falls
+    with the citizen's weeks on public benefit so far, step by step (``steps``).
+    ``rule: activity`` (the rules of 2011-2015): ``company_or_education`` in weeks with an
+    offer in a company, ``other`` in every other week (courses and passive weeks)."""
+
+    rule: Literal["duration", "activity"]
+    steps: list[RefundStep] = []
+    company_or_education: Share | None = None
+    other: Share | None = None
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, v: list[RefundStep]) -> list[RefundStep]:
+        if v and (v[0].from_week != 1 or any(b.from_week <= a.from_week for a, b in zip(v, v[1:]))):
+            raise ValueError("steps start at from_week 1 and their weeks increase")
+        return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Refund":
+        if self.rule == "duration" and not self.steps:
+            raise ValueError("the duration rule needs its steps (from_week 1 on)")
+        if self.rule == "activity" and (self.other is None or self.company_or_education is None):
+            raise ValueError("the activity rule needs company_or_education and other")
+        return self
+
+    def mean_rate(self, before: np.ndarray, weeks: np.ndarray, company_weeks: np.ndarray) -> np.ndarray:
+        """Each citizen's refund rate averaged over ``weeks`` weeks on benefit, after
+        ``before`` weeks on benefit already counted; ``company_weeks`` of them with an offer
+        in a company (the activity rule).  A citizen without a week on benefit gets 0."""
+        before, weeks = np.asarray(before, dtype=float), np.asarray(weeks, dtype=float)
+        out = np.zeros(len(weeks))
+        some = weeks > 0
+        if self.rule == "activity":
+            company = np.minimum(np.asarray(company_weeks, dtype=float), weeks)
+            out[some] = (self.company_or_education.value * company[some]
+                         + self.other.value * (weeks[some] - company[some])) / weeks[some]
+            return out
+        first, last = before + 1.0, before + weeks               # the weeks counted, first and last
+        bounds = [s.from_week for s in self.steps[1:]] + [math.inf]
+        refunded = np.zeros(len(weeks))
+        for step, upto in zip(self.steps, bounds):
+            overlap = np.minimum(last, upto - 1.0) - np.maximum(first, float(step.from_week)) + 1.0
+            refunded += step.rate.value * np.clip(overlap, 0.0, None)
+        out[some] = refunded[some] / weeks[some]
+        return out
+
+    def rate_after(self, before: np.ndarray) -> np.ndarray:
+        """The rate of the next week on benefit after ``before`` weeks (the activity rule: a
+        week without an offer)."""
+        return self.mean_rate(before, np.ones(len(np.asarray(before))), np.zeros(len(np.asarray(before))))
+
+
+class PublicSplit(_Closed):
+    """Who pays: the state's refund of benefits, and the municipality's share of the income
+    tax paid on benefits and on earnings (the rest goes to the state)."""
+
+    refund: Refund
+    municipal_share_of_tax_on_benefits: Share
+    municipal_share_of_tax_on_earnings: Share
+
+
 class Prices(_Closed):
     """A complete, validated prices file."""
 
@@ -165,6 +250,8 @@ class Prices(_Closed):
     outreach_office: Yearly
     course_week: Weekly
     wage_subsidy: WageSubsidy
+    public_split: PublicSplit
+    discount_rate: SharePerYear
     _file: Path | None = PrivateAttr(default=None)
 
     @field_validator("benefits")
@@ -191,7 +278,7 @@ class Prices(_Closed):
         """What the manifest keeps: the file, its hash and every resolved figure."""
         f = self._file
         return {"name": self.name, "file": str(f) if f else None,
-                "sha256": hashlib.sha256(f.read_bytes()).hexdigest() if f else None,
+                "sha256": file_sha256(f) if f else None,
                 "resolved": self.model_dump(mode="json")}
 
 
@@ -205,6 +292,9 @@ def _figures(node: Any, path: str = ""):
     elif isinstance(node, dict):
         for key, value in node.items():
             yield from _figures(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _figures(value, f"{path}.{i}")
 
 
 # --------------------------------------------------------------------------------------
@@ -213,10 +303,16 @@ def _figures(node: Any, path: str = ""):
 
 def locate(ref: str | Path) -> Path:
     """The file a prices reference names: a path, or a name in ``scenarios/prices/``."""
-    p = Path(ref)
-    if not p.exists() and not p.suffix and (PRICES_DIR / f"{p}.yaml").exists():
-        p = PRICES_DIR / f"{p}.yaml"
-    return p.resolve()
+    text = str(ref)
+    if not text.strip() or "\0" in text:
+        raise PricesError(text, "prices", text, f"a prices name or file; give a path or one of: {', '.join(shipped())}")
+    p = Path(text)
+    try:
+        if not p.exists() and not p.suffix and (PRICES_DIR / f"{p}.yaml").exists():
+            p = PRICES_DIR / f"{p}.yaml"
+        return p.resolve()
+    except OSError as e:             # e.g. a name too long for the file system
+        raise PricesError(text, "prices", text, f"the file cannot be read ({e.strerror})") from None
 
 
 def shipped() -> list[str]:
@@ -239,21 +335,14 @@ def _error(path: Path, e: ValidationError) -> PricesError:
 
 
 def load_prices(ref: str | Path) -> Prices:
-    """Read and validate a prices file (a name in ``scenarios/prices/`` or a path)."""
+    """Read and validate a prices file (a name in ``scenarios/prices/`` or a path), with the
+    limits of :mod:`sim.spec.reading` and strict numbers."""
     path = locate(ref)
-    if not path.is_file():
+    if not path.exists():
         raise PricesError(ref, "prices", str(ref), f"no such prices file; give a path or one of: {', '.join(shipped())}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise PricesError(path, "", f"<YAML syntax error at {where}>", "the file must be valid YAML") from None
-    except OSError as e:
-        raise PricesError(path, "", str(path), f"the file cannot be read ({e.strerror})") from None
-    if not isinstance(data, dict):
-        raise PricesError(path, "", type(data).__name__, "a prices file must be a mapping of keys to values")
+    data = read_yaml(path, PricesError, empty="the prices file is empty; see scenarios/prices/dk-2024.yaml")
     data.setdefault("name", path.stem)
+    strict_numbers(data, Prices, path, PricesError)
     try:
         prices = Prices.model_validate(data)
     except ValidationError as e:

@@ -17,18 +17,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
 import re
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Literal, get_args, get_origin
+from typing import Annotated, Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.errors import ScenarioError
 from sim.paths import SCENARIO_DIR  # noqa: F401  (re-exported: where the shipped scenarios live)
 
-from .keys import model_at, unknown_key, unwrap
+from .keys import model_at, unknown_key
 from .loading import read_chain
+from .reading import bounds_text, strict_numbers
 from .parameters import Behaviour
 from .prices import DEFAULT_PRICES
 
@@ -231,43 +231,7 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 
 def _bounds(info: Any) -> str:
-    parts = []
-    for m in getattr(info, "metadata", ()):
-        for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-            if getattr(m, attr, None) is not None:
-                parts.append(f"{sym} {getattr(m, attr)}")
-    return f"; allowed: {' and '.join(parts)}" if parts else ""
-
-
-def _strict_value(value: Any, annotation: Any, info: Any, file, key: str) -> None:
-    """Refuse what pydantic would quietly convert: true/false or text as a number, a number
-    or text as true/false, and non-finite numbers."""
-    kind = unwrap(annotation)
-    if value is None:
-        return
-    if kind is bool and not isinstance(value, bool):
-        raise ScenarioError(file, key, value, "allowed: true or false")
-    if kind in (int, float):
-        what = "a whole number" if kind is int else "a number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(file, key, value, f"{what} is required (true/false and text are not numbers)"
-                                + _bounds(info))
-        if not math.isfinite(value):
-            raise ScenarioError(file, key, value, f"{what} is required, and it must be finite" + _bounds(info))
-    elif isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
-        _strict_mapping(value, kind, file, key)
-    elif get_origin(kind) is dict and isinstance(value, dict):
-        inner = get_args(kind)[1]
-        info = next((m for m in get_args(inner)[1:]), None) if get_origin(inner) is Annotated else None
-        for k, v in value.items():
-            _strict_value(v, inner, info, file, f"{key}.{k}")
-
-
-def _strict_mapping(data: dict, model: type[BaseModel], file, where: str = "") -> None:
-    for key, value in data.items():
-        field = model.model_fields.get(key) if isinstance(key, str) else None
-        if field is not None:     # an unknown key gets pydantic's message, with "did you mean"
-            _strict_value(value, field.annotation, field, file, f"{where}.{key}" if where else key)
+    return bounds_text(info)
 
 
 def _as_scenario_error(e: ValidationError, file) -> ScenarioError:
@@ -292,7 +256,7 @@ def validate_mapping(data: dict, file: str | Path | None = None, outcomes: Itera
     """Validate a merged mapping; the first problem becomes a :class:`ScenarioError`.
 
     ``outcomes``, when given, are the outcome names a ``reported`` entry may name."""
-    _strict_mapping(data, Scenario, file)
+    strict_numbers(data, Scenario, file, ScenarioError)
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:

@@ -18,7 +18,7 @@ sum of squared z-scores.  The package is split along its parts:
 from sim.errors import CalibrationError
 
 from .abc import (DEFAULTS, FITTED_DIR, KEPT_SETTINGS, KERNEL_SCALE, RUNS_DIR, CalibrationResult, file_hash,
-                  make_sampler, redraw_fit, run_calibration)
+                  make_sampler, redraw_fit, run_calibration, stored_generations)
 from .distance import MC_SD_FLOOR, NAN_Z, ZScoreDistance, estimate_mc_sd
 from .fit import (correlation_table, effective_sample_size, fit_table, generation_table, parameter_table,
                   posterior_frame, posterior_predictive, weighted_quantile)
@@ -35,4 +35,5 @@ __all__ = ["CalibrationError", "CalibrationResult", "DEFAULTS", "FITTED_DIR", "K
            "fit_table", "generation_table", "integer_parameters", "load_patterns", "load_population_caps", "load_priors",
            "load_scenario_overrides", "load_targets", "make_sampler", "parameter_seed", "parameter_table",
            "posterior_frame", "posterior_predictive", "prior_centre", "programmes", "redraw_fit", "resolve_named",
-           "resolve_scenarios", "run_calibration", "scale_scenario", "select", "weighted_quantile", "write_fit"]
+           "resolve_scenarios", "run_calibration", "scale_scenario", "select", "stored_generations", "weighted_quantile",
+           "write_fit"]

@@ -16,11 +16,11 @@ the figures and tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -31,8 +31,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.errors import UsageError
-from sim.experiment import outputs
+from sim.errors import InputError, UsageError
+from sim.experiment import outputs, resources
+from sim.spec.reading import file_sha256, read_json, read_record, sqlite_file
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR, display_path
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 
@@ -60,7 +61,7 @@ KERNEL_SCALE = 3.0
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return file_sha256(path)[:16]
 
 
 def make_sampler(workers: int, scheduler: str | None):
@@ -114,7 +115,8 @@ def _resumed(name: str, runs_dir: Path, targets_path: Path, priors_path: Path, a
     db, meta_path = runs_dir / f"{name}.db", runs_dir / f"{name}.json"
     gens = None
     if db.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text())
+        meta = read_record(meta_path, RECORD_KEYS, what="calibration record")
+        check_history(db, meta["run_id"])
     elif fit_dir is not None and (fit_dir / "run.json").is_file():
         meta, gens = stored_fit(fit_dir)
         meta.pop("run_id", None)
@@ -202,8 +204,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
             meta.update(mc_sd={t.id: float(mc_sd[t.id]) for t in inputs["targets"]}, mc_seconds=0.0, mc_reps=0)
     folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
               if fitted_dir is not None else None)        # checked before anything is run or removed
-    _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else ())
-    workers = workers or os.cpu_count() or 1
+    _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else (), name)
+    resources.check_workers(workers)
+    workers = workers or resources.usable_cores()
     with folder or nullcontext():
         session = _Session(name, meta, inputs, db, meta_path, workers=workers, scheduler=scheduler,
                            scenario_dir=scenario_dir, scenarios=scenarios, progress=progress)
@@ -235,6 +238,7 @@ def redraw_fit(name: str = "default", *, fitted_dir: str | Path = FITTED_DIR, ru
     fit, or was made from other targets or priors than those given."""
     from .audit import POPULATIONS_FILE, stored_populations
     from .report import DATA_FILES, write_report
+    from .stored import read_populations
     if not valid_name(name):
         raise _usage(f"--name {name!r}: the calibration's name names files and folders; use {NAME_ALLOWED}")
     folder_path = Path(fitted_dir) / name
@@ -257,7 +261,17 @@ def redraw_fit(name: str = "default", *, fitted_dir: str | Path = FITTED_DIR, ru
     priors = load_priors(paths[1])
     db = Path(runs_dir if runs_dir is not None else RUNS_DIR) / f"{name}.db"
     history = None
-    if db.is_file() and meta.get("run_id") is not None:
+    if os.path.lexists(db) and meta.get("run_id") is not None:
+        # only the history this calibration's record marks as fremskudt's, checked before it is opened
+        why = _ours(db, db.with_suffix(".json"), name)
+        if why is not None:
+            raise _usage(f"--redraw: {why}; move it away to draw the report from the folder alone")
+        try:
+            check_history(db, meta["run_id"])
+        except UsageError as e:
+            raise _usage(str(e).replace("--resume:", "--redraw:", 1).replace(
+                "start afresh with --force or use another --name", "move it away to draw the report from the "
+                "folder alone")) from None
         import pyabc
         history = pyabc.History(f"sqlite:///{db}", _id=int(meta["run_id"]))
     with outputs.ResultFolder(folder_path, force=True, keep=("notes.md",), other="--name") as folder:
@@ -265,15 +279,16 @@ def redraw_fit(name: str = "default", *, fitted_dir: str | Path = FITTED_DIR, ru
             if (folder_path / f).is_file():
                 shutil.copy2(folder_path / f, folder.work / f)
         if history is not None and history.max_t >= 0:
-            earlier = pd.read_parquet(folder_path / POPULATIONS_FILE) if (folder_path / POPULATIONS_FILE).is_file() \
+            earlier = read_populations(folder_path / POPULATIONS_FILE) if (folder_path / POPULATIONS_FILE).is_file() \
                 else None
             stored_populations(history, [p.name for p in priors], earlier).to_parquet(
                 folder.work / POPULATIONS_FILE, index=False)
         if folder.previous("notes.md") is not None:
             shutil.copy2(folder_path / "notes.md", folder.work / "notes.md")
         write_report(folder.work, targets, priors)
-        previous = json.loads((folder_path / outputs.MANIFEST).read_text(encoding="utf-8")) \
+        previous = read_json(folder_path / outputs.MANIFEST, limit=outputs.MANIFEST_BYTES) \
             if (folder_path / outputs.MANIFEST).is_file() else {}
+        previous = previous if isinstance(previous, dict) else {}
         outputs.write_manifest(folder.work, {"kind": "calibrate", "name": name, "run": "run.json",
                                              "git": previous.get("git", outputs.git_state()),
                                              "redrawn": {"command": command, "git": outputs.git_state()}})
@@ -293,14 +308,93 @@ def _inputs(targets_path: Path, priors_path: Path, scenario_dir, scenarios, prog
             "overrides": load_scenario_overrides(targets_path, scenario_dir=scenario_dir, scenarios=scenarios)}
 
 
-def _history_folder(runs_dir: Path, stale: Sequence[Path]) -> None:
-    """Create the folder of the stored histories; remove the files of a history started afresh."""
+#: What a calibration's record ``NAME.json`` must hold to be continued.
+RECORD_KEYS = ("name", "targets", "priors", "targets_hash", "priors_hash", "population", "run_seed", "particles",
+               "run_id", "sessions")
+#: The record's mark that fremskudt wrote it (and the history's checksum when it last did).
+WRITTEN_BY = "fremskudt"
+
+
+def check_history(db: Path, run_id: Any) -> None:
+    """Refuse, with one line, a history ``db`` that is not a pyabc history holding run ``run_id``."""
+    sqlite_file(db, what="calibration history (a pyabc SQLite database)")
+    try:
+        con = sqlite3.connect(f"{Path(db).absolute().as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            found = con.execute("SELECT COUNT(*) FROM abc_smc WHERE id = ?", (int(run_id),)).fetchone()[0]
+        finally:
+            con.close()
+    except (sqlite3.Error, TypeError, ValueError) as e:
+        raise UsageError(f"--resume: {db}: not a readable calibration history ({e}); start afresh with --force "
+                         "or use another --name") from None
+    if not found:
+        raise UsageError(f"--resume: {db}: the history does not hold run {run_id} that {db.with_suffix('.json').name} "
+                         "names; start afresh with --force or use another --name")
+
+
+def stored_generations(runs_dir: Path, name: str) -> int:
+    """How many finished generations ``runs_dir/NAME.db`` holds (0 when there is none to read)."""
+    db = Path(runs_dir) / f"{name}.db"
+    try:
+        sqlite_file(db)
+        con = sqlite3.connect(f"{Path(db).absolute().as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0])
+        finally:
+            con.close()
+    except (InputError, sqlite3.Error):
+        return 0
+
+
+def _ours(db: Path, record: Path, name: str) -> str | None:
+    """None if fremskudt wrote ``record`` (its mark, this calibration's name) and ``db`` (if
+    there) is the history whose checksum the record holds; otherwise why not."""
+    if not record.exists():
+        return (f"{db} has no record {record.name} written by fremskudt next to it, so it may not be fremskudt's"
+                if db.exists() else None)
+    try:
+        meta = read_json(record)
+    except InputError as e:
+        return f"{record} is not a record fremskudt wrote ({e.allowed})"
+    if not isinstance(meta, dict) or meta.get("written_by") != WRITTEN_BY or meta.get("name") != name:
+        return f"{record} is not a record fremskudt wrote for calibration '{name}'"
+    if db.exists():
+        try:
+            same = meta.get("history_sha256") == outputs.sha256(db)
+        except OSError as e:
+            return f"{db} cannot be read ({e.strerror})"
+        if not same:
+            return (f"{db} differs from the history fremskudt last recorded in {record.name} (a session killed "
+                    "outright, or a file put there)")
+    return None
+
+
+def _history_folder(runs_dir: Path, stale: Sequence[Path], name: str) -> None:
+    """Create the folder of the stored histories; remove the files of a history started
+    afresh, but only files fremskudt wrote (:func:`_ours`): anything else is refused."""
     try:
         runs_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise _usage(f"cannot create the history folder {runs_dir}: {e.strerror}") from None
-    for p in stale:
+    if not stale:
+        return
+    db, record = stale
+    why = _ours(db, record, name)
+    if why is not None:
+        raise _usage(f"{why}; nothing was removed. Continue it with --resume, move it away yourself, or choose "
+                     "another --name or --runs-dir")
+    for p in (db, record):
         p.unlink(missing_ok=True)
+
+
+def save_record(meta: dict, meta_path: Path, db: Path) -> None:
+    """Write the run's record ``NAME.json`` in one step (never half-written), with fremskudt's
+    mark and the checksum of the history as it is now."""
+    meta["written_by"] = WRITTEN_BY
+    meta["history_sha256"] = outputs.sha256(db) if db.is_file() else None
+    tmp = meta_path.with_name(f".{meta_path.name}.writing-{os.getpid()}")
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, meta_path)
 
 
 def _write(folder, session: "_Session", history, draws: int) -> Path:
@@ -308,11 +402,12 @@ def _write(folder, session: "_Session", history, draws: int) -> Path:
     stored generations that the history does not hold), with its manifest."""
     from .audit import POPULATIONS_FILE
     from .report import write_fit
+    from .stored import read_populations
     notes = folder.previous("notes.md")
     if notes is not None:
         shutil.copy2(notes, folder.work / "notes.md")
     stored = folder.previous(POPULATIONS_FILE)
-    earlier = pd.read_parquet(stored) if stored is not None and session.meta.get("restored") else None
+    earlier = read_populations(stored) if stored is not None and session.meta.get("restored") else None
     i = session.inputs
     write_fit(folder.work, history, i["targets"], i["priors"], session.model, session.distance, session.meta,
               workers=session.workers, draws=draws, run_seed=session.meta["run_seed"], earlier=earlier)
@@ -333,6 +428,9 @@ class _Session:
         logging.getLogger("pyabc").setLevel(logging.WARNING)
         sc = resolve_scenarios(inputs["targets"], population=meta["population"], scenario_dir=scenario_dir,
                                scenarios=scenarios, overrides=inputs["overrides"], caps=meta.get("population_cap"))
+        resources.check_memory(resources.estimate([resources.citizens(s) for s in sc.values()], 1,
+                                                  1 if scheduler else workers, keeps_citizens=False),
+                               "this calibration")
         self.model = MultiScenarioModel(inputs["targets"], sc, meta["run_seed"], seeds=meta.get("seeds", 1))
         if "mc_sd" not in meta:
             t0 = time.time()
@@ -371,13 +469,17 @@ class _Session:
                                               self.distance, restore[1], workers=self.workers, progress=self.progress)
             meta["run_id"] = int(history.id)
             meta.setdefault("restored", []).append(record)
-            self.meta_path.write_text(json.dumps(meta, indent=2))
+            save_record(meta, self.meta_path, self.db)
         elif resume:
-            history = abc.load(url, meta["run_id"])
+            try:
+                history = abc.load(url, meta["run_id"])
+            except Exception as e:      # sqlalchemy and pyabc raise many kinds for a damaged history
+                raise UsageError(f"--resume: {self.db}: the history cannot be read ({type(e).__name__}); start "
+                                 "afresh with --force or use another --name") from None
         else:
             history = abc.new(url, {t.id: t.value for t in self.inputs["targets"]})
             meta["run_id"] = int(history.id)
-            self.meta_path.write_text(json.dumps(meta, indent=2))
+            save_record(meta, self.meta_path, self.db)
         remaining = generations - (history.max_t + 1)
         if remaining > 0 and history.max_t >= 0:
             from .early import scenario_order
@@ -406,7 +508,7 @@ class _Session:
                                          "generations_after": int(history.max_t + 1),
                                          "simulations": int(history.total_nr_simulations) - sims_before,
                                          "scenario_order": self.early.order, "interrupted": interrupted})
-            self.meta_path.write_text(json.dumps(meta, indent=2))
+            save_record(meta, self.meta_path, self.db)
             _close_sampler(self.sampler)
         return history
 

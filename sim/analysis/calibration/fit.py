@@ -16,7 +16,7 @@ from sim.spec.parameters import Behaviour
 
 from .distance import ZScoreDistance
 from .model import MultiScenarioModel
-from .targets import Prior, Target
+from .targets import Prior, Target, integer_parameters
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float]) -> np.ndarray:
@@ -124,6 +124,16 @@ def posterior_frame(history, t: int | None = None, order: Sequence[str] | None =
     if order:
         out = out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
     out["weight"] = np.asarray(w, dtype=float) / np.sum(w)
+    return out
+
+
+def as_simulated(posterior: pd.DataFrame) -> pd.DataFrame:
+    """The posterior with its whole-number parameters rounded as the model applies them:
+    what ``posterior.parquet`` holds for ``--posterior`` to draw (which refuses a
+    whole-number parameter that is not whole)."""
+    out = posterior.copy()
+    for c in integer_parameters() & set(out.columns):
+        out[c] = np.round(out[c].to_numpy(float))
     return out
 
 

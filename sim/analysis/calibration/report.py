@@ -11,11 +11,14 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from . import figures
+from sim.experiment.runner import load_posterior
+from sim.spec.reading import read_text
+
+from . import figures, stored
 from .audit import (POPULATIONS_FILE, STILL_MOVING, RecordedHistory, convergence, median_movement, plot_generations,
                     plot_pairs, stored_populations)
 from .distance import ZScoreDistance
-from .fit import (correlation_table, effective_sample_size, fit_table, parameter_table, posterior_frame,
+from .fit import (as_simulated, correlation_table, effective_sample_size, fit_table, parameter_table, posterior_frame,
                   posterior_predictive)
 from .model import MultiScenarioModel
 from .restore import GENERATIONS_FILE, POPULATION_FILE, RUN_FILE, full_generation_table, population_frame
@@ -57,7 +60,7 @@ def write_fit(out_dir: Path, history, targets: Sequence[Target], priors: Sequenc
     out_dir.mkdir(parents=True, exist_ok=True)
     order = [p.name for p in priors]
     post = posterior_frame(history, order=order)
-    post.to_parquet(out_dir / "posterior.parquet", index=False)
+    as_simulated(post).to_parquet(out_dir / "posterior.parquet", index=False)
     population_frame(history, targets, order).to_parquet(out_dir / POPULATION_FILE, index=False)
     stored_populations(history, order, earlier).to_parquet(out_dir / POPULATIONS_FILE, index=False)
     gens = full_generation_table(history, meta)
@@ -82,13 +85,13 @@ def write_report(out_dir: Path, targets: Sequence[Target], priors: Sequence[Prio
     """The figures and ``report.md`` of a fitted folder, drawn from its data files alone
     (:data:`DATA_FILES`; ``populations.parquet`` where it exists), with ``notes.md`` appended."""
     out_dir = Path(out_dir)
-    meta = json.loads((out_dir / RUN_FILE).read_text(encoding="utf-8"))
-    post = pd.read_parquet(out_dir / "posterior.parquet")
-    gens = pd.read_csv(out_dir / GENERATIONS_FILE)
-    fit = pd.read_csv(out_dir / "fit.csv", keep_default_na=True, dtype={"reported": str})
-    par, corr = pd.read_csv(out_dir / "parameters.csv"), pd.read_csv(out_dir / "correlations.csv")
+    meta = stored.read_run(out_dir / RUN_FILE)
+    post = load_posterior(out_dir)
+    gens = stored.read_generations(out_dir / GENERATIONS_FILE)
+    fit = stored.read_fit(out_dir / "fit.csv")
+    par, corr = stored.read_parameters(out_dir / "parameters.csv"), stored.read_correlations(out_dir / "correlations.csv")
     pops_path = out_dir / POPULATIONS_FILE
-    populations = pd.read_parquet(pops_path) if pops_path.is_file() else None
+    populations = stored.read_populations(pops_path) if pops_path.is_file() else None
     if populations is None or populations.empty:     # at least the last generation, from the posterior
         populations = post.assign(t=int(gens["t"].iloc[-1]))
     movement = median_movement(populations, priors)
@@ -113,7 +116,7 @@ def write_report(out_dir: Path, targets: Sequence[Target], priors: Sequence[Prio
     lines += _files_section(meta)
     notes = out_dir / "notes.md"
     if notes.exists():
-        lines += ["## Notes", "", notes.read_text(encoding="utf-8").strip(), ""]
+        lines += ["## Notes", "", read_text(notes).strip(), ""]
     (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
 
 

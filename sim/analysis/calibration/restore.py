@@ -23,7 +23,6 @@ current code.  The restored run's record says which was done.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Sequence
@@ -31,10 +30,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.errors import UsageError
+from sim.errors import InputError, UsageError
 from sim.experiment.pool import local_pool
-from sim.experiment.runner import POSTERIOR_FILE
+from sim.experiment.runner import POSTERIOR_FILE, normalised, not_a_parameter, parameter_column
 from sim.paths import display_path
+from sim.spec.reading import Column, read_record, read_table
 
 from .distance import ZScoreDistance
 from .model import MultiScenarioModel
@@ -84,49 +84,39 @@ def simulate_population(model: MultiScenarioModel, posterior: pd.DataFrame, work
 
 
 def stored_fit(fit_dir: Path) -> tuple[dict, pd.DataFrame]:
-    """(run record, generation table) of a committed fit; a :class:`UsageError` if the folder
-    cannot be continued."""
+    """(run record, generation table) of a committed fit, read with the limits of
+    :mod:`sim.spec.reading`; a :class:`UsageError` or :class:`InputError` (one line naming the
+    file) if the folder cannot be continued."""
     run, post = fit_dir / RUN_FILE, fit_dir / POSTERIOR_FILE
     if not run.is_file() or not post.is_file():
         raise UsageError(f"--resume: {fit_dir} holds no fit to continue (expected {RUN_FILE} and {POSTERIOR_FILE})")
-    try:
-        meta = json.loads(run.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise UsageError(f"--resume: {run}: not a readable run record ({e})") from None
-    absent = [k for k in RUN_KEYS if not isinstance(meta, dict) or k not in meta]
-    if absent:
-        raise UsageError(f"--resume: {run}: the run record lacks {', '.join(absent)}; it cannot be continued")
+    meta = read_record(run, RUN_KEYS, what="run record")
     gens_path = fit_dir / GENERATIONS_FILE
     if not gens_path.is_file():
         raise UsageError(f"--resume: {fit_dir} has no {GENERATIONS_FILE}, the record of its generations; "
                          "it cannot be continued without its history")
-    gens = _read(pd.read_csv, gens_path)
-    missing = [c for c in GENERATION_COLUMNS if c not in gens.columns]
-    if missing or gens.empty or not np.isfinite(gens[[c for c in GENERATION_COLUMNS if c in gens.columns]]
-                                                .to_numpy(float)).all():
-        raise UsageError(f"--resume: {gens_path}: expected the columns {', '.join(GENERATION_COLUMNS)} "
-                         f"and at least one row of numbers{'; missing ' + ', '.join(missing) if missing else ''}")
+    gens = read_table(gens_path, {c: Column() for c in GENERATION_COLUMNS}, required=GENERATION_COLUMNS,
+                      unknown=lambda c: f"not a column of a generation table; allowed: {', '.join(GENERATION_COLUMNS)}")
     return meta, gens[GENERATION_COLUMNS]
 
 
-def _read(reader, path: Path) -> pd.DataFrame:
-    try:
-        return reader(path)
-    except Exception as e:          # pyarrow and pandas raise many kinds for a damaged file
-        raise UsageError(f"--resume: {path}: cannot be read ({type(e).__name__}: {e})") from None
+def _population_column(name: str) -> Column | None:
+    """What a column of ``population.parquet`` (or of an older folder's ``posterior.parquet``)
+    may hold: a parameter within its bounds (not rounded: these are pyabc's particles), a
+    weight, a distance or a simulated target."""
+    if name == "weight" or name == "distance":
+        return Column(0.0)
+    if name.startswith(X):
+        return Column()
+    rule = parameter_column(name)
+    return None if rule is None else Column(rule.low, rule.high)
 
 
-def _weights(df: pd.DataFrame, path: Path, pars: list[str]) -> np.ndarray:
-    if "weight" not in df.columns or df.empty:
-        raise UsageError(f"--resume: {path}: expected a `weight` column and at least one particle")
-    try:
-        values, w = df[pars].to_numpy(float), df["weight"].to_numpy(float)
-    except (TypeError, ValueError):
-        values, w = np.array([np.nan]), np.array([np.nan])
-    if not np.isfinite(values).all() or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-        raise UsageError(f"--resume: {path}: parameters and weights must be finite and the weights non-negative "
-                         "with a positive sum")
-    return w / w.sum()
+def _weights(df: pd.DataFrame, path: Path) -> np.ndarray:
+    w = df["weight"].to_numpy(float)
+    if w.max() <= 0:
+        raise InputError(path, "weight", 0.0, "the weights must not all be zero")
+    return normalised(w)
 
 
 def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], model: MultiScenarioModel,
@@ -141,7 +131,7 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
     stored = pop_path.is_file()
     if not stored:                      # a folder written before population.parquet existed
         pop_path = fit_dir / POSTERIOR_FILE
-    df = _read(pd.read_parquet, pop_path)
+    df = read_table(pop_path, _population_column, required=["weight"], unknown=not_a_parameter)
     pars = [c for c in df.columns if c not in ("weight", "distance") and not c.startswith(X)]
     wanted = sorted(abc.parameter_priors[0].get_parameter_names())
     if sorted(pars) != wanted:
@@ -151,7 +141,7 @@ def restore_history(abc, url: str, fit_dir: Path, targets: Sequence[Target], mod
     if absent:
         raise UsageError(f"--resume: {pop_path} has no simulated value for the target(s) {', '.join(absent)}; "
                          "the targets changed since the fit was made")
-    w = _weights(df, pop_path, pars + ([X + t.id for t in targets] if stored else []))
+    w = _weights(df, pop_path)
     if stored:
         xs = [{t.id: float(r[X + t.id]) for t in targets} for _, r in df.iterrows()]
         source = "stored"

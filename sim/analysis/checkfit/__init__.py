@@ -16,6 +16,7 @@ if asked, to ``docs/VALIDATION.md``:
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.calibration import (FITTED_DIR, PATTERNS_DEFAULT, TARGETS_DEFAULT, load_patterns, load_targets)
-from sim.errors import UsageError
+from sim.errors import RunError, UsageError
 from sim.experiment import outputs
+from sim.experiment.runner import load_posterior
+from sim.spec.reading import read_text, starts_with
 from sim.paths import CALIBRATION_DIR, ROOT, display_path
 
 from . import holdout, predict, report, score
@@ -46,10 +49,11 @@ class CheckSettings:
 
 
 def _posterior(folder: Path) -> pd.DataFrame:
-    path = Path(folder) / "posterior.parquet"
-    if not path.is_file():
-        raise UsageError(f"--posterior {folder}: no posterior.parquet there; run `fremskudt calibrate` first")
-    return pd.read_parquet(path)
+    """The posterior of a fitted folder, read as ``--posterior`` reads it (:func:`load_posterior`)."""
+    try:
+        return load_posterior(folder)
+    except RunError:
+        raise UsageError(f"--posterior {folder}: no posterior.parquet there; run `fremskudt calibrate` first") from None
 
 
 def _items(s: CheckSettings):
@@ -113,7 +117,7 @@ def _commit() -> str:
 
 def check_docs(docs: Path | None) -> None:
     """Refuse a ``--docs`` file that exists and that this command did not write."""
-    if docs is not None and docs.exists() and not docs.read_text(encoding="utf-8").startswith(report.MARKER):
+    if docs is not None and os.path.lexists(docs) and not starts_with(docs, report.MARKER):
         raise UsageError(f"--docs {docs}: the file exists and was not written by check-fit; it is left untouched")
 
 
@@ -130,7 +134,7 @@ def write(tables: dict[str, pd.DataFrame], s: CheckSettings, out: Path, docs: Pa
                 f"{fs.generations or holdout.NEW_FOLD_GENERATIONS} generations")}
     with outputs.ResultFolder(out, force=force, keep=("notes.md",)) as folder:
         notes = folder.previous("notes.md")
-        text = notes.read_text(encoding="utf-8") if notes is not None else ""
+        text = read_text(notes) if notes is not None else ""
         if notes is not None:
             (folder.work / "notes.md").write_text(text, encoding="utf-8")
         for name, table in tables.items():

@@ -24,8 +24,9 @@ import pandas as pd
 
 from sim.analysis.calibration import (FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, file_hash,
                                      run_calibration)
-from sim.analysis.calibration.restore import POSTERIOR_FILE, stored_fit
-from sim.errors import UsageError
+from sim.analysis.calibration.restore import stored_fit
+from sim.errors import FremskudtError
+from sim.experiment.runner import load_posterior
 from sim.paths import display_path
 
 #: the folds: fit the Copenhagen arms alone, and the jobgaranti pool alone
@@ -68,8 +69,8 @@ def finished_fold(programme: str, s: FoldSettings) -> tuple[pd.DataFrame, dict] 
         short = s.generations is not None and len(gens) < s.generations
         if short and not float(gens["epsilon"].iloc[-1]) <= float(meta["min_epsilon"]):
             return None
-        return pd.read_parquet(folder / POSTERIOR_FILE), meta
-    except (UsageError, OSError, ValueError, KeyError, TypeError):
+        return load_posterior(folder), meta
+    except (FremskudtError, OSError, ValueError, KeyError, TypeError):
         return None         # no fit, or a damaged one: the calibration's restore names what is wrong
 
 

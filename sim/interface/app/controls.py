@@ -1,6 +1,7 @@
-"""The sidebar: the levers (each with its readout, a tooltip with the Danish term and
-what it does, and marks when it differs from the scenario or from the last results),
-the number of replications and the Run button."""
+"""The sidebar: the Run button and the number of replications first (so that both are on
+the first screen at 1280 x 720), the design's programme cost against the exercise's cap,
+then the levers (each with its readout, a tooltip with the Danish term and what it does,
+and marks when it differs from the scenario or from the last results)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from html import escape
 
 import solara
 
-from sim.interface.i18n import lever_value, text
+from sim.interface.i18n import kroner, lever_value, text
 
 from . import state, views
 from .ensemble import REPLICATION_CHOICES
+from .exercise import programme_cost, within
 from .levers import LEVERS, disabled, lever_values
 
 
@@ -72,17 +74,29 @@ def Sidebar():
     ran = lever_values(ens.design) if ens is not None and ens.baseline.name == base.name else {}
     off = disabled(design)
     with solara.Column(gap="6px", classes=["workshop-sidebar"]):
+        RunControls()
+        Budget()
         with solara.Row(justify="space-between", classes=["workshop-levers-head"]):
             solara.Text(text("app.levers.title", lang), classes=["workshop-h3"])
             solara.Button(text("app.levers.reset", lang), on_click=lambda: state.requested.set({}), text=True,
                           small=True, disabled=shown == own, classes=["workshop-reset"])
         for key in LEVERS:
             LeverControl(key, shown[key], own[key], ran.get(key), key in off, state.refused.value).key(f"lever-{key}")
-        RunControls()
         with solara.Details(text("app.guide.title", lang)):
             for name, term, explain in views.guide(lang):
-                solara.HTML(tag="p", unsafe_innerHTML=f"<b>{escape(name)}</b> (<i>{escape(term)}</i>): {escape(explain)}",
-                            classes=["workshop-guide"])
+                named = f"<b>{escape(name)}</b> (<i>{escape(term)}</i>)" if term else f"<b>{escape(name)}</b>"
+                solara.HTML(tag="p", unsafe_innerHTML=f"{named}: {escape(explain)}", classes=["workshop-guide"])
+
+
+@solara.component
+def Budget():
+    """The design's programme cost a year against the exercise's cap."""
+    lang = state.lang.value
+    cost, cap = programme_cost(state.design()), state.budget_cap()
+    ok = within(cost, cap)
+    solara.Text(text("app.budget.line" if ok else "app.budget.over", lang, cost=kroner(cost, lang, million=True),
+                     cap=kroner(cap, lang, million=True)),
+                classes=["workshop-budget-line", "workshop-within" if ok else "workshop-over"])
 
 
 @solara.component
@@ -91,8 +105,8 @@ def RunControls():
     stale = views.status(state.run_ensemble.latest, state.request_key(), False, 0, lang)[0] != "current"
     items = [{"text": text("app.run.replications", lang, n=n), "value": n} for n in REPLICATION_CHOICES]
     with solara.Column(gap="4px", classes=["workshop-run"]):
-        solara.v.Select(label=text("app.run.replications_label", lang), items=items, v_model=state.replications.value,
-                        on_v_model=state.replications.set, dense=True, hide_details=True)
         solara.Button(text("app.run.button", lang, n=state.replications.value), on_click=state.start_ensemble,
                       color="primary" if stale else None, outlined=not stale, disabled=state.run_ensemble.pending,
                       classes=["workshop-run-button"], block=True)
+        solara.v.Select(label=text("app.run.replications_label", lang), items=items, v_model=state.replications.value,
+                        on_v_model=state.replications.set, dense=True, hide_details=True)

@@ -57,13 +57,23 @@ def _week(m: OutreachModel, before: dict[str, np.ndarray], tallies: dict[str, fl
     return out
 
 
+def _behaviour(sc: Scenario, parameters: dict[str, float] | None):
+    """The scenario's behaviour with ``parameters`` in place (as :func:`sim.experiment.simulate.run_model`)."""
+    if not parameters:
+        return sc.behaviour
+    return type(sc.behaviour).model_validate({**sc.behaviour.model_dump(), **parameters})
+
+
 class History:
     """The baseline and the design built with the same seed and stepped together."""
 
-    def __init__(self, baseline: Scenario, design: Scenario, seed: int | None = None):
+    def __init__(self, baseline: Scenario, design: Scenario, seed: int | None = None,
+                 parameters: dict[str, float] | None = None):
         seed = baseline.seed if seed is None else int(seed)
         self.seed = seed
-        self.models = {"baseline": OutreachModel(baseline, seed=seed), "design": OutreachModel(design, seed=seed)}
+        self.parameters = parameters       # behavioural parameters drawn for this seed (None: the scenarios' own)
+        self.models = {arm: OutreachModel(sc, seed=seed, behaviour=_behaviour(sc, parameters))
+                       for arm, sc in (("baseline", baseline), ("design", design))}
         self.last: dict[str, Week] = {arm: Week(week=0) for arm in ARMS}
         self.lock = threading.RLock()     # held while stepping; a page draws under it too
 

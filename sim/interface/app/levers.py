@@ -79,6 +79,46 @@ LEVERS: dict[str, Lever] = {lv.key: lv for lv in (
 )}
 
 
+#: "What does each step cost and buy?": values of the explored lever around the current
+#: setting, at most CURVE_POINTS, spaced by multiplying the current value (case load,
+#: meeting interval) or by adding steps to it (the others); nearer steps first
+CURVE_POINTS = 5
+CURVE_SPACING: dict[str, tuple[str, tuple[float, ...]]] = {
+    "caseload": ("times", (0.75, 1.5, 0.5, 2.0, 0.35, 3.0)),
+    "meeting_interval_weeks": ("times", (0.75, 1.5, 0.5, 2.0, 0.25, 3.0)),
+    "days_in_estate": ("plus", (-1.0, 1.0, -2.0, 2.0, -3.0, 3.0, 4.0, -4.0)),
+    "open_advice_days": ("plus", (-1, 1, -2, 2, -3, 3, -4, 4)),
+    "open_advice_hours": ("plus", (-1.0, 1.0, -2.0, 2.0, -3.0, 3.0, -4.0, 4.0)),
+    "mentors": ("plus", (-2, 2, -4, 4, -6, 6, 8)),
+    "company_consultants": ("plus", (-1, 1, -2, 2, -3, 3, 4)),
+}
+
+
+def curve_levers(design: Scenario) -> list[str]:
+    """The levers whose curve the app can draw for this design (numeric, and able to act)."""
+    off = disabled(design)
+    return [k for k in CURVE_SPACING if k not in off]
+
+
+def curve_values(key: str, current: Any) -> list[Any]:
+    """The curve's values of lever ``key``: the current setting and the nearest steps around
+    it within the lever's range (:data:`CURVE_SPACING`), ascending.
+
+    >>> curve_values("caseload", 113), curve_values("mentors", 0)
+    ([56, 85, 113, 170, 226], [0, 2, 4, 6, 8])
+    """
+    lv = LEVERS[key]
+    how, steps = CURVE_SPACING[key]
+    out = [lv.clean(current)]
+    for step in steps:
+        v = lv.clean(current * step if how == "times" else current + step)
+        if lv.low <= v <= lv.high and v not in out:
+            out.append(v)
+        if len(out) == CURVE_POINTS:
+            break
+    return sorted(out)
+
+
 def lever_values(sc: Scenario) -> dict[str, Any]:
     """The scenario's settings in the levers' units (what the widgets show)."""
     org = sc.organisation

@@ -1,5 +1,6 @@
-"""The page: a header (scenario, language), the levers on the left, and the results,
-one possible history and the team scoreboard on the right, results first.
+"""The page: a header (scenario by its plain title, language), the Run button and the
+levers on the left, and the results, what each step of a lever costs and buys, one
+possible history, the team scoreboard and the Info panel on the right, results first.
 
 Choosing a scenario runs its baseline ensemble at once (cached for every participant), so
 the first screen always holds results; a lever change restarts the history at once and
@@ -17,7 +18,8 @@ from sim.interface.i18n import LANGUAGES, text
 from . import state
 from .controls import Sidebar
 from .ensemble import settings_key
-from .tabs import HistoryTab, ResultsTab, Status, TeamTab
+from .tabs import CurveTab, HistoryTab, InfoTab, ResultsTab, Status, TeamTab
+from .views import scenario_items
 
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 
@@ -32,8 +34,9 @@ def Header():
     with solara.Row(gap="16px", justify="space-between", classes=["workshop-header"]):
         solara.Text(text("app.title", lang), classes=["workshop-title"])
         with solara.Row(gap="16px", classes=["workshop-header-controls"]):
-            solara.Select(text("app.scenario", lang), values=state.SCENARIOS, value=state.scenario.value,
-                          on_value=state.choose_scenario, dense=True, classes=["workshop-scenario"])
+            solara.v.Select(label=text("app.scenario", lang), items=scenario_items(state.SCENARIOS, lang),
+                            v_model=state.scenario.value, on_v_model=state.choose_scenario, dense=True,
+                            hide_details=True, class_="workshop-scenario")
             solara.ToggleButtonsSingle(value=lang, on_value=state.lang.set,
                                        children=[solara.Button(LANGUAGE_NAMES[k], value=k, text=True)
                                                  for k in LANGUAGES], classes=["workshop-lang"])
@@ -63,7 +66,11 @@ def Page():
                 with solara.lab.Tabs(lazy=True):
                     with solara.lab.Tab(text("app.tab.results", lang), classes=["workshop-tab-results"]):
                         ResultsTab()
+                    with solara.lab.Tab(text("app.tab.curve", lang), classes=["workshop-tab-curve"]):
+                        CurveTab()
                     with solara.lab.Tab(text("app.tab.history", lang), classes=["workshop-tab-history"]):
                         HistoryTab()
                     with solara.lab.Tab(text("app.tab.team", lang), classes=["workshop-tab-team"]):
                         TeamTab()
+                    with solara.lab.Tab(text("app.tab.info", lang), classes=["workshop-tab-info"]):
+                        InfoTab()

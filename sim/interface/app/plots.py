@@ -27,9 +27,13 @@ from .history import History
 
 FONT = 12.0                          #: points: the smallest text of every figure (the chart's labels are 13)
 WIDTH = 9.5                          #: inches; 950 px at 100 dpi
-CHART_OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
-                  "share_ordinary_hours", "noshow_share")
-CHART_BUDGET = ("net_cost",)
+#: the app's differences chart: the key outcomes and the net cost, one panel per unit
+CHART_PANELS = (
+    ("fig.forest.citizens", 100.0, ("ever_job_or_education_52w", "ever_self_sufficient_52w",
+                                    "ever_company_activation_52w", "share_ordinary_hours")),
+    ("fig.forest.meetings", 100.0, ("noshow_share",)),
+    ("fig.forest.costs", 1e-6, ("net_cost", "municipal_net_cost")),
+)
 #: event -> (marker, colour, size factor) drawn over a citizen's square
 MARKS = {"came": ("o", "white", 0.25), "cancelled": ("s", "none", 1.0), "noshow": ("x", "#d7301f", 0.9),
          "sanctioned": ("*", "black", 0.9)}
@@ -41,11 +45,12 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
-def differences(comparison: pd.DataFrame, names: list[str], lang: str, width: float = 5.0):
+def differences(comparison: pd.DataFrame, names: list[str], lang: str, width: float = 5.0, hidden=frozenset()):
     """The differences chart for the app (reference first in ``names``): the key outcomes
-    and the net public cost, stacked, labels wrapped."""
-    return forest.fig_forest(comparison, names, None, lang, font=FONT + 1, width=width, outcomes=CHART_OUTCOMES,
-                             budget=CHART_BUDGET, wrap=28, stack=True, row=0.62)
+    and the net public cost, one panel per unit, labels wrapped; outcomes that never vary
+    (``hidden``) left out."""
+    return forest.fig_forest(comparison, names, None, lang, font=FONT + 1, width=width, spec=CHART_PANELS,
+                             hidden=hidden, wrap=24, row=0.62)
 
 
 def states(history: History, lang: str):

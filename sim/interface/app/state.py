@@ -8,6 +8,7 @@ shown is derived from it through :func:`design` (one source of truth, see
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from functools import lru_cache
@@ -16,16 +17,24 @@ from pathlib import Path
 import solara
 from solara.lab import task
 
+from sim.experiment.runner import draw_parameters
 from sim.paths import SCENARIO_DIR
 from sim.spec.scenario import Scenario, load_scenario
 
-from . import ensemble
+from . import ensemble, steps
+from .exercise import programme_cost
 from .history import History
-from .levers import LEVERS, design_scenario, shown
+from .levers import CURVE_SPACING, LEVERS, curve_levers, design_scenario, shown
 from .store import DesignStore
 
 PREFERRED = ("default", "copenhagen-outreach", "central-jobcentre")
 PLAY_PAUSE = 0.25                  #: seconds between weeks when playing a history
+
+
+def parameters() -> str:
+    """How the app's ensembles set the behavioural parameters: drawn from the fit, unless
+    ``fremskudt app --fixed-parameters`` fixed them."""
+    return "fixed" if os.environ.get(ensemble.PARAMETERS_ENV) == "fixed" else "posterior"
 
 
 def scenario_names(directory: Path = SCENARIO_DIR) -> list[str]:
@@ -66,6 +75,8 @@ team = solara.reactive("")
 design_name = solara.reactive("")
 notice = solara.reactive("")
 refused = solara.reactive(0)              # bumped when a lever value was not taken: rebuilds the widgets
+cap = solara.reactive(None)               # the exercise's cap on the programme's cost a year (None: the scenario's own)
+explored = solara.reactive("caseload")    # the lever whose curve "what does each step cost and buy?" draws
 
 
 def base() -> Scenario:
@@ -77,13 +88,19 @@ def design() -> Scenario:
 
 
 def request_key() -> tuple:
-    return ensemble.request_key(base(), design(), replications.value, base().seed)
+    return ensemble.request_key(base(), design(), replications.value, base().seed, parameters())
+
+
+def budget_cap() -> float:
+    """The cap on the programme's cost a year: the facilitator's, else the scenario's own cost."""
+    return cap.value if cap.value is not None else programme_cost(base())
 
 
 def choose_scenario(name: str) -> None:
-    """Another scenario: its own lever values, a new history, its baseline ensemble."""
+    """Another scenario: its own lever values, a new history, its baseline ensemble, its own cap."""
     playing.value = False
     requested.value = {}
+    cap.value = None
     scenario.value = name
 
 
@@ -93,6 +110,8 @@ def set_lever(key: str, v) -> None:
     widget keeps what it was set to unless its shown value changes."""
     want = LEVERS[key].clean(v)
     requested.value = {**requested.value, key: want}
+    if key in CURVE_SPACING:
+        explored.value = key                # the lever moved last is the one being explored
     if shown(base(), requested.value)[key] != want:
         refused.value = refused.value + 1
 
@@ -106,26 +125,66 @@ def run_ensemble(baseline: Scenario, planned: Scenario, n: int) -> ensemble.Ense
         run_ensemble.progress = 100.0 * share
 
     return ensemble.run(baseline, planned, n, workers=ensemble.env_workers(), progress=progress,
-                        cancelled=lambda: not run_ensemble.is_current())
+                        cancelled=lambda: not run_ensemble.is_current(), parameters=parameters())
 
 
 def start_ensemble() -> None:
     run_ensemble(base(), design(), replications.value)
 
 
+def explored_lever() -> str:
+    """The lever being explored, if the design lets it act; else the first that can."""
+    able = curve_levers(design())
+    return explored.value if explored.value in able else able[0]
+
+
+def curve_key() -> tuple:
+    return steps.request_key(explored_lever(), design(), replications.value, base().seed, parameters())
+
+
+@task
+def run_curve(baseline: Scenario, wanted: dict, key: str, n: int) -> steps.Curve:
+    """What each step of lever ``key`` costs and buys around the design (progress in percent)."""
+    run_curve.progress = 0.0
+
+    def progress(share: float) -> None:
+        run_curve.progress = 100.0 * share
+
+    return steps.run(baseline, wanted, key, n, workers=ensemble.env_workers(), progress=progress,
+                     cancelled=lambda: not run_curve.is_current(), parameters=parameters())
+
+
+def start_curve() -> None:
+    run_curve(base(), dict(requested.value), explored_lever(), replications.value)
+
+
+def cancel_curve() -> None:
+    """Stop the curve: replications not started are dropped, the last curve stays shown."""
+    if run_curve.pending:
+        run_curve.cancel()
+
+
+def new_history() -> History:
+    """One possible history of design and baseline, with the behavioural parameters its seed
+    draws from the fit (the rule of every replication), unless they are fixed."""
+    drawn = ensemble.posterior(parameters())
+    params = draw_parameters(drawn, base().seed)[1] if drawn is not None else None
+    return History(base(), design(), parameters=params)
+
+
 def sync_history() -> None:
     """A new history when the design or scenario changed (levers act on it at once)."""
-    key = ensemble.request_key(base(), design(), 0, base().seed)
+    key = ensemble.request_key(base(), design(), 0, base().seed, parameters())
     if history.value is None or history_key.value != key:
         playing.value = False
-        history.value = History(base(), design())
+        history.value = new_history()
         history_key.value = key
         tick.value += 1
 
 
 def restart_history() -> None:
     playing.value = False
-    history.value = History(base(), design())
+    history.value = new_history()
     tick.value += 1
 
 
@@ -164,3 +223,20 @@ def toggle_play() -> None:
     playing.value = not playing.value
     if playing.value:
         play()
+
+
+def prewarm() -> None:
+    """Start the warm pool and run the first scenario's baseline, so that the first Run of
+    the day finds both ready (in the background; a failure here shows up at that Run)."""
+    try:
+        workers = ensemble.env_workers()
+        if workers > 1:
+            ensemble.warm_pool(workers)
+        first = base_scenario(SCENARIOS[0])
+        ensemble.run(first, first, ensemble.DEFAULT_REPLICATIONS, workers=workers, parameters=parameters())
+    except Exception:       # noqa: BLE001 - the page's own Run reports any error to the participant
+        pass
+
+
+if os.environ.get(ensemble.PREWARM_ENV) == "1" and SCENARIOS:
+    threading.Thread(target=prewarm, daemon=True, name="prewarm").start()

@@ -64,6 +64,7 @@ def run(args) -> int:
     from sim.errors import UsageError
     if args.resume and args.force:
         raise UsageError("--resume and --force cannot be combined")
+    from sim.interface.cli import completed_outputs
     runs_dir = args.runs_dir or calibration.RUNS_DIR
     if args.redraw:
         if args.resume or args.force:
@@ -73,6 +74,7 @@ def run(args) -> int:
                                      command="fremskudt calibrate --name " + args.name + " --redraw")
         print(f"calibration '{args.name}': report and figures drawn again in {out}")
         return 0
+    written_before = len(completed_outputs())
     try:
         res = calibration.run_calibration(
             args.name, targets_path=args.targets, priors_path=args.priors, population=args.population,
@@ -81,9 +83,18 @@ def run(args) -> int:
             max_minutes=args.max_minutes, runs_dir=runs_dir, fitted_dir=args.out or calibration.FITTED_DIR,
             run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
     except KeyboardInterrupt as e:
+        if completed_outputs()[written_before:]:
+            raise               # the fit was written: the command line says so
         db = Path(runs_dir) / f"{args.name}.db"
-        print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; finished generations "
-              f"are kept in {db}; continue with: fremskudt calibrate --name {args.name} --resume", file=sys.stderr)
+        done = calibration.stored_generations(runs_dir, args.name)
+        if done:
+            kept = (f"{done} finished generation(s) are kept in {db}; continue with: "
+                    f"fremskudt calibrate --name {args.name} --resume")
+        else:
+            again = " --force" if db.exists() else ""
+            kept = (f"no generation had finished, so there is nothing to continue; start again with: "
+                    f"fremskudt calibrate --name {args.name}{again}")
+        print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; {kept}", file=sys.stderr)
         return getattr(e, "exit_status", 130)
     print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations in the "
           "generations" + (f" (plus {res.initial} from the prior to set the first epsilon)" if res.initial else "")

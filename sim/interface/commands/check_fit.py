@@ -36,7 +36,8 @@ def register(subparsers) -> None:
                    help="posterior draws simulated for each prediction (default: %(default)s)")
     p.add_argument("--score-seeds", type=positive(int, 100_000), default=d.score_seeds,
                    help="fresh seeds for the fit of the defaults and of the posterior (default: %(default)s)")
-    p.add_argument("--workers", type=positive(int, 1_024), default=d.workers, help="worker processes (default: %(default)s)")
+    p.add_argument("--workers", type=positive(int, 1_024), default=None,
+                   help=f"worker processes (default: {d.workers}, or the machine's cores if fewer)")
     p.add_argument("--seed", type=seed, default=d.seed, help="seed of the draws and runs (default: %(default)s)")
     p.add_argument("--out", type=Path, default=VALIDATION_DIR, help="results folder (default: %(default)s)")
     p.add_argument("--docs", type=Path, default=None,
@@ -53,15 +54,17 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from sim.analysis import checkfit
     from sim.analysis.checkfit.holdout import FoldSettings
-    from sim.experiment import outputs
+    from sim.experiment import outputs, resources
+    resources.check_workers(args.workers)
+    workers = args.workers or min(checkfit.CheckSettings().workers, resources.usable_cores())
     folds = FoldSettings(particles=args.particles, seeds=args.seeds, generations=args.generations,
-                         workers=args.workers, force=args.refit)
+                         workers=workers, force=args.refit)
     if args.runs_dir is not None:
         folds.runs_dir = args.runs_dir
     if args.fits_dir is not None:
         folds.fitted_dir = args.fits_dir
     s = checkfit.CheckSettings(posterior=args.posterior, draws=args.draws, score_seeds=args.score_seeds,
-                               seed=args.seed, workers=args.workers, folds=folds)
+                               seed=args.seed, workers=workers, folds=folds)
     checkfit.check_docs(args.docs)
     outputs.check_out(outputs.check_path(args.out), args.force, keep=("notes.md",))
     tables = checkfit.check_fit(s)

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     p.add_argument("--population", type=positive(int, 2_000_000), default=None,
                    help="simulate at most N citizens per scenario (default: full size, or the targets file's cap)")
     p.add_argument("--seed", type=seed, default=d.seed, help="seed of the draws and runs (default: %(default)s)")
-    p.add_argument("--workers", type=positive(int, 1_024), default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=positive(int, 1_024), default=None, help="local worker processes (default: all usable cores; at most that)")
     p.add_argument("--scheduler", metavar="ADDRESS", type=address, default=None,
                    help="run the calibrations' evaluations on a Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--work", type=Path, default=None,
@@ -46,12 +46,14 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    import os
+    import shutil
 
     from sim.analysis import recovery
     from sim.analysis.calibration import FITTED_DIR, load_priors
     from sim.analysis.sensitivity import posterior_ranges
-    from sim.experiment import outputs
+    from sim.experiment import outputs, resources
+
+    resources.check_workers(args.workers)
 
     s = recovery.Settings(sets=args.sets, particles=args.particles, generations=args.generations, seeds=args.seeds,
                           population=args.population, seed=args.seed)
@@ -60,7 +62,7 @@ def run(args) -> int:
     command = "fremskudt " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["recovery"] \
         else "fremskudt recovery"
     with outputs.ResultFolder(out, args.force) as folder:        # checked and reserved before any simulation
-        sets, record = recovery.run_study(s, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler,
+        sets, record = recovery.run_study(s, workers=args.workers or resources.usable_cores(), scheduler=args.scheduler,
                                           work=args.work)
         summary = recovery.summarise(sets)
         priors = load_priors()
@@ -80,7 +82,7 @@ def run(args) -> int:
         recovery.check_docs(args.docs)
         args.docs.parent.mkdir(parents=True, exist_ok=True)
         for name in recovery.FIGURES:
-            (args.docs.parent / name).write_bytes((done / name).read_bytes())
+            shutil.copyfile(done / name, args.docs.parent / name)
         args.docs.write_text(text, encoding="utf-8")
     counts = summary["verdict"].value_counts()
     print(f"recovery: {s.sets} sets in {record['seconds_total'] / 3600:.1f} h ({record['seconds_per_set'] / 60:.1f} min "

@@ -57,7 +57,7 @@ def register(subparsers) -> None:
     p.add_argument("--population", type=positive(int, 2_000_000), default=None,
                    help="simulate at most N citizens, staff scaled with their capacity per citizen kept (default: "
                         "full size)")
-    p.add_argument("--workers", type=positive(int, 1_024), default=None, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=positive(int, 1_024), default=None, help="worker processes (default: all usable cores; at most that)")
     p.add_argument("--scheduler", metavar="ADDRESS", type=address, default=None,
                    help="run the design points on a Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--seed", type=seed, default=20140101, help="default: %(default)s")
@@ -87,24 +87,28 @@ def _command_line(args) -> str:
 
 
 def run(args) -> int:
-    import os
-
     from sim.analysis import effects
     from sim.analysis.calibration import load_priors
     from sim.analysis.sensitivity import parse_factors, posterior_ranges, run_sensitivity
     from sim.errors import UsageError
-    from sim.experiment import outputs
+    from sim.experiment import outputs, resources
     from sim.experiment.runner import load_checked
+    from sim.spec.scale import scale_to
 
     if args.reference is None and len(args.scenario) != 1:
         raise UsageError("--scenario: give one scenario, or several with --reference")
     if args.docs is not None and args.reference is None:
         raise UsageError("--docs writes what decides each effect, so it needs --reference")
+    resources.check_workers(args.workers)
     args.outcomes = args.outcomes or _csv(DEFAULT_EFFECTS if args.reference else DEFAULT_OUTCOMES)
     args.ranges = args.ranges or ("posterior" if args.reference else "plausible")
     effects.check_docs(args.docs)
     scenarios = [load_checked(s) for s in args.scenario]
     reference = load_checked(args.reference) if args.reference else None
+    workers = args.workers or resources.usable_cores()
+    simulated = [scale_to(s, args.population) for s in ([reference] if reference else []) + scenarios]
+    resources.check_memory(resources.estimate([resources.citizens(s) for s in simulated], 1, workers,
+                                              keeps_citizens=False), "this sensitivity analysis")
     fit = posterior_ranges(args.fit) if args.ranges == "posterior" or (args.fit / "parameters.csv").is_file() else None
     params = args.parameters if args.parameters is not None else [p.name for p in load_priors()]
     factors = parse_factors(scenarios[0], params, args.levers, ranges=args.ranges, fit=fit)
@@ -112,8 +116,7 @@ def run(args) -> int:
     out = args.out if args.out is not None else outputs.default_out(names, suffix=f"-sensitivity-{args.method}")
     started = time.time()
     table = run_sensitivity(scenarios if reference else scenarios[0], reference=reference, outcomes=args.outcomes,
-                            factors=factors, method=args.method, n=args.n,
-                            workers=args.workers or os.cpu_count() or 1, seed=args.seed,
+                            factors=factors, method=args.method, n=args.n, workers=workers, seed=args.seed,
                             replications=args.replications, out_dir=out, force=args.force,
                             command=_command_line(args), population=args.population, scheduler=args.scheduler,
                             fit=fit)
@@ -127,7 +130,7 @@ def run(args) -> int:
             for r, v in zip(top.itertuples(), noise)))
     if args.docs is not None:
         effects.write_docs(args.docs, table, scenarios, reference, fit, command=_command_line(args),
-                           seconds=seconds, workers=args.workers or os.cpu_count() or 1, population=args.population)
+                           seconds=seconds, workers=workers, population=args.population)
     print(f"{table.attrs['runs']} simulations in {seconds / 60:.1f} min; tables and plots in {Path(out).absolute()}"
           + (f"; page {args.docs}" if args.docs else ""))
     return 0

@@ -16,8 +16,9 @@ truth); the Danish catalogue translates them.  A missing key or placeholder rais
 :class:`KeyError` naming the key, the language and what is missing.
 """
 
-from .catalogue import (LANGUAGES, definition, kroner, label, lever, lever_value, number, percent, phrase, points,
-                        state, text, value, value_range)
+from .catalogue import (LANGUAGES, definition, in_millions, kroner, label, lever, lever_value, number, percent, phrase,
+                        points, scenario_description, scenario_title, state, text, value, value_range, value_row, when)
 
 __all__ = ["LANGUAGES", "label", "definition", "phrase", "text", "lever", "lever_value", "state", "number", "percent",
-           "points", "kroner", "value", "value_range"]
+           "points", "kroner", "value", "value_range", "value_row", "in_millions", "scenario_title",
+           "scenario_description", "when"]

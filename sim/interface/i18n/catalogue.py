@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import string
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -81,9 +83,36 @@ class _Strict(string.Formatter):
         return kwargs[key]
 
 
+_DOUBLE_STOP = re.compile(r"(?<=[a-zæøå])\.\.(?!\.)")
+
+
 def text(key: str, lang: str = "en", **values: Any) -> str:
-    """A sentence or phrase of the catalogue with its ``{placeholders}`` filled."""
-    return _Strict(key, lang).vformat(_entry("text", key, lang), (), values)
+    """A sentence or phrase of the catalogue with its ``{placeholders}`` filled (an
+    abbreviation's point that ends a sentence is not doubled: '… mio. kr.', not 'kr..')."""
+    return _DOUBLE_STOP.sub(".", _Strict(key, lang).vformat(_entry("text", key, lang), (), values))
+
+
+def scenario_title(name: str, lang: str = "en") -> str:
+    """A shipped scenario's plain title (``scenarios:`` in the catalogue); any other name as it is."""
+    entry = catalogue(lang).get("scenarios", {}).get(name)
+    return entry["title"] if entry else name
+
+
+def scenario_description(name: str, lang: str = "en", fallback: str = "") -> str:
+    """A shipped scenario's description in the language; another scenario's own (``fallback``)."""
+    entry = catalogue(lang).get("scenarios", {}).get(name)
+    return entry["description"] if entry else fallback
+
+
+def when(moment: str | datetime | None, lang: str = "en") -> str:
+    """A date and time as people write it ('3 May 2025, 14:05'; '3. maj 2025 kl. 14.05'),
+    in the moment's own time zone; '–' when unknown."""
+    if moment is None or moment == "":
+        return "–"
+    t = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    fmt = catalogue(lang)["dates"]
+    month = fmt["months"][t.month - 1]
+    return fmt["format"].format(day=t.day, month=month, year=t.year, hour=f"{t.hour:02d}", minute=f"{t.minute:02d}")
 
 
 # --------------------------------------------------------------------------------------
@@ -115,21 +144,25 @@ def points(x: float, lang: str = "en", digits: int = 1, short: bool = True) -> s
     return f"{number(100 * x, lang, digits, sign=True)}{NBSP}{unit}"
 
 
-def kroner(x: float, lang: str = "en", sign: bool = False) -> str:
-    """Kroner: millions with one decimal from a million up, whole kroner below."""
+MILLION = 1e6
+
+
+def kroner(x: float, lang: str = "en", sign: bool = False, million: bool | None = None) -> str:
+    """Kroner: millions with one decimal from a million up, whole kroner below (``million``
+    forces one or the other, so that a row keeps one unit)."""
     if x is None or math.isnan(x):
         return "–"
-    if abs(x) >= 1e6:
+    if million if million is not None else abs(x) >= MILLION:
         return text("unit.million_kroner", lang, amount=number(x / 1e6, lang, 1, sign))
     return text("unit.kroner", lang, amount=number(round(x, -1 if abs(x) >= 1e4 else 0), lang, 0, sign))
 
 
-def value(x: float, unit: str, lang: str = "en", diff: bool = False) -> str:
+def value(x: float, unit: str, lang: str = "en", diff: bool = False, million: bool | None = None) -> str:
     """A value (or, with ``diff``, a difference) in the unit of its outcome."""
     if unit == "share":
         return points(x, lang) if diff else percent(x, lang)
     if unit == "kroner":
-        return kroner(x, lang, sign=diff)
+        return kroner(x, lang, sign=diff, million=million)
     if unit == "persons":
         return number(x, lang, 0, sign=diff)
     return number(x, lang, 2 if unit == "rate" else 1, sign=diff)
@@ -143,12 +176,13 @@ def _enough_digits(values, digits: int, most: int = 3) -> int:
     return digits
 
 
-def value_range(low: float, high: float, unit: str, lang: str = "en", diff: bool = False) -> str:
+def value_range(low: float, high: float, unit: str, lang: str = "en", diff: bool = False,
+                million: bool | None = None) -> str:
     """An interval with its unit written once: '14.3 to 17.8 %', '+11.0 to +11.8 million kr.'."""
     if any(x is None or math.isnan(x) for x in (low, high)):
         return "–"
     if unit == "kroner":
-        if max(abs(low), abs(high)) >= 1e6:
+        if million if million is not None else max(abs(low), abs(high)) >= MILLION:
             span = text("table.range", lang, low=number(low / 1e6, lang, 1, diff), high=number(high / 1e6, lang, 1, diff))
             return text("unit.million_kroner", lang, amount=span)
         digits = -1 if max(abs(low), abs(high)) >= 1e4 else 0
@@ -162,3 +196,14 @@ def value_range(low: float, high: float, unit: str, lang: str = "en", diff: bool
         return f"{span}{NBSP}{text('unit.points_short', lang)}" if diff else f"{span}{NBSP}%"
     digits = 0 if unit == "persons" else 2 if unit == "rate" else 1
     return text("table.range", lang, low=number(low, lang, digits, diff), high=number(high, lang, digits, diff))
+
+
+def in_millions(*values: float) -> bool:
+    """Whether a row of kroner reads in millions: when any of its figures reaches a million."""
+    return any(v is not None and not math.isnan(v) and abs(v) >= MILLION for v in values)
+
+
+def value_row(mean: float, low: float, high: float, unit: str, lang: str = "en", diff: bool = False) -> tuple[str, str]:
+    """A figure and its interval in one unit ('0.9 million kr.' with '0.6 to 1.3 million kr.')."""
+    million = in_millions(mean, low, high) if unit == "kroner" else None
+    return value(mean, unit, lang, diff, million), value_range(low, high, unit, lang, diff, million)

@@ -1,60 +1,66 @@
 """The report of a run or comparison: tables (CSV, markdown), figures, and a
 self-contained HTML page rendered from a Jinja2 template, in English or Danish.
 
-* :mod:`.tables`   table rows with plain labels, markdown files
+* :mod:`.results`  everything a report is made from, computed once (:class:`Results`)
+* :mod:`.tables`   table rows with plain labels, markdown and CSV files
 * :mod:`.figures`  the figures; :mod:`.forest` the differences chart
-* :mod:`.wording`  key findings in words
+* :mod:`.wording`  key findings, the multi-year budget and the trust section in words
 * :mod:`.html`     the HTML page (templates in ``templates/``)
 
-The numbers come from :mod:`sim.experiment.statistics` (one interval convention) and
-:mod:`sim.experiment.findings` (the key-findings rules); every word from
-:mod:`sim.interface.i18n`.
+The numbers come from :mod:`sim.experiment.statistics` (one interval convention),
+:mod:`sim.experiment.findings` (the key-findings rules) and :mod:`sim.experiment.horizon`
+(the budget over several years); what they rest on from :mod:`sim.analysis.trust`; every
+word from :mod:`sim.interface.i18n`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from sim.spec.scenario import Scenario
+from sim.experiment.horizon import horizon_frame
 
 from . import explain, forest
-from .figures import FIGURES, write_figures
+from .figures import FIGURES, style, write_figures
 from .html import write_html
-from .tables import KEY_OUTCOMES, comparison_markdown, summary_markdown, with_labels
-from .wording import comparison_sentences, run_sentences
+from .results import Results
+from .tables import KEY_OUTCOMES, comparison_markdown, summary_markdown, with_labels, write_csv
+from .wording import comparison_sentences, parameters_sentence, run_sentences
 
 explain_lines = explain.screen_lines
 
-__all__ = ["FIGURES", "KEY_OUTCOMES", "figure_files", "write_tables_and_figures", "write_html", "summary_markdown",
-           "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences", "explain_lines"]
+__all__ = ["FIGURES", "KEY_OUTCOMES", "Results", "figure_files", "write_tables_and_figures", "write_html",
+           "summary_markdown", "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences",
+           "explain_lines"]
 
 
 def figure_files(compare: bool) -> list[str]:
-    """The PNG files a report folder holds."""
+    """The figure files a report folder holds."""
     return list(FIGURES) + ([forest.FILE] if compare else [])
 
 
-def write_tables_and_figures(out: Path, summary: pd.DataFrame, comparison: pd.DataFrame | None,
-                             scenarios: list[Scenario], weekly: pd.DataFrame, citizens: pd.DataFrame,
-                             lang: str, decomposition: pd.DataFrame | None = None) -> None:
-    """summary.csv/.md, comparison.csv/.md (compare only), explain.csv/.md/.png (explain only)
-    and the figures, into ``out``."""
-    names = [s.name for s in scenarios]
-    with_labels(summary, lang).to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary, scenarios, lang), encoding="utf-8")
-    if comparison is not None:
-        with_labels(comparison, lang).to_csv(out / "comparison.csv", index=False)
-        (out / "comparison.md").write_text(comparison_markdown(comparison, lang), encoding="utf-8")
-        forest.fig_forest(comparison, names, out / forest.FILE, lang)
-    if decomposition is not None:
-        labelled = decomposition.copy()
+def write_tables_and_figures(out: Path, r: Results) -> None:
+    """summary.csv/.md, comparison.csv/.md, cost_effectiveness.csv and budget_years.csv
+    (compare only), explain.csv/.md/.svg (explain only) and the figures, into ``out``."""
+    lang = r.lang
+    posterior = (r.manifest.get("posterior") or {}).get("path", "")
+    preface = [parameters_sentence(r.parameters, lang, posterior), ""]
+    write_csv(with_labels(r.summary, lang), out / "summary.csv", lang)
+    (out / "summary.md").write_text(summary_markdown(r.summary, r.scenarios, lang, preface), encoding="utf-8")
+    if r.compare:
+        write_csv(with_labels(r.comparison, lang), out / "comparison.csv", lang)
+        (out / "comparison.md").write_text(comparison_markdown(r.comparison, lang, preface), encoding="utf-8")
+        write_csv(r.cost_effectiveness(), out / "cost_effectiveness.csv", lang)
+        if r.budgets:
+            write_csv(horizon_frame(r.budgets).assign(unit="kroner"), out / "budget_years.csv", lang)
+        with style():
+            forest.fig_forest(r.comparison, r.names, out / forest.FILE, lang, hidden=r.hidden)
+    if r.decomposition is not None:
+        d = r.decomposition
+        labelled = d.copy()
         labelled.insert(labelled.columns.get_loc("channel") + 1, "channel_label",
-                        [explain.channel_label(k, lang) if k not in ("total", "interaction") else k
-                         for k in labelled["channel"]])
-        with_labels(labelled.drop(columns="label"), lang).to_csv(out / "explain.csv", index=False)
-        (out / "explain.md").write_text(explain.markdown(decomposition, lang), encoding="utf-8")
-        explain.fig_explain(decomposition, out / explain.FILE, lang)
-    write_figures(out, summary, weekly, citizens, names, lang)
-
+                        [explain.channel_label(k, lang) if k not in ("total", "interaction") else k for k in d["channel"]])
+        write_csv(with_labels(labelled.drop(columns="label"), lang), out / "explain.csv", lang)
+        (out / "explain.md").write_text(explain.markdown(d, lang, preface), encoding="utf-8")
+        with style():
+            explain.fig_explain(d, out / explain.FILE, lang)
+    write_figures(out, r.summary, r.weekly, r.citizens, r.names, lang)

@@ -5,17 +5,21 @@ catalogue of the chosen language."""
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import pandas as pd
 
 from sim.analysis.explain import CHANNELS, SHOWN, channel
-from sim.interface.i18n import label, number, text, value, value_range
+from sim.interface.i18n import label, number, scenario_title, text, value, value_range
 from sim.interface.i18n.catalogue import catalogue
 
-from .figures import figure, save
+from .figures import WIDTH, figure, save
 
-FILE = "explain.png"
+FILE = "explain.svg"
+ROW = 0.34              #: inches per channel row of a panel
+PANEL_FRAME = 0.9       #: inches per panel for its title and axis
+LABEL_CHARS = 48        #: a channel's name is shortened to this many characters beside its row
 #: outcomes drawn in the chart (each a panel), of those the run covers
 CHARTED = ("ever_self_sufficient_52w", "ever_company_activation_52w", "noshow_share", "net_cost")
 
@@ -90,8 +94,9 @@ def blocks(table: pd.DataFrame, lang: str) -> list[dict]:
         same = [short_label(c.key, lang).lower() for c in CHANNELS if c.key not in active]
         nested = [text("explain.nested", lang, channel=short_label(k, lang), other=short_label(n, lang).lower())
                   for k in active for n in channel(k).needs if n in active]
-        out.append({"heading": text("explain.heading", lang, scenario=name, reference=ref),
-                    "intro": text("explain.intro", lang, scenario=name, reference=ref),
+        design, reference = scenario_title(name, lang), scenario_title(ref, lang)
+        out.append({"heading": text("explain.heading", lang, scenario=design, reference=reference),
+                    "intro": text("explain.intro", lang, scenario=design, reference=reference),
                     "same": text("explain.same", lang, items=", ".join(same)) if same else "",
                     "nested": nested,
                     "outcomes": [{"label": label(o, lang), "code": o, "rows": outcome_rows(sub, o, lang)}
@@ -103,9 +108,11 @@ def _md(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(table: pd.DataFrame, lang: str) -> str:
+def markdown(table: pd.DataFrame, lang: str, preface: list[str] = ()) -> str:
+    """explain.md: ``preface`` (how the parameters were set), the convention, then each
+    explained scenario's tables."""
     t = lambda k, **v: text(k, lang, **v)   # noqa: E731
-    lines = [f"# {t('explain.title')}", "", t("report.convention"), ""]
+    lines = [f"# {t('explain.title')}", "", *preface, t("report.convention"), ""]
     for b in blocks(table, lang):
         lines += [f"## {b['heading']}", "", b["intro"], ""]
         if b["same"]:
@@ -129,47 +136,53 @@ def markdown(table: pd.DataFrame, lang: str) -> str:
 
 
 def fig_explain(table: pd.DataFrame, path: Path, lang: str):
-    """Per charted outcome, a panel: each channel's contribution (filled when detectable)
-    and effect alone (open square), with 90 % intervals; the whole difference on top."""
+    """Per charted outcome, a panel (one above the other, at the report's type size): each
+    channel's contribution (filled when detectable) and effect alone (open square), with
+    90 % intervals; the whole difference on top.  The legend is the caption below it."""
     pairs = list(table.groupby(["reference", "scenario"], sort=False))
     outcomes = [o for o in CHARTED if o in set(table["outcome"])
                 and not (table[(table["outcome"] == o) & (table["effect"] == "total")]["verdict"]
                          == "not_covered").all()]
     keys = list(dict.fromkeys(table["channel"]))
-    fig = figure(4.2 * max(1, len(outcomes)), 0.42 * len(keys) * len(pairs) + 1.8)
+    rows = len(keys) * len(pairs)
+    heights = [ROW * rows + PANEL_FRAME for _ in outcomes] or [2.0]
+    fig = figure(WIDTH, sum(heights) + 0.3)
+    if not outcomes:
+        ax = fig.add_subplot(1, 1, 1)
+        ax.text(0.5, 0.5, text("fig.forest.none", lang), ha="center", va="center")
+        ax.set_axis_off()
+        return save(fig, path)
+    grid = fig.add_gridspec(len(outcomes), 1, height_ratios=heights)
     for k, o in enumerate(outcomes):
-        ax = fig.add_subplot(1, len(outcomes), k + 1)
+        ax = fig.add_subplot(grid[k, 0])
         scale = 100.0 if table[table["outcome"] == o]["unit"].iloc[0] == "share" else 1e-6
         ticks, names = [], []
         y = 0
         for (ref, name), sub in pairs:
             for key in keys:
-                rows = sub[(sub["outcome"] == o) & (sub["channel"] == key)]
-                for r in rows.itertuples():
+                for r in sub[(sub["outcome"] == o) & (sub["channel"] == key)].itertuples():
                     if r.problem or _missing(r.difference_mean):
                         continue
                     m, lo, hi = (r.difference_mean * scale, r.difference_p5 * scale, r.difference_p95 * scale)
-                    dy = 0.18 if r.effect == "alone" else 0.0
+                    dy = 0.2 if r.effect == "alone" else 0.0
                     filled = r.verdict in ("likely", "clear")
                     colour = "black" if key in ("total", "interaction") else "tab:blue"
                     ax.errorbar(m, y + dy, xerr=[[max(m - lo, 0)], [max(hi - m, 0)]],
-                                fmt="s" if r.effect == "alone" else "o", color=colour, capsize=2, ms=4,
+                                fmt="s" if r.effect == "alone" else "o", color=colour, capsize=2, ms=5,
                                 mfc=colour if filled and r.effect != "alone" else "white")
                 ticks.append(y)
-                names.append((text("explain.total", lang) if key == "total" else text("explain.interaction", lang)
-                               if key == "interaction" else channel_label(key, lang))
-                              + (f" ({name})" if len(pairs) > 1 else ""))
+                what = (text("explain.total", lang) if key == "total" else text("explain.interaction", lang)
+                        if key == "interaction" else short_label(key, lang))
+                names.append(textwrap.shorten(what + (f" ({scenario_title(name, lang)})" if len(pairs) > 1 else ""),
+                                              LABEL_CHARS, placeholder="…"))
                 y += 1
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(ticks)
-        ax.set_yticklabels(names if k == 0 else [], fontsize=7)
+        ax.set_yticklabels(names)
         ax.set_ylim(y - 0.5, -0.5)
         ax.grid(axis="x", alpha=0.3)
         unit = text("unit.points_short", lang) if scale == 100.0 else text("unit.million_kroner", lang, amount="")
-        ax.set_title(f"{label(o, lang)} ({unit.strip()})", fontsize=8)
-        ax.tick_params(axis="x", labelsize=7)
-    fig.text(0.01, 0.005, text("explain.figure_note", lang), fontsize=7, color="#555")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+        ax.set_title(f"{label(o, lang)} ({unit.strip()})", loc="left")
     return save(fig, path)
 
 
@@ -180,7 +193,8 @@ def screen_lines(table: pd.DataFrame, lang: str, outcome: str = "ever_self_suffi
         rows = sub[(sub["outcome"] == outcome)]
         if rows.empty:
             continue
-        lines.append("  " + text("cli.explain_head", lang, scenario=name, reference=ref, outcome=label(outcome, lang)))
+        lines.append("  " + text("cli.explain_head", lang, scenario=scenario_title(name, lang),
+                                 reference=scenario_title(ref, lang), outcome=label(outcome, lang)))
         width = max(len(channel_label(k, lang)) for k in rows["channel"] if k not in ("total", "interaction"))
         width = max(width, len(text("explain.total", lang)), len(text("explain.interaction", lang)))
         for r in rows[rows["effect"] != "alone"].itertuples():

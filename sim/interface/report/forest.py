@@ -1,6 +1,13 @@
-"""The differences chart (forest plot): for each scenario against the reference, the key
-outcomes (percentage points) and the public budget (million kroner), each a mean paired
-difference with its 90 % interval.  A filled marker means the interval excludes zero."""
+"""The differences chart (forest plot): for each scenario against the reference, the mean
+paired difference with its 90 % interval, one panel per unit, key outcomes first.  A filled
+marker means the interval excludes zero.
+
+The panels (:data:`PANELS`) each hold outcomes measured in one unit: percentage points of
+citizens, of summoned meetings, of the caseworkers' contact time, counts per case-year,
+and million kroner of cost and of tax revenue (a cost above zero costs more, a revenue
+above zero brings in more, so they never share an axis).  Outcomes that never vary in
+the compared scenarios are left out (``hidden``), and so are budget items that no
+scenario changes."""
 
 from __future__ import annotations
 
@@ -10,23 +17,34 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment.budget import COSTS, REVENUES
-from sim.interface.i18n import label, text
+from sim.interface.i18n import label, scenario_title, text
 
-from .figures import colours, figure, save
+from .figures import FONT, MIN_FONT, colours, figure, save
 
-FILE = "differences.png"
-OUTCOMES = ("ever_self_sufficient_52w", "ever_job_or_education_52w", "ever_company_activation_52w",
-            "share_ordinary_hours", "share_self_supporting", "noshow_share", "cancel_share", "attendance_share",
-            "staff_utilisation")
-BUDGET = ("net_cost",) + COSTS + REVENUES
+FILE = "differences.svg"
+#: (catalogue key of the panel's title, factor from the outcome's unit to the axis's, outcomes in order)
+PANELS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
+    ("fig.forest.citizens", 100.0, ("ever_job_or_education_52w", "ever_self_sufficient_52w",
+                                    "ever_company_activation_52w", "share_self_supporting", "share_ordinary_hours",
+                                    "share_internship_without_hours", "active_effort_share")),
+    ("fig.forest.meetings", 100.0, ("noshow_share", "cancel_share", "attendance_share")),
+    ("fig.forest.staff", 100.0, ("staff_utilisation",)),
+    ("fig.forest.rates", 1.0, ("meetings_per_case_year", "sanctions_per_case_year")),
+    ("fig.forest.costs", 1e-6, ("net_cost", "municipal_net_cost", "state_net_cost") + COSTS),
+    ("fig.forest.revenues", 1e-6, REVENUES),
+)
+BUDGET_PANELS = ("fig.forest.costs", "fig.forest.revenues")
+#: inches per row of a panel, and for a panel's title and axis
+ROW, FRAME = 0.34, 0.85
 
 
-def _rows(comparison: pd.DataFrame, wanted: tuple[str, ...], budget: bool) -> list[str]:
-    """Outcomes covered by the comparison; budget items only where some scenario differs."""
+def _rows(comparison: pd.DataFrame, wanted: tuple[str, ...], budget: bool, hidden) -> list[str]:
+    """Outcomes covered by the comparison and not hidden; budget items only where some
+    scenario's interval is not a single zero (net cost always)."""
     rows = []
     for o in wanted:
         sub = comparison[comparison["outcome"] == o]
-        if sub.empty or (sub["verdict"] == "not_covered").all():
+        if o in hidden or sub.empty or (sub["verdict"] == "not_covered").all():
             continue
         if budget and o != "net_cost" and not (sub[["difference_p5", "difference_p95"]].abs().to_numpy() > 0).any():
             continue
@@ -34,8 +52,18 @@ def _rows(comparison: pd.DataFrame, wanted: tuple[str, ...], budget: bool) -> li
     return rows
 
 
-def _panel(ax, comparison: pd.DataFrame, rows: list[str], names: list[str], scale: float, lang: str,
-           font: float, wrap: int | None = None) -> None:
+def panels(comparison: pd.DataFrame, hidden=frozenset(), spec=PANELS) -> list[tuple[str, float, list[str]]]:
+    """The panels the chart draws: (title key, factor, rows), empty panels dropped."""
+    out = []
+    for key, factor, wanted in spec:
+        rows = _rows(comparison, wanted, key in BUDGET_PANELS, hidden)
+        if rows:
+            out.append((key, factor, rows))
+    return out
+
+
+def _panel(ax, comparison: pd.DataFrame, rows: list[str], names: list[str], factor: float, lang: str, font: float,
+           wrap: int) -> None:
     others = names[1:]
     step = 0.6 / max(len(others), 1)
     for j, (name, colour) in enumerate(zip(others, colours(len(names))[1:])):
@@ -45,65 +73,56 @@ def _panel(ax, comparison: pd.DataFrame, rows: list[str], names: list[str], scal
                 continue
             r = sub.loc[o]
             y = i + (j - (len(others) - 1) / 2) * step
-            m, lo, hi = r["difference_mean"] * scale, r["difference_p5"] * scale, r["difference_p95"] * scale
+            m, lo, hi = r["difference_mean"] * factor, r["difference_p5"] * factor, r["difference_p95"] * factor
             filled = r["verdict"] in ("likely", "clear")
-            ax.errorbar(m, y, xerr=[[max(m - lo, 0)], [max(hi - m, 0)]], fmt="o", color=colour, capsize=font * 3 / 8,
-                        mfc=colour if filled else "white", ms=font * 6 / 8)
-        ax.plot([], [], "o", color=colour, label=text("fig.forest.legend", lang, scenario=name, reference=names[0]))
+            ax.errorbar(m, y, xerr=[[max(m - lo, 0)], [max(hi - m, 0)]], fmt="o", color=colour, capsize=4,
+                        mfc=colour if filled else "white", ms=7)
     ax.axvline(0, color="black", lw=1)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([textwrap.fill(label(o, lang), wrap) if wrap else label(o, lang) for o in rows], fontsize=font)
-    ax.tick_params(axis="x", labelsize=font + 2)
+    ax.set_yticklabels([textwrap.fill(label(o, lang), wrap) for o in rows], fontsize=font)
+    ax.tick_params(axis="x", labelsize=font)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
+    left, right = ax.get_xlim()
+    span = max(abs(left), abs(right))
+    ax.set_xlim(-span * 1.05, span * 1.05)     # zero in the middle: which side a difference is on reads at once
 
 
-def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path | None, lang: str, font: float = 8.0,
-               width: float = 13.0, outcomes: tuple[str, ...] = OUTCOMES, budget: tuple[str, ...] = BUDGET,
-               wrap: int | None = None, stack: bool = False, row: float | None = None):
+def fig_forest(comparison: pd.DataFrame, names: list[str], path: Path | None, lang: str, font: float = FONT,
+               width: float = 10.8, spec=PANELS, hidden=frozenset(), wrap: int = 38, row: float = ROW):
     """The chart, written to ``path`` (if given).  The report uses the defaults; the
-    workshop app draws it for a projector: ``font`` (labels' size in points), ``width``
-    (inches), fewer rows, labels wrapped at ``wrap`` characters, panels stacked, ``row``
-    inches per row."""
-    panels = [(rows, scale, key) for rows, scale, key in (
-        (_rows(comparison, outcomes, budget=False), 100.0, "fig.forest.outcomes"),
-        (_rows(comparison, budget, budget=True), 1e-6, "fig.forest.budget")) if rows]
-    per_row = (row or 0.42 * font / 8) * max(1, len(names) - 1) ** 0.5
-    sizes = [len(r) for r, _, _ in panels] or [1]
-    if stack:             # each panel's title and axis, then the comparison's name and the note
-        height = sum(0.06 * font + per_row * n for n in sizes) + 0.07 * font
-    else:
-        height = 1.6 * font / 8 + per_row * max(sizes)
-    fig = figure(width, height)
-    if not panels:
+    workshop app draws it for a projector with its own panels (``spec``), type size
+    ``font`` (points), ``width`` (inches), labels wrapped at ``wrap`` characters and
+    ``row`` inches per row."""
+    drawn = panels(comparison, hidden, spec)
+    others = names[1:]
+    per_row = row * max(1, len(others)) ** 0.5
+    legend_height = 0.3 * len(others) + 0.2
+    height = legend_height + sum(FRAME * font / FONT + per_row * len(r) for _, _, r in drawn) + 0.4
+    fig = figure(width, max(height, 2.0))
+    if not drawn:
         ax = fig.add_subplot(1, 1, 1)
         ax.text(0.5, 0.5, text("fig.forest.none", lang), ha="center", va="center", fontsize=font)
         ax.set_axis_off()
         return fig if path is None else save(fig, path)
-    grid = fig.add_gridspec(len(panels), 1, height_ratios=[n + 1.5 for n in sizes]) if stack else \
-        fig.add_gridspec(1, len(panels))
-    for k, (rows, scale, key) in enumerate(panels):
-        ax = fig.add_subplot(grid[k, 0] if stack else grid[0, k])
-        _panel(ax, comparison, rows, names, scale, lang, font, wrap)
-        title = text(key, lang)
-        if stack:             # over the axis, right-aligned: the labels take the left of the figure
-            ax.set_title(textwrap.fill(title, int(1.5 * wrap)) if wrap else title, fontsize=font, loc="right")
-        else:
-            ax.set_title(title, fontsize=font + 2)
-        if k == 0 and not stack:
-            ax.legend(fontsize=font - 1, loc="lower right")
-    note = text("fig.forest.note", lang)
-    if stack:             # one column: the comparison on top, the note wrapped below
-        fig.suptitle("; ".join(fig.axes[0].get_legend_handles_labels()[1]), fontsize=font)
-        note = textwrap.fill(note, 2 * wrap if wrap else 60)
-    fig.text(0.01, 0.005, note, fontsize=font - 1, color="#555")
-    fig.tight_layout(rect=(0, 0.1 if stack else 0.04, 1, 1))
+    grid = fig.add_gridspec(len(drawn), 1, height_ratios=[FRAME * font / FONT + per_row * len(r) for _, _, r in drawn])
+    for k, (key, factor, rows) in enumerate(drawn):
+        ax = fig.add_subplot(grid[k, 0])
+        _panel(ax, comparison, rows, names, factor, lang, font, wrap)
+        ax.set_title(textwrap.fill(text(key, lang), int(width * 72 * 0.6 / (0.5 * font))), fontsize=font, loc="left")
+    handles = [fig.axes[0].plot([], [], "o", color=c)[0] for c in colours(len(names))[1:]]
+    fig.legend(handles, [textwrap.fill(text("fig.forest.legend", lang, scenario=scenario_title(n, lang),
+                                            reference=scenario_title(names[0], lang)), int(width * 72 / (0.55 * font)))
+                         for n in others],
+               loc="upper left", fontsize=font, frameon=False, ncol=1, bbox_to_anchor=(0.0, 1.0))
+    fig.text(0.005, 0.005, textwrap.fill(text("fig.forest.note", lang), int(width * 72 / (0.5 * font))),
+             fontsize=max(font - 1, MIN_FONT), color="#555")
+    fig.tight_layout(rect=(0, 0.3 / fig.get_figheight(), 1, 1 - legend_height / fig.get_figheight()))
     if path is not None:
-        fig.savefig(path, format="png")
+        save(fig, path, layout=False)
     return fig
 
 
-def forest_outcomes(comparison: pd.DataFrame) -> list[str]:
-    """The rows the chart shows (for the tables that go with it)."""
-    return _rows(comparison, OUTCOMES, budget=False) + _rows(comparison, BUDGET, budget=True)
-
+def forest_outcomes(comparison: pd.DataFrame, hidden=frozenset()) -> list[str]:
+    """The rows the chart shows, in its order (for the tables that go with it)."""
+    return [o for _, _, rows in panels(comparison, hidden) for o in rows]

@@ -1,22 +1,74 @@
 """The interface every process has.
 
 A process is one ODD process (docs/ODD.md §1.3 lists them in the order the model steps
-them).  It is built once per model from the scenario (``__init__`` computes what the
-scenario fixes), and ``step(model, week)`` applies its rule to every citizen it concerns
-at once.  ``counts`` names the counters (:class:`~sim.model.tally.Tally`) it adds to.
+them).  It declares what it reads and writes (names as in :mod:`sim.model.declare`), the
+shared transitions it calls, the random streams it draws from and the counters it adds to.
+Its ``Columns`` type is the named tuple of exactly those arrays; :meth:`Process.columns`
+fetches them from the model (again whenever a table changed size) and
+:meth:`Process.run` calls a compiled function with them, the LASER pattern: the week's rule
+is one compiled loop over the arrays it declares.
+
+``__init__`` computes what the scenario fixes (probabilities per week, tables), as a
+small named tuple ``self.par`` passed to the compiled code.
 """
 
 from __future__ import annotations
 
-from ..tally import Tally
+from ..declare import Uses, columns_type, effective, locate
+from ..jit import bind, entry_point
 
 
 class Process:
     name: str = ""
-    counts: tuple[Tally, ...] = ()
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    calls: tuple = ()          #: shared transitions (registered compiled functions) it calls
+    streams: tuple = ()        #: random streams (sim.model.rng.Stream) its own code draws from
+    counts: tuple = ()         #: counters (sim.model.tally.Tally) its own code adds to
+    uses: Uses = Uses()        #: the effective declaration (with the transitions')
+    Columns: type = tuple
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        own = Uses(frozenset(cls.reads), frozenset(cls.writes), tuple(getattr(c, "py_func", c).__name__ for c in cls.calls),
+                   frozenset(cls.streams), frozenset(cls.counts))
+        cls.own = own
+        cls._declared = None
+
+    @classmethod
+    def declaration(cls) -> Uses:
+        """The effective declaration: its own and its transitions' (the transitions are
+        registered when their module is imported, so this is worked out on first use)."""
+        if cls._declared is None:
+            cls._declared = effective(cls.own)
+            cls.Columns = columns_type(cls.__name__, cls.__module__, cls._declared.reads | cls._declared.writes)
+            cls._where = tuple(locate(name) for name in cls.Columns._fields)
+            cls._tables = tuple(sorted({table for table, _ in cls._where if table in ("pop", "cw")}))
+        return cls._declared
 
     def __init__(self, model):
-        pass
+        self.uses = self.declaration()
+        self._layout = None
+        self._bound: dict = {}
+
+    def columns(self, m):
+        """The process's arrays as a struct (sim.model.jit.bind) of its ``Columns``, fetched
+        again whenever a table it uses changed size."""
+        layout = (m.pop.version if "pop" in self._tables else 0, m.cw.version if "cw" in self._tables else 0)
+        if layout != self._layout:
+            arrays = (getattr(m, name) if table is None else getattr(getattr(m, table), name) for table, name in self._where)
+            self.C = bind(self.Columns(*arrays))
+            self._layout = layout
+        return self.C
+
+    def run(self, m, kernel, *args):
+        """Call ``kernel(C, *args)`` with the process's columns, through its compiled entry
+        point (:func:`sim.model.jit.entry_point`)."""
+        C = self.columns(m)
+        fn = self._bound.get(kernel)
+        if fn is None:
+            fn = self._bound[kernel] = entry_point(kernel, (C, *args))
+        return fn(C, *args)
 
     def step(self, m, week: int) -> None:  # pragma: no cover - interface
         raise NotImplementedError

@@ -5,15 +5,24 @@ leaves trin 1-2)."""
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
-from .. import pathway
+from ..declare import transition
+from ..transitions import end_course
 from .base import Process
+
+
+@transition(reads=("in_course", "course_end"), calls=(end_course,))
+@njit(cache=True)
+def course_ends(C, T, week, keys):  # pragma: no cover - compiled
+    for i in range(C.in_course.shape[0]):
+        if C.in_course[i] and C.course_end[i] == week:
+            end_course(C, i, week, T, keys)
 
 
 class CourseEnds(Process):
     name = "course ends"
+    calls = (course_ends,)
 
     def step(self, m, week: int) -> None:
-        P = m.pop
-        pathway.end_course(m, np.flatnonzero(P.in_course & (P.course_end == week)))
+        self.run(m, course_ends, m.T, week, m.keys)

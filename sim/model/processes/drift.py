@@ -2,36 +2,52 @@
 reported A-G tables show much churn.  Each week a citizen on benefit has one rating change
 with the summed weekly probability of ``improve_spontaneous`` and
 ``deteriorate_spontaneous`` (annual), up or down in proportion to the two: up raises the
-weakest factor, down lowers a random one."""
+weakest factor, down lowers a factor drawn at random."""
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
+
+from numba import njit
 
 from sim.spec.parameters import annual_to_weekly
 
-from .. import barriers, pathway
-from ..states import ST
+from ..declare import transition
+from ..rng import rescaled
+from ..states import LAST_ON_BENEFIT
+from ..transitions import deteriorate, improve
 from .base import Process
+
+DriftParams = namedtuple("DriftParams", ["p_change", "p_up"])
+FACTORS = 5
+
+
+@transition(reads=("state", "chance"), calls=(improve, deteriorate))
+@njit(cache=True)
+def drift(C, par, week, keys):  # pragma: no cover - compiled
+    """The weekly chance (word 1 of the citizen's chances) decides a change; the same number
+    rescaled, up or down; rescaled again, which factor (sim.model.rng.rescaled)."""
+    for i in range(C.state.shape[0]):
+        if C.state[i] > LAST_ON_BENEFIT:
+            continue
+        u = C.chance[i, 1]
+        if u < par.p_change:
+            v = rescaled(u, par.p_change)
+            if v < par.p_up:
+                improve(C, i, rescaled(v, par.p_up))
+            else:
+                deteriorate(C, i, int(rescaled(v, par.p_up) * FACTORS))
 
 
 class BarrierDrift(Process):
     name = "barrier drift"
+    calls = (drift,)
 
     def __init__(self, m):
-        self.up = annual_to_weekly(m.b.improve_spontaneous)
-        self.down = annual_to_weekly(m.b.deteriorate_spontaneous)
+        super().__init__(m)
+        up, down = annual_to_weekly(m.b.improve_spontaneous), annual_to_weekly(m.b.deteriorate_spontaneous)
+        self.par = DriftParams(p_change=float(min(1.0, up + down)), p_up=float(up / (up + down) if up + down > 0 else 0.0))
 
     def step(self, m, week: int) -> None:
-        p = min(1.0, self.up + self.down)
-        if p <= 0:
-            return
-        P = m.pop
-        on = np.flatnonzero(P.state <= ST.TRIN3)
-        hit = on[m.draw_all("drift", on) < p]
-        direction = m.draw("drift_direction", hit) < self.up / (self.up + self.down)
-        choice = m.draw("drift_choice", hit)
-        up, down = hit[direction], hit[~direction]
-        changed = np.concatenate([barriers.improve(P.ratings, up, choice[direction]),
-                                  barriers.deteriorate(P.ratings, down, (choice[~direction] * 5).astype(int))])
-        pathway.ratings_changed(m, changed)
+        if self.par.p_change > 0:
+            self.run(m, drift, self.par, week, m.keys)

@@ -1,42 +1,79 @@
 """Enrolment (process 8): waiting citizens enter case loads, in the order they joined the
-waiting list, while a caseworker has room under ``caseload_cap`` (the least-loaded of the
-citizen's area, else of the whole job centre).  A citizen with a clarified job wish starts
-in trin 2, the others in trin 1.  The first meeting is booked within the first interval for
-the stock at week 0, next week for later referrals."""
+waiting list, while a caseworker has room under ``caseload_cap``: the least-loaded active
+caseworker of the citizen's area, else of the whole job centre (ties: the one hired
+first); without room the citizen keeps waiting.  A citizen with a clarified job wish starts
+in trin 2, the others in trin 1.  The first meeting is booked within the first interval
+for the stock at week 0, next week for later referrals."""
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from .. import caseload, pathway
-from ..states import ST
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import State
+from ..transitions import assign, book_meeting, enter_trin2, interval_for, set_state
 from .base import Process
-from .meetings import book_meeting, interval_for
+
+NO_CAP = -1
+
+
+@transition(reads=("cw_active", "cw_office", "cw_caseload"))
+@njit(cache=True)
+def caseworker_with_room(C, area, cap):  # pragma: no cover - compiled
+    """The least-loaded active caseworker with room under ``cap`` (NO_CAP: no cap) in the
+    office of ``area``, else in the whole job centre (ties: hired first); -1 if none."""
+    best = -1
+    for local in (True, False):
+        if local and area < 0:
+            continue
+        for j in range(C.cw_active.shape[0]):
+            if C.cw_active[j] and (not local or C.cw_office[j] == area) and (cap == NO_CAP or C.cw_caseload[j] < cap):
+                if best < 0 or C.cw_caseload[j] < C.cw_caseload[best]:
+                    best = j
+        if best >= 0:
+            return best
+    return best
+
+
+@transition(reads=("state", "waiting_ticket", "area", "job_wish", "enrolled_week"),
+            writes=("waiting_ticket", "enrolled_week"),
+            calls=(caseworker_with_room, assign, enter_trin2, set_state, interval_for, book_meeting),
+            streams=(Stream.BOOKING,))
+@njit(cache=True)
+def enrol(C, cap, T, week, keys):  # pragma: no cover - compiled
+    n = C.state.shape[0]
+    is_waiting = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        is_waiting[i] = C.state[i] == State.NOT_ENROLLED and C.waiting_ticket[i] >= 0
+    waiting = np.flatnonzero(is_waiting)
+    for i in waiting[np.argsort(C.waiting_ticket[waiting])]:
+        j = caseworker_with_room(C, C.area[i], cap)
+        if j < 0:
+            continue
+        assign(C, i, j, T)
+        C.waiting_ticket[i] = -1
+        if C.enrolled_week[i] < 0:
+            C.enrolled_week[i] = week
+        if C.job_wish[i]:
+            enter_trin2(C, i, week, T, keys)
+        else:
+            set_state(C, i, State.TRIN1, week, T, keys)
+        first = 1
+        if week == 0:
+            first = 1 + int(uniforms(keys[Stream.BOOKING], week, i, 1)[0] * interval_for(C, i, week, T))
+        book_meeting(C, i, first, week)
 
 
 class Enrolment(Process):
     name = "enrolment"
+    calls = (enrol,)
+
+    def __init__(self, m):
+        super().__init__(m)
+        cap = m.org.caseload_cap
+        self.cap = NO_CAP if cap is None else int(cap)
 
     def step(self, m, week: int) -> None:
-        if not m.waiting:
-            return
-        P = m.pop
-        ids = np.asarray(m.waiting, dtype=np.int64)
-        ids = ids[P.state[ids] == ST.NOT_ENROLLED]
-        ids = ids[np.sort(np.unique(ids, return_index=True)[1])]       # first place in the list counts
-        cws = caseload.pick_caseworkers(m, ids, m.org.caseload_cap)
-        got = cws >= 0
-        m.waiting = ids[~got].tolist()
-        ids, cws = ids[got], cws[got]
-        if len(ids) == 0:
-            return
-        caseload.assign(m, ids, cws)
-        P.enrolled_week[ids] = np.where(P.enrolled_week[ids] < 0, week, P.enrolled_week[ids])
-        wish = P.job_wish[ids]
-        pathway.enter_trin2(m, ids[wish])
-        pathway.set_state(m, ids[~wish], ST.TRIN1)
-        if week == 0:
-            first = 1 + (m.draw("meetings", ids) * interval_for(m, ids)).astype(np.int64)
-        else:
-            first = np.ones(len(ids), dtype=np.int64)
-        book_meeting(m, ids, first)
+        self.run(m, enrol, self.cap, m.T, week, m.keys)

@@ -1,32 +1,51 @@
 """Trin 2: job matching (process 13).
 
-Each company consultant works round the queue of citizens in trin 2 in the order they
-joined it, up to ``consultant_attempts_per_week`` attempts a week; a citizen the
-consultant cannot act on yet (the order arrived less than ``order_delay_weeks`` ago) and
-a citizen whose attempt failed go to the back of the queue.  An attempt finds an interested
-company with ``match_probability`` (× ``match_poor_multiplier`` in E-G, × the square root of
-the job-chance multiplier, at most ``match_chance_cap``); what follows is the negotiation
-in :func:`sim.model.kernels.match_attempts`: an agreement on ordinary hours if the consultant
-insists and the company agrees (a job or a småjob, :func:`sim.model.pathway.start_ordinary_hours`),
-else perhaps an unpaid internship (wage subsidy for long-term
-recipients), with or without an agreement on hours 'på sigt'.  The consultants' stance
-sets how often they insist (``hours_orientation_*``, lower when a payment criterion counts
-internships, jobgaranti-midway-2019).
+First the offers the caseworkers ordered at this week's meetings (bestilling): one attempt
+each, in the order ordered, in the job centre's whole company pool.  Then each company
+consultant works round the queue of citizens in trin 2 in the order they joined it, up to
+``consultant_attempts_per_week`` attempts a week; a citizen the consultant cannot act on
+yet (the order arrived less than ``order_delay_weeks`` ago) and a citizen whose attempt
+failed go to the back of the queue.
+
+An attempt finds an interested company with ``match_probability`` (× ``match_poor_multiplier``
+in E-G, × the square root of the job-chance multiplier, the multiplier capped at
+``match_chance_cap`` before the root is taken) and picks one at random from the network; a
+full company ends the attempt.  With the consultants' stance's probability
+(``hours_orientation_*``, lower when a payment criterion counts internships,
+jobgaranti-midway-2019) the consultant insists on ordinary hours: the company agrees with
+its willingness, or refuses, grows more willing by ``culture_shift`` and may be dropped
+from the network.  Otherwise the company may take an unpaid intern, with or without an
+agreement on hours 'på sigt'; citizens on benefit for more than six months may get wage
+subsidy instead.  A match starts trin 3.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
 
-from .. import barriers, kernels, pathway
-from ..states import ST
+import numpy as np
+from numba import njit
+
+from ..barriers import is_good
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import Placement, State
 from ..tally import Tally
+from ..queues import group_by, split_queue
+from ..transitions import WAGE_SUBSIDY_MIN_WEEKS, job_chance, start_placement, take_ticket, weeks_on_benefit
 from .base import Process
 
+MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "chance_cap", "orientation", "housing_hours",
+                                       "hours_boost", "culture_shift", "drop_refusing", "promise_factor",
+                                       "wage_subsidy_share", "pool"])
+#: the attempt ordered at a meeting and the consultant's attempt of the same week draw apart
+AT_MEETING, BY_CONSULTANT = 0, 1
+#: a consultant's queue is first sorted this many times as far as the week's attempts (split_queue)
+QUEUE_HEAD = 2
 
-def orientation(m) -> float:
+
+def orientation(b, org) -> float:
     """Probability that a consultant insists on ordinary hours in a negotiation."""
-    b, org = m.b, m.org
     h = {"accept_internships": b.hours_orientation_accept_internships, "balanced": b.hours_orientation_balanced,
          "demand_hours": b.hours_orientation_demand_hours}[org.consultant_stance]
     if org.payment_counts_internships:
@@ -34,62 +53,121 @@ def orientation(m) -> float:
     return h
 
 
-def attempt_matches(m, ids: np.ndarray, network: np.ndarray, orient: np.ndarray) -> np.ndarray:
-    """Negotiate for each citizen in order; start the placements found.  Returns a mask of
-    the citizens placed."""
-    if len(ids) == 0:
-        return np.zeros(0, dtype=bool)
-    P, b, org, F, N = m.pop, m.b, m.org, m.firms, m.networks
-    p = b.match_probability * np.where(barriers.is_good(P.category[ids]), 1.0, b.match_poor_multiplier)
-    p = p * np.sqrt(np.minimum(b.match_chance_cap, pathway.job_chance(m, ids)))
-    u = m.streams["match"].random((len(ids), 7))
-    long_term = P.seniority_weeks[ids] + (m.week - P.first_week[ids]) > 26
-    kind, company, promised, dropped = kernels.match_attempts(
-        p, u, network.astype(np.int64), orient.astype(float), long_term, N.members_flat, N.start, N.length,
-        F.slots, F.placed, F.hours_willingness, F.internship_willingness, F.refusals, F.housing,
-        float(org.housing.hours_willingness), b.job_ready_willingness_boost if org.include_job_ready else 0.0,
-        float(b.culture_shift), bool(org.drop_refusing_companies),
-        1.0 if org.trin_model else b.promise_without_trin_model, float(b.wage_subsidy_share))
-    m.tally[Tally.COMPANIES_DROPPED] += dropped
-    found = kind > 0
-    pathway.start_placement(m, ids[found], company[found], kind[found], promised[found])
-    return found
+@transition(reads=("category", "firm_slots", "firm_placed", "firm_housing", "firm_hours_willingness",
+                   "firm_internship_willingness", "net_members", "net_start", "net_length"),
+            writes=("firm_placed", "firm_refusals", "firm_hours_willingness", "net_members", "net_length"),
+            calls=(job_chance, weeks_on_benefit, start_placement), streams=(Stream.MATCH,),
+            counts=(Tally.COMPANIES_DROPPED,))
+@njit(cache=True)
+def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cover - compiled
+    """One negotiation for citizen ``i`` in company network ``network``; starts the
+    placement found.  Returns True if the citizen was placed."""
+    p = par.p_match * (1.0 if is_good(C.category[i]) else par.poor_multiplier)
+    p *= np.sqrt(min(par.chance_cap, job_chance(C, i, week, T)))
+    a = uniforms(keys[Stream.MATCH], week, i, 2 * which)
+    b = uniforms(keys[Stream.MATCH], week, i, 2 * which + 1)
+    m = C.net_length[network]
+    if m == 0 or a[0] >= min(1.0, p):
+        return False
+    pos = int(a[1] * m)
+    c = C.net_members[C.net_start[network] + pos]
+    if C.firm_placed[c] >= C.firm_slots[c]:
+        return False
+    housing = C.firm_housing[c]
+    willing = par.housing_hours if housing else C.firm_hours_willingness[c] + par.hours_boost
+    if a[2] < par.orientation and not housing:
+        if a[3] < willing:
+            C.firm_placed[c] += 1
+            start_placement(C, i, c, Placement.ORDINARY, True, week, T, keys)
+            return True
+        C.firm_refusals[c] += 1
+        C.firm_hours_willingness[c] = min(1.0, C.firm_hours_willingness[c] + par.culture_shift)
+        if par.drop_refusing:                # walk away from the company: the network keeps its order
+            start = C.net_start[network]
+            for q in range(pos, m - 1):
+                C.net_members[start + q] = C.net_members[start + q + 1]
+            C.net_length[network] = m - 1
+            tally[Tally.COMPANIES_DROPPED] += 1
+        return False
+    if b[0] >= C.firm_internship_willingness[c]:
+        return False
+    promised = b[1] < willing * par.promise_factor
+    if housing:
+        kind = Placement.HOUSING
+    elif weeks_on_benefit(C, i, week) > WAGE_SUBSIDY_MIN_WEEKS and b[2] < par.wage_subsidy_share:
+        kind = Placement.WAGE_SUBSIDY
+    else:
+        kind = Placement.INTERNSHIP
+    C.firm_placed[c] += 1
+    start_placement(C, i, c, kind, promised, week, T, keys)
+    return True
+
+
+@transition(reads=("trin2_ready_week", "state"), writes=("queue_ticket",), calls=(attempt, take_ticket),
+            counts=(Tally.MATCH_ATTEMPTS,))
+@njit(cache=True)
+def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover - compiled
+    """Consultant ``j`` works round ``queue`` (in order) with ``left`` attempts: a citizen
+    it can act on is tried; one not yet ready, or not placed, goes to the back of the queue.
+    Returns the attempts left."""
+    for i in queue:
+        if left <= 0:
+            break                              # this consultant's week is over
+        if week >= C.trin2_ready_week[i]:
+            left -= 1
+            tally[Tally.MATCH_ATTEMPTS] += 1
+            if attempt(C, i, j, BY_CONSULTANT, par, T, week, keys, tally):
+                continue
+        if C.state[i] == State.TRIN2:
+            C.queue_ticket[i] = take_ticket(C)
+    return left
+
+
+@transition(reads=("state", "order_ticket", "queue_ticket", "consultant", "consultants_attempts_per_week"),
+            calls=(attempt, round_of), counts=(Tally.MATCH_ATTEMPTS_MEETING,))
+@njit(cache=True)
+def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    # offers ordered at this week's meetings, in the order ordered, in the whole pool
+    n = C.state.shape[0]
+    mask = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        mask[i] = C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2
+    ordered = np.flatnonzero(mask)
+    for i in ordered[np.argsort(C.order_ticket[ordered])]:
+        tally[Tally.MATCH_ATTEMPTS_MEETING] += 1
+        attempt(C, i, par.pool, AT_MEETING, par, T, week, keys, tally)
+    # each consultant's round of its queue, consultant by consultant
+    n_consultants = C.consultants_attempts_per_week.shape[0]
+    if n_consultants == 0:
+        return
+    for i in range(n):
+        mask[i] = C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0
+    queued = np.flatnonzero(mask)
+    queued, bounds = group_by(C.consultant[queued], n_consultants, queued)
+    for j in range(n_consultants):
+        mine = queued[bounds[j]: bounds[j + 1]]
+        left = C.consultants_attempts_per_week[j]
+        tickets = C.queue_ticket[mine]
+        head, rest = split_queue(tickets, QUEUE_HEAD * left)
+        left = round_of(C, j, mine[head], left, par, T, week, keys, tally)
+        if left > 0 and rest.shape[0] > 0:
+            round_of(C, j, mine[rest[np.argsort(tickets[rest])]], left, par, T, week, keys, tally)
 
 
 class Matching(Process):
     name = "trin 2: job matching"
-    counts = (Tally.MATCH_ATTEMPTS_MEETING, Tally.MATCH_ATTEMPTS, Tally.COMPANIES_DROPPED)
+    calls = (matching,)
+
+    def __init__(self, m):
+        super().__init__(m)
+        b, org = m.b, m.org
+        self.par = MatchingParams(p_match=float(b.match_probability), poor_multiplier=float(b.match_poor_multiplier),
+                          chance_cap=float(b.match_chance_cap), orientation=float(orientation(b, org)),
+                          housing_hours=float(org.housing.hours_willingness),
+                          hours_boost=float(b.job_ready_willingness_boost if org.include_job_ready else 0.0),
+                          culture_shift=float(b.culture_shift), drop_refusing=bool(org.drop_refusing_companies),
+                          promise_factor=float(1.0 if org.trin_model else b.promise_without_trin_model),
+                          wage_subsidy_share=float(b.wage_subsidy_share), pool=int(m.networks.pool))
 
     def step(self, m, week: int) -> None:
-        orders = self.orders(m)
-        if len(orders):
-            attempt_matches(m, orders, np.full(len(orders), m.networks.pool), np.full(len(orders), m.orientation))
-        if not m.n_consultants:
-            return
-        tried, reached = self.consultants(m, week)
-        attempt_matches(m, tried, m.pop.consultant[tried], np.full(len(tried), m.orientation))
-        back = reached[m.pop.state[reached] == ST.TRIN2]     # not ready, or no match: to the back of the queue
-        m.pop.queue_ticket[back] = m.next_ticket(len(back))
-
-    @staticmethod
-    def orders(m) -> np.ndarray:
-        """Offers the caseworkers ordered at this week's meetings (bestilling): one attempt
-        each, in the job centre's whole company pool, before the consultants' own round."""
-        if not m.orders:
-            return np.zeros(0, dtype=np.int64)
-        ids = np.concatenate(m.orders)
-        m.orders = []
-        ids = ids[np.sort(np.unique(ids, return_index=True)[1])]
-        ids = ids[m.pop.state[ids] == ST.TRIN2]
-        m.tally[Tally.MATCH_ATTEMPTS_MEETING] += len(ids)
-        return ids
-
-    @staticmethod
-    def consultants(m, week: int):
-        """Each consultant's round (:func:`sim.model.kernels.consultant_rounds`): the citizens
-        tried, and every citizen the consultant reached."""
-        P = m.pop
-        tried, reached = kernels.consultant_rounds(P.state, P.queue_ticket, P.consultant, P.trin2_ready_week,
-                                                   m.consultant_table.attempts_per_week.astype(np.int64), week)
-        m.tally[Tally.MATCH_ATTEMPTS] += len(tried)
-        return tried, reached
+        self.run(m, matching, self.par, m.T, week, m.keys, m.tally)

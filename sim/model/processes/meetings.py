@@ -4,147 +4,157 @@ meeting does.
 Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after the last (during
 an ``intensive`` period from enrolment: ``intensive.interval_weeks``).  Where a meeting is
 held: with no estate days at the central job centre; with ``summon_vulnerable_locally``
-citizens whose latest form rates them E-G at the estate office and A-D centrally (copenhagen-outreach-2015, part on local offices);
-else at the estate with probability ``estate_days / 5``.  Each caseworker-day's meetings
-share the day's contact minutes: each gets ``min(standard, max(min_meeting_minutes,
-minutes / meetings))``, and those that no longer fit are postponed to next week.  At the
-appointment the citizen cancels, does not show up, or comes (:mod:`sim.model.attendance`);
-a missed meeting is booked again ``rebook_weeks`` later and an unexcused no-show may be
-sanctioned.  A held meeting's effect scales with ``sqrt(minutes held / standard)``.
+citizens whose latest form rates them E-G at the estate office and A-D centrally
+(copenhagen-outreach-2015, part on local offices); else at the estate with probability
+``estate_days / 5``; the weekday at random among those days.  At the appointment the
+citizen cancels, does not show up, or comes (:mod:`sim.model.attendance`).  Each
+caseworker-day's meetings, in the order they were booked, share the day's contact
+minutes: a cancellation (afbud, given in advance) takes no time; each other meeting gets
+``min(standard, max(min_meeting_minutes, minutes / meetings))``, and those that no longer
+fit are postponed to next week; a no-show costs the share of its slot the caseworker waits.
+A missed meeting is booked again ``rebook_weeks`` later and an unexcused no-show may be
+sanctioned.  A held meeting's effects scale with ``sqrt(minutes held / standard)``
+(:func:`sim.model.transitions.hold_meeting`).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
 
-from .. import barriers, kernels, pathway
-from ..attendance import Attendance, SanctionRule
-from ..states import ST
+import numpy as np
+from numba import njit
+
+from ..attendance import attendance_parameters, probabilities, sanction, sanctionable
+from ..barriers import is_good
+from ..queues import group_by, sort_within
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import Occasion, Outcome, State
 from ..tally import Tally
+from ..transitions import book_meeting, hold_meeting, interval_for, standard_minutes
 from .base import Process
 
+WEEKDAYS = 5
+#: a no-show costs this share of its slot: the caseworker waits before moving on (assumed)
+NOSHOW_WAIT_SHARE = 0.5
 
-def interval_for(m, ids: np.ndarray) -> np.ndarray:
-    """Weeks to the next meeting: the intensive interval early in the case, else the usual."""
-    it, P = m.org.intensive, m.pop
-    base = np.full(len(ids), m.org.meeting_interval_weeks, dtype=np.int64)
-    if it is None:
-        return base
-    ew = P.enrolled_week[ids]
-    return np.where((ew >= 0) & (m.week - ew < it.duration_weeks), it.interval_weeks, base)
+MeetingsParams = namedtuple("MeetingsParams", ["vulnerable_locally", "min_minutes", "rebook_weeks", "A"])
 
 
-def standard_minutes(m, ids: np.ndarray, interval: np.ndarray) -> np.ndarray:
-    it, org = m.org.intensive, m.org
-    if it is None or org.meeting_interval_weeks == it.interval_weeks:
-        return np.full(len(ids), org.meeting_minutes)
-    return np.where(interval == it.interval_weeks, it.meeting_minutes, org.meeting_minutes)
+@transition(reads=("state", "next_meeting", "meeting_ticket", "caseworker", "rated", "cw_estate_days", "cw_office"),
+            streams=(Stream.BOOKING,))
+@njit(cache=True)
+def book_day(C, par, week, keys):  # pragma: no cover - compiled
+    """This week's due meetings: who, in the order booked, then grouped by caseworker and
+    weekday; the caseworker, weekday and place (estate office or central) of each."""
+    is_due = np.empty(C.state.shape[0], dtype=np.bool_)
+    for i in range(C.state.shape[0]):
+        is_due[i] = C.next_meeting[i] == week and State.TRIN1 <= C.state[i] <= State.TRIN3
+    due = np.flatnonzero(is_due)
+    n = due.shape[0]
+    who = np.empty(n, dtype=np.int64)
+    day = np.empty(n, dtype=np.int64)
+    outreach = np.zeros(n, dtype=np.bool_)
+    for k in range(n):
+        i = due[k]
+        j = C.caseworker[i]
+        ed = C.cw_estate_days[j]
+        u = uniforms(keys[Stream.BOOKING], week, i, 0)
+        if ed <= 0:
+            local = False
+        elif ed >= WEEKDAYS:
+            local = True
+        elif par.vulnerable_locally:
+            local = not is_good(C.rated[i])
+        else:
+            local = u[0] < ed / WEEKDAYS
+        who[k] = j
+        day[k] = int(u[1] * ed) if local else ed + int(u[1] * (WEEKDAYS - ed))
+        outreach[k] = local and C.cw_office[j] >= 0
+    # by caseworker-day, each day's meetings in the order they were booked
+    order, bounds = group_by(who * WEEKDAYS + day, C.cw_estate_days.shape[0] * WEEKDAYS, np.arange(n))
+    sort_within(order, bounds, C.meeting_ticket[due])
+    return due[order], who[order], day[order], outreach[order]
 
 
-def book_meeting(m, ids: np.ndarray, delay) -> None:
-    """The next meeting, ``delay`` weeks from now (at least one)."""
-    P = m.pop
-    P.next_meeting[ids] = m.week + np.maximum(1, delay)
-    P.meeting_ticket[ids] = m.next_ticket(len(ids))
-
-
-def hold_meetings(m, ids: np.ndarray, outreach: np.ndarray, quality: np.ndarray) -> None:
-    """What a held meeting does (in this order): trust grows (more at the estate office);
-    the caseworker fills in an Udviklingsmål form with ``form_use_share``
-    (:func:`sim.model.pathway.fill_forms`); the weakest rating may improve; job-plan progress in trin 1; a course may be ordered
-    for a citizen in trin 1-2; for a citizen in trin 2 the caseworker orders a
-    company-directed offer (one match attempt in the job centre's whole company pool, made
-    in process 13).  In ordinary practice (without the trin model) a course is also ordered
-    whenever the right and duty to activation makes an offer due
-    (:func:`sim.model.pathway.offer_due`).  The caller books the next meeting."""
-    if len(ids) == 0:
-        return
-    P, b, w = m.pop, m.b, m.week
-    q = np.sqrt(np.minimum(1.0, quality))
-    P.meetings_held[ids] += 1
-    P.last_contact[ids] = w
-    P.trust[ids] = np.minimum(1.0, P.trust[ids] + np.where(outreach, b.trust_gain_outreach, b.trust_gain_central))
-    pathway.fill_forms(m, ids[m.draw("form_used", ids) < b.form_use_share])
-    better = ids[m.draw("improve", ids) < b.improve_per_meeting * q]
-    pathway.ratings_changed(m, barriers.improve(P.ratings, better, m.draw("improve_choice", better)))
-    pathway.add_progress(m, ids, b.trin1_progress_per_meeting * q)
-    if m.org.courses:
-        st = P.state[ids]
-        can = ((st == ST.TRIN1) | (st == ST.TRIN2)) & ~P.in_course[ids]
-        order = m.draw("course", ids) < b.course_order_probability
-        if not m.org.trin_model:
-            order |= pathway.offer_due(m, ids)
-        pathway.start_course(m, ids[can & order])
-    m.orders.append(ids[(P.state[ids] == ST.TRIN2) & (w >= P.trin2_ready_week[ids])])
+@transition(reads=("cw_active", "cw_contact_minutes_per_day", "cw_authority"),
+            writes=("cw_minutes_available", "cw_minutes_used", "cw_morning_used", "cancellations", "noshows"),
+            calls=(book_day, interval_for, probabilities, sanctionable, sanction, hold_meeting,
+                   book_meeting),
+            streams=(Stream.ATTENDANCE,),
+            counts=(Tally.SUMMONED_OUTREACH, Tally.SUMMONED_CENTRAL, Tally.CANCEL_OUTREACH, Tally.CANCEL_CENTRAL,
+                    Tally.NOSHOW_OUTREACH, Tally.NOSHOW_CENTRAL, Tally.HELD_OUTREACH, Tally.HELD_CENTRAL,
+                    Tally.HELD_MINUTES, Tally.MEETINGS_POSTPONED))
+@njit(cache=True)
+def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    for j in range(C.cw_active.shape[0]):
+        if C.cw_active[j]:
+            C.cw_minutes_available[j] += C.cw_contact_minutes_per_day[j] * WEEKDAYS
+    due, who, day, outreach = book_day(C, par, week, keys)
+    n = due.shape[0]
+    A = par.A
+    start = 0
+    while start < n:                     # one caseworker-day at a time
+        end = start
+        while end < n and who[end] == who[start] and day[end] == day[start]:
+            end += 1
+        j, budget = who[start], C.cw_contact_minutes_per_day[who[start]]
+        outcome = np.empty(end - start, dtype=np.int64)
+        coming = 0
+        for k in range(start, end):
+            i = due[k]
+            p_cancel, p_noshow = probabilities(C, i, outreach[k], interval_for(C, i, week, T), week, A)
+            u = uniforms(keys[Stream.ATTENDANCE], week, i, 0)
+            outcome[k - start] = Outcome.CANCELLED if u[0] < p_cancel else (Outcome.NO_SHOW if u[1] < p_noshow else Outcome.HELD)
+            coming += outcome[k - start] != Outcome.CANCELLED
+        share = max(par.min_minutes, budget / max(1, coming))
+        used = 0.0
+        for k in range(start, end):
+            i = due[k]
+            interval = interval_for(C, i, week, T)
+            standard = standard_minutes(interval, T)
+            result = outcome[k - start]
+            length = min(standard, share)
+            if result != Outcome.CANCELLED:
+                if used + length > budget + 1e-9:          # no time left today: next week
+                    tally[Tally.MEETINGS_POSTPONED] += 1
+                    book_meeting(C, i, 1, week)
+                    continue
+                used += length if result == Outcome.HELD else length * NOSHOW_WAIT_SHARE
+            tally[Tally.SUMMONED_OUTREACH if outreach[k] else Tally.SUMMONED_CENTRAL] += 1
+            if result == Outcome.CANCELLED:
+                tally[Tally.CANCEL_OUTREACH if outreach[k] else Tally.CANCEL_CENTRAL] += 1
+                C.cancellations[i] += 1
+                book_meeting(C, i, par.rebook_weeks, week)
+            elif result == Outcome.NO_SHOW:
+                tally[Tally.NOSHOW_OUTREACH if outreach[k] else Tally.NOSHOW_CENTRAL] += 1
+                C.noshows[i] += 1
+                if sanctionable(C, i, week, A):
+                    u = uniforms(keys[Stream.ATTENDANCE], week, i, 0)
+                    holder = C.cw_authority[j] or not outreach[k]
+                    if (holder or u[2] < A.report_probability) and u[3] < A.sanction_probability:
+                        sanction(C, i, week, A, tally)
+                book_meeting(C, i, par.rebook_weeks, week)
+            else:
+                tally[Tally.HELD_OUTREACH if outreach[k] else Tally.HELD_CENTRAL] += 1
+                tally[Tally.HELD_MINUTES] += length
+                hold_meeting(C, i, outreach[k], length / standard, week, Occasion.APPOINTMENT, T, keys, tally)
+                book_meeting(C, i, interval, week)
+        C.cw_minutes_used[j] += used
+        C.cw_morning_used[j, day[start]] = used
+        start = end
 
 
 class Meetings(Process):
     name = "mandatory meetings"
-    counts = (Tally.SUMMONED_OUTREACH, Tally.SUMMONED_CENTRAL, Tally.CANCEL_OUTREACH, Tally.CANCEL_CENTRAL,
-              Tally.NOSHOW_OUTREACH, Tally.NOSHOW_CENTRAL, Tally.HELD_OUTREACH, Tally.HELD_CENTRAL, Tally.HELD_MINUTES,
-              Tally.MEETINGS_POSTPONED, Tally.SANCTIONS, Tally.COURSES)
+    calls = (meetings,)
 
     def __init__(self, m):
-        self.attendance = Attendance(m.b, m.org)
-        self.sanctions = SanctionRule(m.b, m.org)
+        super().__init__(m)
+        org = m.org
+        self.par = MeetingsParams(vulnerable_locally=bool(org.summon_vulnerable_locally),
+                          min_minutes=float(org.min_meeting_minutes), rebook_weeks=int(m.b.rebook_weeks),
+                          A=attendance_parameters(m.b, org))
 
     def step(self, m, week: int) -> None:
-        P, cw = m.pop, m.cw
-        m.morning_used = np.zeros((len(cw), 5))
-        cw.minutes_available[cw.active] += cw.contact_minutes_per_day[cw.active] * 5
-        due = np.flatnonzero((P.next_meeting == week) & (P.state >= ST.TRIN1) & (P.state <= ST.TRIN3))
-        if len(due) == 0:
-            return
-        due = due[np.argsort(P.meeting_ticket[due], kind="stable")]       # in the order they were booked
-        who, day, outreach = self.book(m, due)
-        order = np.lexsort((np.arange(len(due)), day, who))
-        due, who, day, outreach = due[order], who[order], day[order], outreach[order]
-        interval = interval_for(m, due)
-        standard = standard_minutes(m, due, interval)
-        p_cancel, p_noshow = self.attendance.probabilities(m, due, outreach, interval, week)
-        outcome = np.where(m.draw("cancel", due) < p_cancel, kernels.CANCELLED,
-                           np.where(m.draw("noshow", due) < p_noshow, kernels.NO_SHOW, kernels.HELD))
-        start = np.flatnonzero(np.concatenate([[True], (who[1:] != who[:-1]) | (day[1:] != day[:-1])]))
-        length, postponed, used = kernels.meeting_day(np.append(start, len(due)), cw.contact_minutes_per_day[who[start]],
-                                                      standard, outcome, float(m.org.min_meeting_minutes))
-        np.add.at(cw.minutes_used, who[start], used)
-        m.morning_used[who[start], day[start]] = used
-        m.tally[Tally.MEETINGS_POSTPONED] += postponed.sum()
-        on = ~postponed
-        self.appointments(m, due[on], outreach[on], outcome[on], who[on], length[on] / standard[on], length[on], week)
-        # the next meeting: next week if postponed, after rebook_weeks if missed, else the interval
-        delay = np.where(postponed, 1, np.where(outcome == kernels.HELD, interval, m.b.rebook_weeks))
-        book_meeting(m, due, delay)
-
-    def book(self, m, due: np.ndarray):
-        """Caseworker, weekday and place (estate office or central) of each due meeting."""
-        cw = m.pop.caseworker[due]
-        ed = m.cw.estate_days[cw].astype(np.int64)
-        if m.org.summon_vulnerable_locally:
-            local = ~barriers.is_good(m.pop.rated[due])
-        else:
-            local = m.draw("booking_place", due) < ed / 5.0
-        local = np.where(ed <= 0, False, np.where(ed >= 5, True, local))
-        u = m.draw("booking_day", due)
-        day = np.where(local, (u * ed).astype(np.int64), ed + (u * (5 - ed)).astype(np.int64))
-        return cw.astype(np.int64), day, local & (m.cw.office[cw] >= 0)
-
-    def appointments(self, m, ids, outreach, outcome, who, quality, length, week: int) -> None:
-        P, t = m.pop, m.tally
-        # counts by outcome (held, cancelled, no-show) and place (central, estate office)
-        n = np.bincount(outcome.astype(np.int64) * 2 + outreach, minlength=6)
-        t[[Tally.SUMMONED_CENTRAL, Tally.SUMMONED_OUTREACH]] += n.reshape(3, 2).sum(axis=0)
-        t[[Tally.HELD_CENTRAL, Tally.HELD_OUTREACH, Tally.CANCEL_CENTRAL, Tally.CANCEL_OUTREACH,
-           Tally.NOSHOW_CENTRAL, Tally.NOSHOW_OUTREACH]] += n
-        cancel, noshow, held = outcome == kernels.CANCELLED, outcome == kernels.NO_SHOW, outcome == kernels.HELD
-        P.cancellations[ids[cancel]] += 1
-        missed = ids[noshow]
-        if len(missed):
-            P.noshows[missed] += 1
-            due = self.sanctions.sanctionable(m, missed, week)
-            if due.any():
-                cand = missed[due]
-                holder = m.cw.authority[who[noshow][due]] | ~outreach[noshow][due]
-                self.sanctions.apply(m, cand[self.sanctions.decide(m, cand, holder)], week)
-        t[Tally.HELD_MINUTES] += length[held].sum()
-        hold_meetings(m, ids[held], outreach[held], quality[held])
+        self.run(m, meetings, self.par, m.T, week, m.keys, m.tally)

@@ -1,90 +1,143 @@
 """Mentors and group courses (process 12).
 
 Free mentor places go to enrolled citizens in trin 1-2 rated E-G or in the heavy group, in
-the order they became eligible (each mentor takes up to ``mentor_caseload``).  Each mentee on
-benefit gets ``mentor_sessions_per_week`` sessions (a fraction is a chance of one more); a
-session adds job-plan progress and may improve the weakest rating.  With ``group_courses``,
-up to ``group_size`` of a mentor's mentees in trin 1 form this week's group and attend with
+the order they became eligible (each mentor takes up to ``mentor_caseload``, the first
+mentor with room first).  Each mentee on benefit gets ``mentor_sessions_per_week``
+sessions (a fraction is a chance of one more); a session adds job-plan progress and may
+improve the weakest rating.  With ``group_courses``, up to ``group_size`` of a mentor's
+mentees in trin 1, drawn at random each week, form this week's group and attend with
 ``group_attendance`` (peer-to-peer courses, jobgaranti-midway-2019).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
 
-from .. import barriers, pathway
-from ..states import ST
+import numpy as np
+from numba import njit
+
+from ..barriers import is_good
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import LAST_ON_BENEFIT, State
 from ..tally import Tally
+from ..queues import split_queue
+from ..transitions import add_progress, improve, take_ticket
 from .base import Process
+
+#: a long mentor queue is first sorted this many times as far as the free places (split_queue)
+QUEUE_HEAD = 4
+
+MentoringParams = namedtuple("MentoringParams", ["whole_sessions", "extra_session", "progress_session", "improve_session",
+                                        "groups", "group_size", "attendance", "progress_group", "improve_group"])
+
+
+@transition(reads=("mentors_capacity", "mentors_mentees"), writes=("mentor_queue", "mentor", "mentors_mentees"),
+            counts=(Tally.MENTOR_ASSIGNMENTS,))
+@njit(cache=True)
+def take_places(C, ids, eligible, places, tally):  # pragma: no cover - compiled
+    """Work the queue ``ids`` (in order) while places are free: an eligible citizen takes the
+    first mentor with room, an ineligible one loses the place in the queue.  Returns the
+    places left."""
+    mentor = 0
+    for i in ids:
+        if places == 0:
+            break
+        C.mentor_queue[i] = -1
+        if not eligible[i]:
+            continue
+        while C.mentors_mentees[mentor] >= C.mentors_capacity[mentor]:
+            mentor += 1
+        C.mentor[i] = mentor
+        C.mentors_mentees[mentor] += 1
+        places -= 1
+        tally[Tally.MENTOR_ASSIGNMENTS] += 1
+    return places
+
+
+@transition(reads=("state", "rated", "heavy", "mentor", "mentor_queue", "mentors_capacity", "mentors_mentees"),
+            writes=("mentor_queue",), calls=(take_ticket, take_places))
+@njit(cache=True)
+def assign_mentors(C, tally):  # pragma: no cover - compiled
+    """Free places go to eligible citizens in the order they were first seen eligible (a
+    queue: a citizen found no longer eligible when a place is free loses the place in it)."""
+    n = C.state.shape[0]
+    eligible = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        s = C.state[i]
+        eligible[i] = (s == State.TRIN1 or s == State.TRIN2) and (not is_good(C.rated[i]) or C.heavy[i]) and C.mentor[i] < 0
+        if eligible[i] and C.mentor_queue[i] < 0:
+            C.mentor_queue[i] = take_ticket(C)
+    places = 0
+    for k in range(C.mentors_capacity.shape[0]):
+        places += max(0, C.mentors_capacity[k] - C.mentors_mentees[k])
+    if places == 0:
+        return
+    queued = np.flatnonzero(C.mentor_queue >= 0)
+    tickets = C.mentor_queue[queued]
+    head, rest = split_queue(tickets, QUEUE_HEAD * places)
+    places = take_places(C, queued[head], eligible, places, tally)
+    if places > 0 and rest.shape[0] > 0:
+        rest = rest[np.argsort(tickets[rest])]
+        take_places(C, queued[rest], eligible, places, tally)
+
+
+@transition(reads=("mentor", "state", "in_group"), writes=("in_group",), calls=(add_progress, improve),
+            streams=(Stream.MENTOR, Stream.GROUP), counts=(Tally.MENTOR_SESSIONS, Tally.GROUP_SESSIONS))
+@njit(cache=True)
+def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    """Each mentee's sessions this week, then this week's groups."""
+    mentees = np.flatnonzero(C.mentor >= 0)
+    for i in mentees:
+        if C.state[i] > LAST_ON_BENEFIT:
+            continue
+        n = par.whole_sessions + (1 if uniforms(keys[Stream.MENTOR], week, i, 0)[0] < par.extra_session else 0)
+        for s in range(n):
+            u = uniforms(keys[Stream.MENTOR], week, i, s)
+            tally[Tally.MENTOR_SESSIONS] += 1
+            add_progress(C, i, par.progress_session, week, T, keys)
+            if u[1] < par.improve_session:
+                improve(C, i, u[2])
+    if not par.groups:
+        return
+    # this week's group: up to group_size of each mentor's mentees still in trin 1, at random
+    C.in_group[mentees] = False
+    cand = mentees[C.state[mentees] == State.TRIN1.value]
+    pick = np.array([uniforms(keys[Stream.GROUP], week, i, 0)[0] for i in cand])
+    order = np.argsort(C.mentor[cand] + pick)            # by mentor, then at random
+    taken = 0
+    for k in range(order.shape[0]):
+        i = cand[order[k]]
+        if k > 0 and C.mentor[i] != C.mentor[cand[order[k - 1]]]:
+            taken = 0
+        if taken >= par.group_size:
+            continue
+        taken += 1
+        C.in_group[i] = True
+        u = uniforms(keys[Stream.GROUP], week, i, 0)
+        if u[1] < par.attendance:
+            tally[Tally.GROUP_SESSIONS] += 1
+            add_progress(C, i, par.progress_group, week, T, keys)
+            if u[2] < par.improve_group:
+                improve(C, i, u[3])
 
 
 class Mentoring(Process):
     name = "mentors and group courses"
-    counts = (Tally.MENTOR_ASSIGNMENTS, Tally.MENTOR_SESSIONS, Tally.GROUP_SESSIONS)
+    calls = (assign_mentors, sessions)
+
+    def __init__(self, m):
+        super().__init__(m)
+        b, org = m.b, m.org
+        self.par = MentoringParams(whole_sessions=int(b.mentor_sessions_per_week), extra_session=float(b.mentor_sessions_per_week % 1),
+                          progress_session=float(b.trin1_progress_per_mentor_session),
+                          improve_session=float(b.improve_per_mentor_session), groups=bool(org.group_courses),
+                          group_size=int(org.group_size), attendance=float(b.group_attendance),
+                          progress_group=float(b.trin1_progress_per_group_session),
+                          improve_group=float(b.improve_per_group_session))
 
     def step(self, m, week: int) -> None:
         if not m.n_mentors:
             return
-        self.assign(m)
-        P = m.pop
-        mentees = np.flatnonzero(P.mentor >= 0)
-        self.sessions(m, mentees[P.state[mentees] <= ST.TRIN3])
-        if m.org.group_courses:
-            self.groups(m, mentees)
-
-    def assign(self, m) -> None:
-        """Free places go to eligible citizens in the order they were first seen eligible
-        (a queue: a citizen found no longer eligible when a place is free loses the place
-        in the queue)."""
-        P, M = m.pop, m.mentor_table
-        st = P.state
-        eligible = ((st == ST.TRIN1) | (st == ST.TRIN2)) & (~barriers.is_good(P.rated) | P.heavy) & (P.mentor < 0)
-        new = np.flatnonzero(eligible & (P.mentor_queue < 0))
-        P.mentor_queue[new] = m.next_ticket(len(new))
-        free = np.maximum(0, M.capacity - M.mentees)
-        places = int(free.sum())
-        if places == 0:
-            return
-        queued = np.flatnonzero(P.mentor_queue >= 0)
-        queued = queued[np.argsort(P.mentor_queue[queued], kind="stable")]
-        ok = eligible[queued]
-        rank = np.cumsum(ok)
-        taken = ok & (rank <= places)
-        if rank[-1:].sum() >= places:                  # the queue is worked until the places are gone
-            consumed = queued[: int(np.flatnonzero(taken)[-1]) + 1]
-        else:
-            consumed = queued
-        ids = queued[taken]
-        slots = np.repeat(np.arange(len(free)), free)[: len(ids)]     # the first mentor with room, in order
-        P.mentor[ids] = slots
-        np.add.at(M.mentees, slots, 1)
-        P.mentor_queue[consumed] = -1
-        m.tally[Tally.MENTOR_ASSIGNMENTS] += len(ids)
-
-    def sessions(self, m, ids: np.ndarray) -> None:
-        P, b = m.pop, m.b
-        whole = int(b.mentor_sessions_per_week)
-        n = whole + (m.draw("mentor", ids) < b.mentor_sessions_per_week % 1)
-        for s in range(int(n.max()) if len(n) else 0):
-            now = ids[n > s]
-            m.tally[Tally.MENTOR_SESSIONS] += len(now)
-            pathway.add_progress(m, now, b.trin1_progress_per_mentor_session)
-            better = now[m.draw("mentor_improve", now) < b.improve_per_mentor_session]
-            pathway.ratings_changed(m, barriers.improve(P.ratings, better, m.draw("mentor_improve_choice", better)))
-
-    def groups(self, m, mentees: np.ndarray) -> None:
-        """This week's group: up to ``group_size`` of each mentor's mentees still in trin 1."""
-        P, b = m.pop, m.b
-        P.in_group[mentees] = False
-        cand = mentees[P.state[mentees] == ST.TRIN1]
-        cand = cand[np.lexsort((cand, P.mentor[cand]))]
-        mentor = P.mentor[cand]
-        first = np.r_[0, np.flatnonzero(mentor[1:] != mentor[:-1]) + 1]
-        rank = np.arange(len(cand)) - np.repeat(first, np.diff(np.r_[first, len(cand)]))
-        group = cand[rank < m.org.group_size]
-        P.in_group[group] = True
-        came = group[m.draw("group", group) < b.group_attendance]
-        m.tally[Tally.GROUP_SESSIONS] += len(came)
-        pathway.add_progress(m, came, b.trin1_progress_per_group_session)
-        better = came[m.draw("group_improve", came) < b.improve_per_group_session]
-        pathway.ratings_changed(m, barriers.improve(P.ratings, better, m.draw("group_improve_choice", better)))
+        self.run(m, assign_mentors, m.tally)
+        self.run(m, sessions, self.par, m.T, week, m.keys, m.tally)

@@ -1,97 +1,162 @@
 """Open advice (process 10): the afternoon queues at the estate offices (åben rådgivning).
 
-The week's visits (from process 6) arrive at random times while the office is open, with
-``other_visitors_per_open_day`` visitors without a case (Poisson); the staff of that office
-present that day serve them first come, first served (:mod:`sim.model.office`).  A served
-visit raises trust, adds a little job-plan progress and solves the problem, except that a
-problem of a citizen rated E-G is solved only with ``dropin_solve_poor`` (heavier problems
-are not always solved at the desk: open advice helps keep A-D, not E-G, copenhagen-outreach-2015,
-Udviklingsmål tables after Bilag 2); if the citizen's meeting
-is due within ``dropin_meeting_window_weeks`` the visit counts as that meeting held
-(copenhagen-outreach-2015, part on open advice).  Unserved and unsolved problems go on to process 11.
+The week's planned visits (from process 6) arrive at random times while the office is open,
+with ``other_visitors_per_open_day`` visitors without a case (Poisson); the staff of that
+office present that day serve them first come, first served (:mod:`sim.model.office`).  A
+served visit raises trust (``trust_gain_dropin``: being received builds trust, whether or not
+the problem is solved), adds a little job-plan progress, and solves the problem, except that
+a problem of a citizen whose barriers are E-G is solved only with ``dropin_solve_poor``: the
+problem's weight is the citizen's real situation, not the form (heavier problems are not
+always solved at the desk: open advice helps keep A-D, not E-G, copenhagen-outreach-2015,
+Udviklingsmål tables after Bilag 2).  If the citizen's meeting is due within
+``dropin_meeting_window_weeks`` the visit counts as that meeting held
+(copenhagen-outreach-2015, part on open advice).  Unserved and unsolved problems go on to
+process 11.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
 
-from .. import barriers, office, pathway
-from ..states import ST
+import numpy as np
+from numba import njit
+
+from .. import office
+from ..barriers import is_good
+from ..declare import transition
+from ..rng import Stream, poisson, uniforms
+from ..states import Occasion, State
 from ..tally import Tally
+from ..transitions import add_progress, book_meeting, hold_meeting, interval_for
 from .base import Process
-from .meetings import book_meeting, hold_meetings, interval_for
+
+OpenAdviceParams = namedtuple("OpenAdviceParams", ["open_at", "length", "close", "service", "patience", "other_visitors",
+                                         "trust_gain", "progress", "window", "solve_poor"])
+#: visitors without a case have no citizen id
+NOBODY = -1
+
+
+@transition(reads=("visit_day", "day_office", "day_weekday", "cw_active", "cw_office", "cw_estate_days",
+                   "cw_morning_used", "cw_contact_minutes_per_day"),
+            streams=(Stream.VISITORS, Stream.DROPIN), counts=(Tally.VISITS_OTHER, Tally.VISITS_CASE))
+@njit(cache=True)
+def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
+    """Every visit of the week with its arrival time, sorted by open day and time, and the
+    staff of each open day: (arrival, first visit of each day, the visitor's citizen id or
+    NOBODY, staff member, ready at, minutes used, contact minutes, first staff member of
+    each day)."""
+    n_days = C.day_office.shape[0]
+    others = np.zeros(n_days, dtype=np.int64)
+    for d in range(n_days):
+        others[d] = poisson(par.other_visitors, uniforms(keys[Stream.VISITORS], week, d, 0)[0])
+    citizens = np.flatnonzero(C.visit_day >= 0)
+    total = others.sum() + citizens.shape[0]
+    tally[Tally.VISITS_OTHER] += others.sum()
+    tally[Tally.VISITS_CASE] += citizens.shape[0]
+    day = np.empty(total, dtype=np.int64)
+    arrival = np.empty(total)
+    visitor = np.full(total, NOBODY, dtype=np.int64)
+    k = 0
+    for d in range(n_days):
+        for v in range(others[d]):
+            day[k] = d
+            arrival[k] = par.open_at + par.length * uniforms(keys[Stream.VISITORS], week, d, 1 + v // 4)[v % 4]
+            k += 1
+    for i in citizens:
+        day[k] = C.visit_day[i]
+        arrival[k] = par.open_at + par.length * uniforms(keys[Stream.DROPIN], week, i, 0)[1]
+        visitor[k] = i
+        k += 1
+    order = np.argsort(day * (2.0 * par.close) + arrival)
+    day, arrival, visitor = day[order], arrival[order], visitor[order]
+    visit_start = np.searchsorted(day, np.arange(n_days + 1))
+    # the staff of each open day: caseworkers of the office who sit there that weekday
+    server = np.empty(0, dtype=np.int64)
+    server_start = np.zeros(n_days + 1, dtype=np.int64)
+    for d in range(n_days):
+        present = np.flatnonzero(C.cw_active & (C.cw_office == C.day_office[d]) & (C.cw_estate_days > C.day_weekday[d]))
+        server = np.concatenate((server, present))
+        server_start[d + 1] = server.shape[0]
+    used = np.empty(server.shape[0])
+    for d in range(n_days):
+        for s in range(server_start[d], server_start[d + 1]):
+            used[s] = C.cw_morning_used[server[s], C.day_weekday[d]]
+    ready = np.maximum(par.open_at, used)
+    return arrival, visit_start, visitor, server, ready, used, C.cw_contact_minutes_per_day[server], server_start
+
+
+@transition(reads=("state", "next_meeting", "category"), writes=("trust", "unsolved", "cw_minutes_used"),
+            calls=(add_progress, hold_meeting, book_meeting, interval_for), streams=(Stream.DROPIN,),
+            counts=(Tally.VISITS_SERVED, Tally.VISITS_UNSERVED, Tally.VISITS_NOT_SOLVED, Tally.SUMMONED_OUTREACH,
+                    Tally.HELD_OUTREACH, Tally.HELD_VIA_OPEN_ADVICE))
+@njit(cache=True)
+def settle(C, par, T, visitor, served, server, minutes, week, keys, tally):  # pragma: no cover - compiled
+    """What the served and unserved visits do, citizen by citizen."""
+    for s in range(server.shape[0]):
+        C.cw_minutes_used[server[s]] += minutes[s]
+    got = np.zeros(C.state.shape[0], dtype=np.int8)          # 0: no visit, 1: unserved, 2: served
+    for v in range(visitor.shape[0]):
+        if visitor[v] != NOBODY:
+            got[visitor[v]] = 2 if served[v] else 1
+    for i in range(got.shape[0]):
+        if got[i] == 0:
+            continue
+        if got[i] == 1:
+            tally[Tally.VISITS_UNSERVED] += 1
+            C.unsolved[i] = True
+            continue
+        tally[Tally.VISITS_SERVED] += 1
+        C.trust[i] = min(1.0, C.trust[i] + par.trust_gain)
+        add_progress(C, i, par.progress, week, T, keys)
+        gap = C.next_meeting[i] - week
+        if State.TRIN1 <= C.state[i] <= State.TRIN3 and 0 <= gap <= par.window:
+            tally[Tally.SUMMONED_OUTREACH] += 1
+            tally[Tally.HELD_OUTREACH] += 1
+            tally[Tally.HELD_VIA_OPEN_ADVICE] += 1
+            hold_meeting(C, i, True, 1.0, week, Occasion.OPEN_ADVICE, T, keys, tally)
+            book_meeting(C, i, interval_for(C, i, week, T), week)
+        if not is_good(C.category[i]) and uniforms(keys[Stream.DROPIN], week, i, 0)[0] >= par.solve_poor:
+            tally[Tally.VISITS_NOT_SOLVED] += 1
+            C.unsolved[i] = True
+
+
+@transition(calls=(arrivals, settle))
+@njit(cache=True)
+def open_advice(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    """The week's open advice with the compiled queue (:func:`sim.model.office.serve_queue`)."""
+    arrival, visit_start, visitor, server, ready, used, budget, server_start = arrivals(C, par, week, keys, tally)
+    close = np.full(visit_start.shape[0] - 1, par.close)
+    served, minutes = office.serve_queue(arrival, visit_start, close, ready, used, budget, server_start,
+                                         par.service, par.patience)
+    settle(C, par, T, visitor, served, server, minutes, week, keys, tally)
 
 
 class OpenAdvice(Process):
     name = "open advice"
-    counts = (Tally.VISITS_CASE, Tally.VISITS_OTHER, Tally.VISITS_SERVED, Tally.VISITS_UNSERVED,
-              Tally.VISITS_NOT_SOLVED, Tally.SUMMONED_OUTREACH, Tally.HELD_OUTREACH, Tally.HELD_VIA_OPEN_ADVICE)
+    calls = (open_advice,)
 
     def __init__(self, m):
-        org = m.org
-        self.close = org.caseworker_hours_per_week * 60.0 / 5.0       # minutes from the start of the workday
-        self.length = org.open_advice_hours * 60.0
-        self.open_at = self.close - self.length
-        self.days = sorted((o, d) for o, days in m.open_days.items() for d in days)
-        self.index = np.full((max(1, m.n_offices), 5), -1, dtype=np.int64)   # (office, weekday) -> open day
-        for i, (o, d) in enumerate(self.days):
-            self.index[o, d] = i
-        self._staff_key = None
+        super().__init__(m)
+        org, b = m.org, m.b
+        close = org.caseworker_hours_per_week * 60.0 / 5.0       # minutes from the start of the workday
+        length = org.open_advice_hours * 60.0
+        self.par = OpenAdviceParams(open_at=float(close - length), length=float(length), close=float(close),
+                          service=float(b.dropin_minutes), patience=float(b.walkin_patience_minutes),
+                          other_visitors=float(b.other_visitors_per_open_day), trust_gain=float(b.trust_gain_dropin),
+                          progress=float(b.trin1_progress_per_dropin), window=int(b.dropin_meeting_window_weeks),
+                          solve_poor=float(b.dropin_solve_poor))
+        self.engine = m.office_engine
 
     def step(self, m, week: int) -> None:
-        if not self.days:
+        if len(m.days.office) == 0:
             return
-        who, office_of, day_of = m.visits
-        n_days = len(self.days)
-        others = m.streams["visits"].poisson(m.b.other_visitors_per_open_day, size=n_days)
-        m.tally[Tally.VISITS_OTHER] += others.sum()
-        m.tally[Tally.VISITS_CASE] += len(who)
-        if len(who) == 0 and others.sum() == 0:
+        if self.engine == "compiled":
+            self.run(m, open_advice, self.par, m.T, week, m.keys, m.tally)
             return
-        # every visit: its open day and arrival time; citizens' visits after the others
-        day = np.concatenate([np.repeat(np.arange(n_days), others), self.index[office_of, day_of]])
-        arrival = self.open_at + self.length * np.concatenate([m.streams["visits"].random(int(others.sum())),
-                                                               m.draw("visit_time", who)])
-        order = np.lexsort((arrival, day))
-        visit_start = np.searchsorted(day[order], np.arange(n_days + 1))
-        staff, staff_day, server_start = self.staff(m)
-        used = m.morning_used[staff, staff_day]
-        served, minutes = office.serve(arrival[order], visit_start, np.full(n_days, self.close),
-                                       np.maximum(self.open_at, used), used, m.cw.contact_minutes_per_day[staff],
-                                       server_start, m.b.dropin_minutes, m.b.walkin_patience_minutes, m.office_engine)
-        np.add.at(m.cw.minutes_used, staff, minutes)
-        back = np.empty(len(order), dtype=bool)
-        back[order] = served
-        self.settle(m, who, back[len(day) - len(who):], week)
-
-    def staff(self, m):
-        """The staff of each open day's office present that day (kept until staff change)."""
-        cw = m.cw
-        key = m.staff_version
-        if key != self._staff_key:
-            per_day = [np.flatnonzero(cw.active & (cw.office == o) & (cw.estate_days > d)) for o, d in self.days]
-            self._staff = (np.concatenate(per_day).astype(np.int64),
-                           np.concatenate([np.full(len(s), d) for s, (o, d) in zip(per_day, self.days)]).astype(np.int64),
-                           np.r_[0, np.cumsum([len(s) for s in per_day])].astype(np.int64))
-            self._staff_key = key
-        return self._staff
-
-    def settle(self, m, who, served, week: int) -> None:
-        P, b = m.pop, m.b
-        m.tally[Tally.VISITS_SERVED] += served.sum()
-        m.tally[Tally.VISITS_UNSERVED] += (~served).sum()
-        ok = who[served]
-        P.trust[ok] = np.minimum(1.0, P.trust[ok] + b.trust_gain_dropin)
-        pathway.add_progress(m, ok, b.trin1_progress_per_dropin)
-        st, gap = P.state[ok], P.next_meeting[ok] - week
-        enrolled = (st >= ST.TRIN1) & (st <= ST.TRIN3)
-        due = ok[enrolled & (gap >= 0) & (gap <= b.dropin_meeting_window_weeks)]
-        m.tally[Tally.SUMMONED_OUTREACH] += len(due)
-        m.tally[Tally.HELD_OUTREACH] += len(due)
-        m.tally[Tally.HELD_VIA_OPEN_ADVICE] += len(due)
-        hold_meetings(m, due, np.ones(len(due), dtype=bool), np.ones(len(due)))
-        book_meeting(m, due, interval_for(m, due))
-        poor = ok[~barriers.is_good(P.category[ok])]
-        unsolved = poor[m.draw("dropin_solve", poor) >= b.dropin_solve_poor]
-        m.tally[Tally.VISITS_NOT_SOLVED] += len(unsolved)
-        m.unsolved = np.concatenate([m.unsolved, who[~served], unsolved])
+        # the readable reference: the same week with the SimPy queue (sim.model.office.serve_simpy)
+        arrival, visit_start, visitor, server, ready, used, budget, server_start = self.run(
+            m, arrivals, self.par, week, m.keys, m.tally)
+        close = np.full(len(visit_start) - 1, self.par.close)
+        served, minutes = office.serve(arrival, visit_start, close, ready, used, budget, server_start,
+                                       self.par.service, self.par.patience, engine="simpy")
+        self.run(m, settle, self.par, m.T, visitor, served, server, minutes, week, m.keys, m.tally)

@@ -1,46 +1,63 @@
 """Problems (process 6): a letter the citizen cannot read, debt, a health worry, a conflict
 at the placement.  They arise at weekly rate ``problem_rate × (1 + problem_barrier_effect ×
 factors rated 1-2)``; a citizen on benefit meets one with probability ``1 − exp(−rate)``.
-Where the citizen's area office has open advice, the citizen drops in on one of its
-opening days this week with probability ``dropin_probability``, higher with trust (the
-visit is served in process 10); otherwise the problem stays unsolved (process 11)."""
+Where the citizen's area office has open advice, the citizen plans to drop in on one of its
+opening days this week with probability ``dropin_probability``, shifted by trust like
+attendance (the visit is served in process 10); otherwise the problem stays unsolved
+(process 11)."""
 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
+from numba import njit
 
-from .. import attendance
-from ..states import ST
+from ..attendance import expit, logit
+from ..declare import transition
+from ..rng import rescaled
+from ..states import LAST_ON_BENEFIT, MIDPOINT
 from ..tally import Tally
 from .base import Process
+
+ProblemsParams = namedtuple("ProblemsParams", ["p_by_low", "dropin_logit", "trust_effect"])
+
+
+@transition(reads=("state", "low_factors", "area", "trust", "day_count", "day_index", "chance"),
+            writes=("visit_day", "unsolved"), counts=(Tally.PROBLEMS,))
+@njit(cache=True)
+def problems(C, par, week, keys, tally):  # pragma: no cover - compiled
+    """The weekly chance (word 2 of the citizen's chances) decides a problem; the same
+    number rescaled, a visit; rescaled again, the day (sim.model.rng.rescaled)."""
+    for i in range(C.state.shape[0]):
+        if C.state[i] > LAST_ON_BENEFIT:
+            continue
+        p = par.p_by_low[C.low_factors[i]]
+        u = C.chance[i, 2]
+        if u >= p:
+            continue
+        tally[Tally.PROBLEMS] += 1
+        area = C.area[i]
+        if area >= 0 and C.day_count[area] > 0:
+            u = rescaled(u, p)
+            p = expit(par.dropin_logit + par.trust_effect * (C.trust[i] - MIDPOINT))
+            if u < p:
+                C.visit_day[i] = C.day_index[area, int(rescaled(u, p) * C.day_count[area])]
+                continue
+        C.unsolved[i] = True
 
 
 class Problems(Process):
     name = "problems"
-    counts = (Tally.PROBLEMS,)
+    calls = (problems,)
 
     def __init__(self, m):
+        super().__init__(m)
         b = m.b
-        self.p_by_low = np.array([1.0 - math.exp(-b.problem_rate * (1.0 + b.problem_barrier_effect * k))
-                                  for k in range(6)])
-        self.dropin_logit = attendance.logit(b.dropin_probability)
-        self.n_days = np.array([len(m.open_days.get(o, ())) for o in range(m.n_offices)], dtype=np.int64)
-        self.days = np.zeros((max(1, m.n_offices), 5), dtype=np.int64)
-        for o, days in m.open_days.items():
-            self.days[o, : len(days)] = days
+        self.par = ProblemsParams(p_by_low=np.array([1.0 - math.exp(-b.problem_rate * (1.0 + b.problem_barrier_effect * k))
+                                             for k in range(6)]),
+                          dropin_logit=float(logit(b.dropin_probability)), trust_effect=float(b.attendance_trust_effect))
 
     def step(self, m, week: int) -> None:
-        P, b = m.pop, m.b
-        on = np.flatnonzero(P.state <= ST.TRIN3)
-        hit = on[m.draw_all("problem", on) < self.p_by_low[P.low_factors[on]]]
-        m.tally[Tally.PROBLEMS] += len(hit)
-        area = P.area[hit]
-        open_ = (area >= 0) & (self.n_days[np.maximum(area, 0)] > 0) if m.n_offices else np.zeros(len(hit), bool)
-        p = attendance.expit(self.dropin_logit + b.attendance_trust_effect * (P.trust[hit] - 0.5))
-        visit = open_ & (m.draw("dropin", hit) < p)
-        who, office = hit[visit], area[visit].astype(np.int64)
-        pick = (m.draw("dropin_day", who) * self.n_days[office]).astype(np.int64)
-        m.visits = (who, office, self.days[office, pick])
-        m.unsolved = hit[~visit]
+        self.run(m, problems, self.par, week, m.keys, m.tally)

@@ -1,62 +1,117 @@
-"""Record (process 14): the week's row of ``model.weekly`` (counts by pathway state, paid
-hours, active caseworkers, cumulative sanctions and open-advice visits), the citizen-weeks and paid-hour
-integrals the outcome measures need, each citizen's accumulated weeks and hours (one pass
-over the population, :func:`sim.model.kernels.record_week`), and, 52 weeks after week 0,
-each citizen's status for the A-G transition tables."""
+"""Record (process 14): the week's row of the weekly table ``model.weekly_counts`` (counts by
+pathway state, with paid hours, active caseworkers, waiting referrals, cumulative sanctions
+and open-advice visits), the citizen-weeks and paid-hour integrals the outcome measures
+need, each citizen's accumulated weeks and hours (one pass over the population), and, 52
+weeks after week 0, each citizen's status for the A-G transition tables."""
 
 from __future__ import annotations
 
-import numpy as np
 
-from sim.spec.parameters import WEEKS_PER_MONTH
+from numba import njit
 
-from .. import barriers, kernels, pathway
-from ..states import OFF, ST, State, Status52
+from sim.spec.parameters import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+
+from ..barriers import is_good
+from ..declare import transition
+from ..states import LAST_ON_BENEFIT, OffKind, Placement, State, Status52
 from ..tally import Tally
+from ..transitions import SMAJOB_HOURS
 from .base import Process
 
 STATE_KEYS = tuple(s.name.lower() for s in State)
-#: the columns of the weekly table (``model.weekly``, one row per finished week)
+#: the columns of the weekly table (``model.weekly_counts``, one row per week of the run)
 WEEKLY_KEYS = ("week", *STATE_KEYS, "with_paid_hours", "caseworkers", "waiting", "sanctions", "open_advice_visits")
+#: where each column's count sits in a row of the weekly table
+COL_WEEK, COL_STATES = 0, 1
+COL_WITH_HOURS, COL_CASEWORKERS, COL_WAITING, COL_SANCTIONS, COL_VISITS = (
+    WEEKLY_KEYS.index(k) for k in ("with_paid_hours", "caseworkers", "waiting", "sanctions", "open_advice_visits"))
 HOURS_BIN = 5.0       #: width of the bins of the paid-hours distribution (hours a month)
 HOURS_BINS = 33       #: 0-5, 5-10, ..., 155-160 and 160 or more
 
 
+@transition(reads=("state", "hours", "placement", "in_course", "in_group", "mentor", "cw_active"),
+            writes=("benefit_weeks", "self_sufficient_weeks", "paid_hours", "paid_hours_on_benefit", "internship_weeks",
+                    "wage_subsidy_weeks", "housing_placement_weeks", "course_weeks", "mentor_weeks",
+                    "group_course_weeks", "model_hours_hist", "model_weekly_counts"),
+            counts=(Tally.CASE_WEEKS, Tally.BENEFIT_WEEKS, Tally.PLACEMENT_WEEKS, Tally.COURSE_WEEKS, Tally.GROUP_WEEKS,
+                    Tally.HOURS_WEEKS, Tally.WITH_HOURS_WEEKS, Tally.SMAJOB_WEEKS, Tally.HOURS_WEEKS_ON_BENEFIT,
+                    Tally.WITH_HOURS_WEEKS_ON_BENEFIT))
+@njit(cache=True)
+def record_week(C, week, tally):  # pragma: no cover - compiled
+    """Add this week to each citizen's totals and to the counters, and write the week's row
+    of the weekly table; the histogram counts citizen-weeks with paid hours by hours a month."""
+    hist = C.model_hours_hist
+    row = C.model_weekly_counts[week]
+    row[COL_WEEK] = week
+    for i in range(C.state.shape[0]):
+        s = C.state[i]
+        row[COL_STATES + s] += 1
+        on = s <= LAST_ON_BENEFIT
+        h = C.hours[i]
+        worked = h / WEEKS_PER_MONTH
+        C.paid_hours[i] += worked
+        if on:
+            C.benefit_weeks[i] += 1.0
+            C.paid_hours_on_benefit[i] += worked
+            tally[Tally.BENEFIT_WEEKS] += 1.0
+            if s != State.NOT_ENROLLED:
+                tally[Tally.CASE_WEEKS] += 1.0
+        elif s == State.SELF_SUFFICIENT:
+            C.self_sufficient_weeks[i] += 1.0
+        p = C.placement[i]
+        if p == Placement.INTERNSHIP:
+            C.internship_weeks[i] += 1.0
+        elif p == Placement.WAGE_SUBSIDY:
+            C.wage_subsidy_weeks[i] += 1.0
+        elif p == Placement.HOUSING:
+            C.housing_placement_weeks[i] += 1.0
+        if s == State.TRIN3:
+            tally[Tally.PLACEMENT_WEEKS] += 1.0
+        if C.in_course[i]:
+            C.course_weeks[i] += 1.0
+            tally[Tally.COURSE_WEEKS] += 1.0
+        if C.in_group[i]:
+            C.group_course_weeks[i] += 1.0
+            tally[Tally.GROUP_WEEKS] += 1.0
+        if C.mentor[i] >= 0:
+            C.mentor_weeks[i] += 1.0
+        if h > 0:
+            row[COL_WITH_HOURS] += 1
+            tally[Tally.HOURS_WEEKS] += h
+            tally[Tally.WITH_HOURS_WEEKS] += 1.0
+            if h >= SMAJOB_HOURS:
+                tally[Tally.SMAJOB_WEEKS] += 1.0
+            if on:
+                tally[Tally.HOURS_WEEKS_ON_BENEFIT] += h
+                tally[Tally.WITH_HOURS_WEEKS_ON_BENEFIT] += 1.0
+            hist[min(int(h / HOURS_BIN), hist.shape[0] - 1)] += 1
+    row[COL_CASEWORKERS] = C.cw_active.sum()
+    row[COL_WAITING] = row[COL_STATES + State.NOT_ENROLLED]
+    row[COL_SANCTIONS] = tally[Tally.SANCTIONS]
+    row[COL_VISITS] = tally[Tally.VISITS_CASE]
+
+
+@transition(reads=("state", "off_kind", "rated"), writes=("status52",))
+@njit(cache=True)
+def status_at_52(C):  # pragma: no cover - compiled
+    """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after
+    Bilag 2): off benefit to a job or education, another status, or on benefit with the
+    category of the latest form."""
+    for i in range(C.state.shape[0]):
+        s, k = C.state[i], C.off_kind[i]
+        if s == State.SELF_SUFFICIENT and (k == OffKind.JOB or k == OffKind.EDUCATION):
+            C.status52[i] = Status52.JOB_EDUCATION
+        elif s == State.SELF_SUFFICIENT or s == State.EXITED:
+            C.status52[i] = Status52.OTHER
+        else:
+            C.status52[i] = Status52.GOOD if is_good(C.rated[i]) else Status52.POOR
+
+
 class Record(Process):
     name = "record"
-    counts = (Tally.CASE_WEEKS, Tally.BENEFIT_WEEKS, Tally.PLACEMENT_WEEKS, Tally.COURSE_WEEKS, Tally.GROUP_WEEKS,
-              Tally.HOURS_WEEKS, Tally.WITH_HOURS_WEEKS, Tally.SMAJOB_WEEKS, Tally.HOURS_WEEKS_ON_BENEFIT,
-              Tally.WITH_HOURS_WEEKS_ON_BENEFIT)
-
-    def __init__(self, m):
-        self.index = np.array(self.counts, dtype=np.int64)
-        m.hours_hist = np.zeros(HOURS_BINS, dtype=np.int64)   # citizen-weeks with paid hours, by hours a month
+    calls = (record_week, status_at_52)
 
     def step(self, m, week: int) -> None:
-        P, t = m.pop, m.tally
-        counts = np.zeros(len(State), dtype=np.int64)
-        totals = np.zeros(8)
-        kernels.record_week(P.state, P.hours, P.placement, P.in_course, P.in_group, P.mentor, pathway.SMAJOB_HOURS,
-                            1.0 / WEEKS_PER_MONTH, P.benefit_weeks, P.self_sufficient_weeks, P.paid_hours,
-                            P.paid_hours_on_benefit, P.internship_weeks, P.wage_subsidy_weeks,
-                            P.housing_placement_weeks, P.course_weeks, P.mentor_weeks, P.group_course_weeks,
-                            counts, totals, m.hours_hist, HOURS_BIN)
-        on_benefit, in_course, in_group, hours, paid, smajob, hours_on, paid_on = totals
-        t[self.index] += (counts[ST.TRIN1] + counts[ST.TRIN2] + counts[ST.TRIN3], on_benefit, counts[ST.TRIN3],
-                           in_course, in_group, hours, paid, smajob, hours_on, paid_on)
-        n = counts.tolist()
-        m.weekly.append({"week": week, **dict(zip(STATE_KEYS, n)), "with_paid_hours": int(paid),
-                         "caseworkers": int(m.cw.active.sum()), "waiting": n[ST.NOT_ENROLLED],
-                         "sanctions": int(t[Tally.SANCTIONS]), "open_advice_visits": int(t[Tally.VISITS_CASE])})
-        if week + 1 == 52:
-            self.status_at_52(m)
-
-    @staticmethod
-    def status_at_52(m) -> None:
-        """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2): off benefit to a
-        job or education, another status, or on benefit with the category of the latest form."""
-        P = m.pop
-        off = P.state == ST.SELF_SUFFICIENT
-        job = off & ((P.off_kind == OFF.JOB) | (P.off_kind == OFF.EDUCATION))
-        P.status52 = np.select([job, off | (P.state == ST.EXITED), barriers.is_good(P.rated)],
-                               [Status52.JOB_EDUCATION, Status52.OTHER, Status52.GOOD], Status52.POOR)
+        self.run(m, record_week, week, m.tally)
+        if week + 1 == WEEKS_PER_YEAR:
+            self.run(m, status_at_52)

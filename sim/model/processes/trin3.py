@@ -5,72 +5,99 @@
   turns into an agreement on ordinary hours with ``internship_conversion`` (×
   ``conversion_without_agreement`` without an agreement on hours 'på sigt') or
   ``wage_subsidy_conversion`` (a job that ends the benefit, or a småjob:
-  :func:`sim.model.pathway.start_ordinary_hours`), else the citizen goes back to trin 2
-  and loses ``internship_motivation_drop`` of motivation.
+  :func:`sim.model.transitions.start_ordinary_hours`), else the citizen goes back to trin 2
+  (an unpaid placement lowering motivation by ``internship_motivation_drop``).
 * A placement breaks down with ``breakdown_annual``, less ``retention_support_effect``
   with retention support or a mentor; trin 2 is then repeated (jobgaranti-midway-2019,
   the trin model).
-* At each month boundary småjob hours grow by ``hours_step`` with
-  ``hours_growth_probability``, up to 160 hours × health factor / 5; at
+* In each week a new month begins småjob hours grow by ``hours_step`` with
+  ``hours_growth_probability``, up to full time × health factor / 5 (never cut back); at
   ``self_sufficiency_hours`` the citizen leaves benefit through the job.
 """
 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
+from numba import njit
 
 from sim.spec.parameters import WEEKS_PER_MONTH, annual_to_weekly
 
-from .. import pathway
-from ..states import OFF, PL, ST
-from ..tally import Tally
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import OffKind, Placement, State
+from ..transitions import FULL_HEALTH, FULL_TIME_HOURS, back_to_trin2, go_off_benefit, set_hours, start_ordinary_hours
 from .base import Process
 
+Trin3Params = namedtuple("Trin3Params", ["p_convert", "p_convert_no_agreement", "p_convert_subsidy", "p_breakdown",
+                                    "p_breakdown_supported", "retention_support", "month_starts", "p_growth",
+                                    "hours_step", "self_sufficiency_hours"])
 
-def month_boundaries(horizon: int) -> set[int]:
-    """Weeks in which a new month begins (months of 52/12 weeks)."""
-    return {math.ceil(k * WEEKS_PER_MONTH) for k in range(1, int(horizon / WEEKS_PER_MONTH) + 2)}
+
+def month_starts(horizon: int) -> np.ndarray:
+    """For each week of the run: does a new month begin (months of 52/12 weeks)?"""
+    starts = np.zeros(horizon + 1, dtype=np.bool_)
+    for k in range(1, int(horizon / WEEKS_PER_MONTH) + 2):
+        w = math.ceil(k * WEEKS_PER_MONTH)
+        if w <= horizon:
+            starts[w] = True
+    return starts
+
+
+@transition(reads=("placement", "placement_end", "hours_promised", "ordinary_since", "mentor", "state", "health",
+                   "hours"),
+            calls=(start_ordinary_hours, back_to_trin2, set_hours, go_off_benefit),
+            streams=(Stream.PLACEMENT_END, Stream.BREAKDOWN, Stream.HOURS_GROWTH))
+@njit(cache=True)
+def placements_and_hours(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    new_month = par.month_starts[week]
+    for i in range(C.placement.shape[0]):
+        kind = C.placement[i]
+        if kind == Placement.NONE:
+            continue
+        # the planned end of an internship, wage subsidy or housing placement
+        if C.placement_end[i] == week:
+            if kind == Placement.WAGE_SUBSIDY:
+                p = par.p_convert_subsidy
+            else:
+                p = par.p_convert if C.hours_promised[i] else par.p_convert_no_agreement
+            if uniforms(keys[Stream.PLACEMENT_END], week, i, 0)[0] < p:
+                start_ordinary_hours(C, i, week, T, keys)
+            else:
+                back_to_trin2(C, i, False, week, T, keys, tally)
+        # breakdowns (not in the week ordinary hours began)
+        if C.placement[i] != Placement.NONE and C.ordinary_since[i] != week:
+            supported = par.retention_support or C.mentor[i] >= 0
+            h = par.p_breakdown_supported if supported else par.p_breakdown
+            if uniforms(keys[Stream.BREAKDOWN], week, i, 0)[0] < h:
+                back_to_trin2(C, i, True, week, T, keys, tally)
+        # progression in hours, at the start of a month
+        if (new_month and C.state[i] == State.TRIN3 and C.placement[i] == Placement.ORDINARY
+                and 0 <= C.ordinary_since[i] < week):
+            if uniforms(keys[Stream.HOURS_GROWTH], week, i, 0)[0] < par.p_growth:
+                cap = FULL_TIME_HOURS * C.health[i] / FULL_HEALTH
+                set_hours(C, i, min(max(cap, C.hours[i]), C.hours[i] + par.hours_step), week)
+            if C.hours[i] >= par.self_sufficiency_hours:
+                go_off_benefit(C, i, OffKind.JOB, True, week, T, keys)
 
 
 class PlacementsAndHours(Process):
     name = "trin 3: placements and paid hours"
-    counts = (Tally.BREAKDOWNS,)
+    calls = (placements_and_hours,)
 
     def __init__(self, m):
+        super().__init__(m)
         b = m.b
-        self.p_breakdown = annual_to_weekly(b.breakdown_annual)
-        self.p_breakdown_supported = self.p_breakdown * (1.0 - b.retention_support_effect)
-        self.months = month_boundaries(m.horizon)
+        p_breakdown = annual_to_weekly(b.breakdown_annual)
+        self.par = Trin3Params(p_convert=float(b.internship_conversion),
+                          p_convert_no_agreement=float(b.conversion_without_agreement * b.internship_conversion),
+                          p_convert_subsidy=float(b.wage_subsidy_conversion), p_breakdown=float(p_breakdown),
+                          p_breakdown_supported=float(p_breakdown * (1.0 - b.retention_support_effect)),
+                          retention_support=bool(m.org.retention_support), month_starts=month_starts(m.horizon),
+                          p_growth=float(b.hours_growth_probability), hours_step=float(b.hours_step),
+                          self_sufficiency_hours=float(b.self_sufficiency_hours))
 
     def step(self, m, week: int) -> None:
-        P, b = m.pop, m.b
-        placed = np.flatnonzero(P.placement != PL.NONE)
-        # planned ends of internships, wage subsidy and housing placements
-        ends = placed[P.placement_end[placed] == week]
-        if len(ends):
-            kind = P.placement[ends]
-            p = np.where(kind == PL.WAGE_SUBSIDY, b.wage_subsidy_conversion,
-                         np.where(P.hours_promised[ends], b.internship_conversion,
-                                  b.conversion_without_agreement * b.internship_conversion))
-            ok = m.draw("placement", ends) < p
-            pathway.start_ordinary_hours(m, ends[ok])
-            pathway.back_to_trin2(m, ends[~ok], broke_down=False)
-        # breakdowns (not in the week ordinary hours began)
-        placed = placed[(P.placement[placed] != PL.NONE) & (P.ordinary_since[placed] != week)]
-        supported = m.org.retention_support | (P.mentor[placed] >= 0)
-        h = np.where(supported, self.p_breakdown_supported, self.p_breakdown)
-        pathway.back_to_trin2(m, placed[m.draw("breakdown", placed) < h], broke_down=True)
-        if week in self.months:
-            self.progress_hours(m, week)
-
-    def progress_hours(self, m, week: int) -> None:
-        P, b = m.pop, m.b
-        ids = np.flatnonzero((P.state == ST.TRIN3) & (P.placement == PL.ORDINARY) & (P.ordinary_since < week)
-                             & (P.ordinary_since >= 0))
-        grow = ids[m.draw("hours_growth", ids) < b.hours_growth_probability]
-        cap = pathway.FULL_TIME_HOURS * P.health[grow] / 5.0
-        pathway.set_hours(m, grow, np.minimum(np.maximum(cap, P.hours[grow]), P.hours[grow] + b.hours_step))
-        done = ids[P.hours[ids] >= b.self_sufficiency_hours]
-        pathway.go_off_benefit(m, done, OFF.JOB, keep_hours=True)
+        self.run(m, placements_and_hours, self.par, m.T, week, m.keys, m.tally)

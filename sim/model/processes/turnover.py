@@ -1,71 +1,139 @@
 """Staff turnover (process 1): caseworkers leave, and replacements start.
 
-A caseworker leaves with weekly probability from ``staff_turnover_annual``; the cases go at
-once to the least-loaded colleague of the same office, else of the whole job centre (each
-a change of caseworker: trust falls, and the change penalty applies for
-``caseworker_change_weeks``).  A replacement starts ``vacancy_weeks`` later and takes cases
-from the most-loaded colleagues until the loads balance (more changes).
+A caseworker leaves with the weekly probability of ``staff_turnover_annual`` (not in the
+week of hiring).  The cases go at once to the least-loaded colleagues of the same office,
+one case at a time, else of the whole job centre (each a change of caseworker: trust
+falls, and the change penalty applies for ``caseworker_change_weeks``); ``caseload_cap``
+does not apply to them, since a job centre cannot refuse the cases it already holds (the
+cap holds back new referrals, process 8).  With no colleague left the cases wait for the
+replacement.  A replacement starts ``vacancy_weeks`` later in the same office and takes
+cases, drawn at random, from the most-loaded colleagues of that office until their loads
+balance (more changes).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
+from numba import njit
 
 from sim.spec.parameters import annual_to_weekly
 
-from .. import build, caseload, pathway
-from ..states import ST
+from .. import build
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import Placement, State
 from ..tally import Tally
+from ..transitions import change_caseworker, leave_placement, release, set_state, take_ticket
 from .base import Process
+
+TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks"])
+
+
+@transition(reads=("cw_active", "cw_hired_week", "cw_replacement_week"), streams=(Stream.TURNOVER,))
+@njit(cache=True)
+def who_changes(C, par, week, keys):  # pragma: no cover - compiled
+    """The caseworkers who leave this week, and those whose replacement starts."""
+    n = C.cw_active.shape[0]
+    leave = np.zeros(n, dtype=np.bool_)
+    start = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        if C.cw_active[j]:
+            leave[j] = C.cw_hired_week[j] < week and uniforms(keys[Stream.TURNOVER], week, j, 0)[0] < par.p_leave
+        else:
+            start[j] = C.cw_replacement_week[j] == week
+    return np.flatnonzero(leave), np.flatnonzero(start)
+
+
+@transition(reads=("cw_active", "cw_office"))
+@njit(cache=True)
+def colleagues(C, office):  # pragma: no cover - compiled
+    """The active caseworkers of ``office``, else of the whole job centre (hired first first)."""
+    same = np.flatnonzero(C.cw_active & (C.cw_office == office))
+    return same if same.shape[0] > 0 else np.flatnonzero(C.cw_active)
+
+
+@transition(reads=("caseworker", "cw_office", "cw_caseload"),
+            writes=("hours", "waiting_ticket", "cw_caseload", "cw_replacement_week"),
+            calls=(colleagues, change_caseworker, leave_placement, release, set_state, take_ticket),
+            counts=(Tally.CASEWORKERS_LEFT,))
+@njit(cache=True)
+def hand_over(C, par, T, j, week, keys, tally):  # pragma: no cover - compiled
+    """Caseworker ``j`` has left (no longer active): each case goes in turn to the colleague
+    with the fewest cases (ties: hired first)."""
+    tally[Tally.CASEWORKERS_LEFT] += 1
+    near = colleagues(C, C.cw_office[j])
+    for i in np.flatnonzero(C.caseworker == j):
+        new = -1
+        for c in near:
+            if new < 0 or C.cw_caseload[c] < C.cw_caseload[new]:
+                new = c
+        if new >= 0:
+            change_caseworker(C, i, new, week, T, tally)
+        else:                  # nobody left: the case waits for the replacement
+            leave_placement(C, i)
+            C.hours[i] = 0.0
+            release(C, i)
+            set_state(C, i, State.NOT_ENROLLED, week, T, keys)
+            C.waiting_ticket[i] = take_ticket(C)
+    C.cw_caseload[j] = 0
+    C.cw_replacement_week[j] = week + max(1, par.vacancy_weeks)
+
+
+@transition(reads=("cw_active", "cw_caseload", "cw_office", "caseworker"), calls=(colleagues, change_caseworker),
+            streams=(Stream.CASES,))
+@njit(cache=True)
+def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
+    """The replacement ``new`` takes cases from the most-loaded colleagues of its office
+    (else of the whole job centre; ties: hired first) until their loads balance; each donor
+    gives cases drawn at random."""
+    n_cw = C.cw_active.shape[0]
+    team = colleagues(C, C.cw_office[new])
+    target = C.cw_caseload[team].sum() // team.shape[0]
+    donors = team[team != new]
+    order = np.argsort(-C.cw_caseload[donors].astype(np.int64) * (n_cw + 1) + donors)
+    give = np.zeros(n_cw, dtype=np.int64)
+    taken = 0
+    for d in donors[order]:
+        spare = min(C.cw_caseload[d] - (target + 1), target - taken)
+        if spare <= 0:
+            break              # donors come most loaded first: no later one has cases to spare
+        give[d] = spare
+        taken += spare
+    if taken == 0:
+        return
+    giving = np.empty(C.caseworker.shape[0], dtype=np.bool_)
+    for i in range(C.caseworker.shape[0]):
+        giving[i] = C.caseworker[i] >= 0 and give[C.caseworker[i]] > 0
+    cases = np.flatnonzero(giving)
+    draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
+    for i in cases[np.argsort(draw)]:                     # each donor gives cases drawn at random
+        d = C.caseworker[i]
+        if give[d] > 0:
+            give[d] -= 1
+            change_caseworker(C, i, new, week, T, tally)
 
 
 class StaffTurnover(Process):
     name = "staff turnover"
-    counts = (Tally.CASEWORKERS_LEFT, Tally.CASEWORKER_CHANGES)
+    #: the step itself marks the leavers and hires the replacements (sim.model.build.hire)
+    writes = ("cw_active", "cw_office", "cw_estate_days", "cw_optimism", "cw_authority", "cw_hired_week",
+              "cw_contact_minutes_per_day")
+    calls = (who_changes, hand_over, take_over)
+    counts = (Tally.CASEWORKERS_LEFT,)
 
     def __init__(self, m):
-        self.p_leave = annual_to_weekly(m.b.staff_turnover_annual)
+        super().__init__(m)
+        self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks))
 
     def step(self, m, week: int) -> None:
-        cw = m.cw
-        u = m.streams["turnover"].random(len(cw))
-        for j in np.flatnonzero(cw.active & (cw.hired_week < week) & (u < self.p_leave)):
-            self.leave(m, int(j))
-        for j in np.flatnonzero(~cw.active & (cw.replacement_week == week)):
-            self.replace(m, int(j))
-
-    def leave(self, m, j: int) -> None:
-        cw, P = m.cw, m.pop
-        cw.active[j] = False
-        m.staff_version += 1
-        m.caseworkers_by_index[j].remove()      # nobody meets a caseworker who has left
-        m.tally[Tally.CASEWORKERS_LEFT] += 1
-        cases = np.flatnonzero(P.caseworker == j)
-        new = caseload.pick_caseworkers(m, cases, cap=None)
-        alone = cases[new < 0]
-        if len(alone):       # no colleague left: the cases wait for the replacement
-            pathway.leave_placement(m, alone)
-            pathway.set_hours(m, alone, np.zeros(len(alone)))
-            caseload.release(m, alone)
-            pathway.set_state(m, alone, ST.NOT_ENROLLED)
-            m.waiting.extend(alone.tolist())
-        caseload.change_caseworker(m, cases[new >= 0], new[new >= 0])
-        cw.caseload[j] = 0
-        cw.replacement_week[j] = week_after(m, m.b.vacancy_weeks)
-
-    def replace(self, m, old: int) -> None:
-        cw, P = m.cw, m.pop
-        new = build.hire(m, int(cw.office[old]), int(cw.estate_days[old]))
-        active = np.flatnonzero(cw.active)
-        target = int(cw.caseload[active].sum()) // len(active)
-        donors = sorted((j for j in active if j != new), key=lambda j: (-cw.caseload[j], j))
-        for d in donors:
-            spare = min(int(cw.caseload[d]) - (target + 1), target - int(cw.caseload[new]))
-            if spare <= 0:
-                break          # donors come most loaded first: no later one has cases to spare
-            cases = np.flatnonzero(P.caseworker == d)[::-1][:spare]
-            caseload.change_caseworker(m, cases, np.full(len(cases), new))
-
-
-def week_after(m, weeks: int) -> int:
-    return m.week + max(1, int(weeks))
+        leave, start = self.run(m, who_changes, self.par, week, m.keys)
+        for j in leave:
+            m.cw.active[j] = False
+            m.caseworkers_by_index[j].remove()      # nobody meets a caseworker who has left
+            m.staff_version += 1
+            self.run(m, hand_over, self.par, m.T, int(j), week, m.keys, m.tally)
+        for old in start:
+            new = build.hire(m, int(m.cw.office[old]), int(m.cw.estate_days[old]))
+            self.run(m, take_over, m.T, new, week, m.keys, m.tally)

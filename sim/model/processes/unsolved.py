@@ -1,37 +1,54 @@
 """Unsolved problems (process 11): a problem no one solved this week may be solved by the
 housing organisation's debt counselling (``debt_counselling_solve``, where offered);
-otherwise it worsens social conditions, health or personal competences by one step with
-``problem_escalation_probability``, and breaks down a company placement with
+otherwise it worsens social conditions, health or personal competences (even odds) by one
+step with ``problem_escalation_probability``, and breaks down a company placement with
 ``problem_breakdown_probability``."""
 
 from __future__ import annotations
 
-import numpy as np
+from collections import namedtuple
 
-from .. import barriers, pathway
-from ..states import PL, ST
+from numba import njit
+
+from ..barriers import ESCALATION_FACTORS
+from ..declare import transition
+from ..rng import Stream, uniforms
+from ..states import LAST_ON_BENEFIT, Placement
 from ..tally import Tally
+from ..transitions import back_to_trin2, deteriorate
 from .base import Process
+
+UnsolvedParams = namedtuple("UnsolvedParams", ["debt_counselling", "p_counselled", "p_escalation", "p_breakdown", "factors"])
+
+
+@transition(reads=("unsolved", "state", "placement"), calls=(deteriorate, back_to_trin2), streams=(Stream.UNSOLVED,),
+            counts=(Tally.DEBT_COUNSELLED, Tally.PROBLEMS_UNSOLVED))
+@njit(cache=True)
+def unsolved_problems(C, par, T, week, keys, tally):  # pragma: no cover - compiled
+    for i in range(C.unsolved.shape[0]):
+        if not C.unsolved[i] or C.state[i] > LAST_ON_BENEFIT:
+            continue
+        u = uniforms(keys[Stream.UNSOLVED], week, i, 0)
+        if par.debt_counselling and u[0] < par.p_counselled:
+            tally[Tally.DEBT_COUNSELLED] += 1
+            continue
+        tally[Tally.PROBLEMS_UNSOLVED] += 1
+        if u[1] < par.p_escalation:
+            deteriorate(C, i, par.factors[int(u[2] * par.factors.shape[0])])
+        if C.placement[i] != Placement.NONE and u[3] < par.p_breakdown:
+            back_to_trin2(C, i, True, week, T, keys, tally)
 
 
 class UnsolvedProblems(Process):
     name = "unsolved problems"
-    counts = (Tally.DEBT_COUNSELLED, Tally.PROBLEMS_UNSOLVED, Tally.BREAKDOWNS)
+    calls = (unsolved_problems,)
+
+    def __init__(self, m):
+        super().__init__(m)
+        b = m.b
+        self.par = UnsolvedParams(debt_counselling=bool(m.housing is not None and m.housing.debt_counselling),
+                          p_counselled=float(b.debt_counselling_solve), p_escalation=float(b.problem_escalation_probability),
+                          p_breakdown=float(b.problem_breakdown_probability), factors=ESCALATION_FACTORS)
 
     def step(self, m, week: int) -> None:
-        P, b = m.pop, m.b
-        ids = np.asarray(m.unsolved, dtype=np.int64)
-        ids = ids[P.state[ids] <= ST.TRIN3]
-        if len(ids) == 0:
-            return
-        if m.housing is not None and m.housing.debt_counselling:
-            solved = m.draw("debt_counselling", ids) < b.debt_counselling_solve
-            m.tally[Tally.DEBT_COUNSELLED] += solved.sum()
-            ids = ids[~solved]
-        m.tally[Tally.PROBLEMS_UNSOLVED] += len(ids)
-        worse = m.draw("escalation", ids) < b.problem_escalation_probability
-        factor = barriers.ESCALATION_FACTORS[(m.draw("escalation_factor", ids) * 3).astype(int)]
-        pathway.ratings_changed(m, barriers.deteriorate(P.ratings, ids[worse], factor[worse]))
-        placed = ids[P.placement[ids] != PL.NONE]
-        pathway.back_to_trin2(m, placed[m.draw("problem_breakdown", placed) < b.problem_breakdown_probability],
-                              broke_down=True)
+        self.run(m, unsolved_problems, self.par, m.T, week, m.keys, m.tally)
