@@ -215,9 +215,14 @@ def plot_pairs(posterior: pd.DataFrame, priors: Sequence[Prior], path: Path) -> 
 
     names = [p.name for p in priors if p.name in posterior.columns]
     w = posterior["weight"].to_numpy(float)
-    axes = vis.plot_kde_matrix(posterior[names], w / w.sum(), limits={p.name: (p.low, p.high) for p in priors},
-                               colorbar=False, height=1.3, numx=30, numy=30)
-    fig = axes[0, 0].get_figure()
+    if len(names) == 1:             # a single parameter has no pairs: its weighted density alone
+        prior = next(p for p in priors if p.name == names[0])
+        fig, ax = plt.subplots(figsize=(4, 3))
+        vis.plot_kde_1d(posterior[names], w / w.sum(), x=names[0], xmin=prior.low, xmax=prior.high, numx=30, ax=ax)
+    else:
+        axes = vis.plot_kde_matrix(posterior[names], w / w.sum(), limits={p.name: (p.low, p.high) for p in priors},
+                                   colorbar=False, height=1.3, numx=30, numy=30)
+        fig = axes[0, 0].get_figure()
     fig.suptitle("Weighted posterior, pairwise (pyabc.visualization.plot_kde_matrix; axes over the priors' ranges)",
                  fontsize=12)
     fig.tight_layout(rect=(0, 0, 1, 0.985))
