@@ -19,7 +19,7 @@ The rules, written once here and tested in ``tests/test_sweep.py``:
 * **Values**: from :data:`MIN_VALUES` to :data:`MAX_VALUES` distinct numbers within the
   setting's range (whole numbers for a whole-number setting), run and shown ascending; values
   times replications at most :data:`MAX_SIMULATIONS`.  Values that the model would run
-  identically are refused: it staffs whole caseworkers (:func:`staffed_caseworkers`), so
+  identically are refused: it staffs whole caseworkers (:func:`sim.spec.scenario.caseworkers_in_post`), so
   two caseworker numbers that round to the same people are one design.
 * **The reference** is what differences and the cost per additional citizen are measured
   against: the value asked for, else the scenario's own value when it is among the values
@@ -43,7 +43,7 @@ from pydantic import BaseModel
 
 from sim.errors import ScenarioError, UsageError, shown
 from sim.spec.keys import unwrap
-from sim.spec.scenario import Organisation, Scenario, validate_mapping
+from sim.spec.scenario import Organisation, Scenario, caseworkers_in_post, validate_mapping
 
 from . import runner
 from .findings import COST_EFFECT_OUTCOME, ComparisonFindings, compare_findings
@@ -91,18 +91,12 @@ class Lever:
         return "--caseload" if self.caseload else "--values"
 
 
-def staffed_caseworkers(caseworkers: float) -> int:
-    """The caseworkers the model puts in post for a setting: whole people, at least one
-    (the rule of ``build_staff`` in ``sim/model/build.py``)."""
-    return max(1, round(caseworkers))
-
-
 def programme_key(sc: Scenario) -> str:
     """What the model runs, whatever the scenario is called: its settings with the
     caseworkers it puts in post (two scenarios with the same key give the same results)."""
     d = sc.model_dump(mode="json")
     d["name"], d["description"] = "-", ""
-    d["organisation"]["caseworkers"] = staffed_caseworkers(sc.organisation.caseworkers)
+    d["organisation"]["caseworkers"] = caseworkers_in_post(sc.organisation.caseworkers)
     return Scenario.model_validate(d).digest()
 
 
@@ -241,7 +235,7 @@ class Point:
 
     @property
     def staffed(self) -> int:
-        return staffed_caseworkers(self.caseworkers)
+        return caseworkers_in_post(self.caseworkers)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.spec.scenario import caseworkers_in_post
 from .agents import Caseworker, CompanyConsultant, HousingOrganisation, Mentor, Networks
 from .processes.intake import Intake
 
@@ -57,7 +58,7 @@ def hire(m, office: int, days: int) -> int:
 
 def build_staff(m) -> None:
     org = m.org
-    n = max(1, round(org.caseworkers))
+    n = caseworkers_in_post(org.caseworkers)
     m.n_offices = org.outreach_offices if org.location != "central" else 0
     for i, d in enumerate(estate_days(org.days_in_estate, n)):
         hire(m, (i % m.n_offices) if m.n_offices else -1, d)

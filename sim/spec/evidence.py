@@ -38,6 +38,9 @@ LEVER_EVIDENCE: dict[str, LeverEvidence] = {
     "organisation.summon_vulnerable_locally": _OUTREACH,
     "organisation.open_advice_days": LeverEvidence(LEVELS, "copenhagen-outreach-2015, part on open advice"),
     "organisation.open_advice_hours": LeverEvidence(LEVELS, "copenhagen-outreach-2015, part on open advice"),
+    "organisation.caseworkers": LeverEvidence(LEVELS, "activation-practice-2012, chapters 2 and 4; jobgaranti-midway-2019, "
+                                                      "part on staffing and case loads; copenhagen-outreach-2015, programme "
+                                                      "description (half the case load, with the move to the estates)"),
     "organisation.meeting_interval_weeks": LeverEvidence(LEVELS, "alle-i-gang-2009, chapter 4, Figure 4.3"),
     "organisation.intensive": LeverEvidence(LEVELS, "alle-i-gang-2009, chapter 4, Figure 4.3"),
     "organisation.trin_model": LeverEvidence(LEVELS, "jobgaranti-midway-2019, Bilag 1"),

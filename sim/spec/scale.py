@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 
-from .scenario import Scenario
+from .scenario import Scenario, caseworkers_in_post
 
 #: the bounds of the per-person settings that absorb the fraction (sim/spec/scenario.py)
 CONTACT_SHARE = (0.05, 1.0)
@@ -60,7 +60,7 @@ def _count(v: int, k: float) -> int:
 
 
 def _caseworkers(org: dict, k: float) -> None:
-    full = max(1, round(org["caseworkers"]))          # the people the full scenario staffs
+    full = caseworkers_in_post(org["caseworkers"])    # the people the full scenario staffs
     n, share = whole_people(k * full, org["contact_share"], CONTACT_SHARE[1])
     if share < CONTACT_SHARE[0]:
         raise ValueError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the smallest "

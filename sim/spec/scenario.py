@@ -123,6 +123,12 @@ class Housing(_Closed):
     debt_counselling: bool = Field(False, description="Debt counselling by housing-social staff (jobgaranti-midway-2019, part on the organisation in the five municipalities: Roskilde)")
 
 
+def caseworkers_in_post(caseworkers: float) -> int:
+    """The caseworkers the model puts in post for a setting of ``organisation.caseworkers``:
+    whole people, at least one (a fractional setting is rounded)."""
+    return max(1, round(caseworkers))
+
+
 class Organisation(_Closed):
     """Policy levers: staff, where they sit, meetings, sanctions, the trin model."""
 
