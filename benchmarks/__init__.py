@@ -1,6 +1,7 @@
 """Benchmarks for the simulation: national scale, Copenhagen throughput, scaling.
 
-One command runs them and rewrites ``benchmarks/RESULTS.md``::
+One command runs them and writes ``benchmarks/out/RESULTS.md`` (``--write-committed``: the
+committed ``benchmarks/RESULTS.md``)::
 
     .venv/bin/python -m benchmarks [national|copenhagen|scaling|all] [--repeats N]
 
@@ -15,13 +16,14 @@ One command runs them and rewrites ``benchmarks/RESULTS.md``::
   staff, offices and companies scaled in proportion, 52 weeks: time per citizen-week
   and per model event (default 3 repeats, each a fresh process).
 
-Each suite's latest figures are kept in ``benchmarks/RESULTS.json``; RESULTS.md is
-regenerated from it, so running one suite leaves the others' figures in place.
+Each suite's latest figures are kept in the JSON file next to the Markdown
+(``RESULTS.json``); the Markdown is regenerated from it, so running one suite leaves the
+others' figures in place (a new file in ``out/`` starts from the committed figures).
 ``--rev REV`` measures ``sim/`` and ``scenarios/`` as committed at a git revision (a
 snapshot in a temporary directory), so figures belong to one commit even while the
 working tree changes; ``--jobs N`` runs N fresh processes at once; ``--render-only``
-rewrites RESULTS.md from RESULTS.json.  ``python -m benchmarks.profile national``
-writes a pyinstrument text profile to ``benchmarks/profiles/`` (see PROFILE.md).
+rewrites the Markdown from the JSON.  ``python -m benchmarks.profile national``
+writes a pyinstrument text profile to ``benchmarks/out/profiles/`` (see PROFILE.md).
 ``--quick`` shrinks every setting to a few hundred citizens and weeks (for testing
 the harness only; its figures mean nothing).
 """

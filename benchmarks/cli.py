@@ -1,4 +1,9 @@
-"""``python -m benchmarks [national|copenhagen|scaling|startup|calibration|all] [--repeats N] [--quick] [--results PATH]``."""
+"""``python -m benchmarks [national|copenhagen|scaling|startup|calibration|all] [--repeats N] [--quick] [--results PATH]``.
+
+The figures go to ``benchmarks/out/RESULTS.md`` (git-ignored) unless ``--write-committed``
+(the committed ``benchmarks/RESULTS.md``) or ``--results PATH`` says otherwise: a benchmark
+never replaces a committed file unless asked.  A new ``out/RESULTS.json`` starts from the
+committed figures, so running one suite shows the others' latest committed figures beside it."""
 
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ from . import report, settings
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DEFAULT_RESULTS = HERE / "RESULTS.md"
+COMMITTED_RESULTS = HERE / "RESULTS.md"
+DEFAULT_RESULTS = HERE / "out" / "RESULTS.md"
 DEFAULT_REPEATS = {"national": 3, "copenhagen": 7, "scaling": 3, "startup": 5, "calibration": 7}
 
 
@@ -36,7 +42,7 @@ def snapshot(rev: str) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix="fremskudt-bench-"))
     with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
         tar.extractall(tmp, filter="data")
-    shutil.copytree(HERE, tmp / "benchmarks", ignore=shutil.ignore_patterns("__pycache__", "profiles", "*.md",
+    shutil.copytree(HERE, tmp / "benchmarks", ignore=shutil.ignore_patterns("__pycache__", "profiles", "out", "*.md",
                                                                            "*.json"))
     return tmp
 
@@ -160,16 +166,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=None,
                    help="runs per setting (default: national 3, copenhagen 7, scaling 3, startup 5, calibration 7)")
     p.add_argument("--quick", action="store_true", help="tiny settings, to test the harness (figures meaningless)")
-    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                   help="Markdown file to write (its .json sibling keeps every suite's figures)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                       help="Markdown file to write (its .json sibling keeps every suite's figures; "
+                            "default: %(default)s)")
+    where.add_argument("--write-committed", action="store_true",
+                       help=f"write the committed {COMMITTED_RESULTS.name} (and its .json) instead")
     p.add_argument("--rev", default=None,
                    help="benchmark sim/ and scenarios/ as committed at this git revision (default: the working tree)")
     p.add_argument("--jobs", type=int, default=1,
                    help="fresh processes run at once (default 1; above 1 the wall times include contention)")
     p.add_argument("--render-only", action="store_true", help="rewrite the Markdown from the stored figures, run nothing")
     a = p.parse_args(argv)
+    if a.write_committed:
+        a.results = COMMITTED_RESULTS
     if a.render_only:
-        a.results.write_text(report.render(json.loads(a.results.with_suffix(".json").read_text())))
+        stored = a.results.with_suffix(".json")
+        if not stored.is_file():
+            p.error(f"--render-only: no stored figures in {stored}")
+        a.results.write_text(report.render(json.loads(stored.read_text())))
         return 0
     if a.repeats is not None and a.repeats < 1:
         p.error("--repeats must be at least 1")
@@ -177,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     JOBS = max(1, a.jobs)
     WORKDIR = snapshot(a.rev) if a.rev else ROOT
     store_path = a.results.with_suffix(".json")
+    committed = COMMITTED_RESULTS.with_suffix(".json")
+    if store_path == DEFAULT_RESULTS.with_suffix(".json") and not store_path.exists() and committed.is_file():
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(committed, store_path)      # the other suites' latest committed figures
     names = list(SUITES) if a.suite == "all" else [a.suite]
     for name in names:
         result = SUITES[name](a.repeats or DEFAULT_REPEATS[name], a.quick)

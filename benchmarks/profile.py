@@ -2,7 +2,8 @@
 
     .venv/bin/python -m benchmarks.profile [national|copenhagen] [--weeks W] [--runs N] [--processes]
 
-Writes ``benchmarks/profiles/<setting>.txt``: a call tree (frames under 1 % of the
+Writes ``benchmarks/out/profiles/<setting>.txt`` (or, with ``--write-committed``, the
+committed ``benchmarks/profiles/<setting>.txt``): a call tree (frames under 1 % of the
 time hidden) and a flat list of the functions with the most self time.  The profiler
 slows the run down (it hooks every Python call), so the profiled wall time is longer
 than the benchmark's; the shares are what matter.  ``--processes`` prints instead the CPU
@@ -21,7 +22,9 @@ from pyinstrument.renderers import ConsoleRenderer
 
 from . import settings
 
-OUT = Path(__file__).resolve().parent / "profiles"
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out" / "profiles"
+COMMITTED = HERE / "profiles"
 
 
 def flat_self_time(session, top: int) -> list[str]:
@@ -100,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="print CPU ms per run spent in each weekly process instead of writing a profile")
     p.add_argument("--weeks", type=int, default=None, help="horizon (default: the setting's own)")
     p.add_argument("--runs", type=int, default=None, help="runs to profile (default: national 1, copenhagen 10)")
+    p.add_argument("--write-committed", action="store_true",
+                   help=f"write the committed profile in {COMMITTED.relative_to(HERE.parent)}/ instead of "
+                        f"{OUT.relative_to(HERE.parent)}/")
     a = p.parse_args(argv)
     runs = a.runs or (1 if a.setting == "national" else 10)
     if a.processes:
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<36} {ms:9.2f} ms  {100 * ms / total:5.1f} %")
         print(f"{'total':<36} {total:9.2f} ms")
         return 0
-    print(profile(a.setting, a.weeks, runs), file=sys.stderr)
+    print(profile(a.setting, a.weeks, runs, COMMITTED if a.write_committed else OUT), file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,8 @@ people by the model, which is what changed conclusions before.
     python -m benchmarks.scale                         # scales 0.2 and 1, 200 replications
     python -m benchmarks.scale --scales 0.1 1 --replications 100 --workers 2 --rounded
 
-The table goes to stdout and, unless ``--no-write``, to ``benchmarks/SCALE.md``.
+The table goes to stdout and, unless ``--no-write``, to ``benchmarks/out/SCALE.md``; only
+``--write-committed`` replaces the committed ``benchmarks/SCALE.md``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from sim.spec.scale import scale_scenario
 from sim.spec.scenario import Scenario, load_scenario
 
 Z_AGREE = 3.0          #: |z| above this: the scales disagree beyond Monte-Carlo error
-OUT = Path(__file__).resolve().parent / "SCALE.md"
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out" / "SCALE.md"
+COMMITTED = HERE / "SCALE.md"
 
 
 def rounded(sc: Scenario, k: float) -> Scenario:
@@ -105,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--rounded", action="store_true", help="also show staff rounded to whole people (the old way)")
-    p.add_argument("--no-write", action="store_true", help=f"print only; do not write {OUT.name}")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--no-write", action="store_true", help="print only; write no file")
+    where.add_argument("--write-committed", action="store_true",
+                       help=f"write the committed {COMMITTED.name} instead of {OUT.relative_to(HERE.parent)}")
     a = p.parse_args(argv)
     t0 = time.time()
     kw = dict(reference=a.reference, design=a.design, scales=a.scales, replications=a.replications, seed=a.seed,
@@ -122,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(parts) + "\n"
     print(text)
     if not a.no_write:
-        OUT.write_text(text, encoding="utf-8")
+        out = COMMITTED if a.write_committed else OUT
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
     return 0 if kept["agrees"].all() else 1
 
 

@@ -80,3 +80,17 @@ def test_early_rejection_benchmark_refuses_a_folder_that_is_no_fit(tmp_path, cap
     assert e.value.code == 2
     assert "not a fitted folder (it needs run.json and population.parquet" in capsys.readouterr().err
     assert not (tmp_path / "early.csv").exists()
+
+
+def test_no_benchmark_replaces_a_committed_file_unless_asked():
+    """Every benchmark writes to the git-ignored benchmarks/out/ by default; the committed
+    RESULTS.md, SCALE.md and profiles/ are written only with --write-committed."""
+    import subprocess
+    from benchmarks import cli, profile, scale
+    root = Path(__file__).resolve().parents[1]
+    for default, committed in ((cli.DEFAULT_RESULTS, cli.COMMITTED_RESULTS), (scale.OUT, scale.COMMITTED),
+                               (profile.OUT, profile.COMMITTED)):
+        assert default.is_relative_to(root / "benchmarks" / "out"), default
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(default)], cwd=root)
+        assert ignored.returncode == 0, f"{default} is not git-ignored"
+        assert not committed.is_relative_to(root / "benchmarks" / "out")

@@ -141,6 +141,39 @@ def test_a_committed_fit_continues_without_its_history(tmp_path):
     assert "continued from the committed fit's generation 1" in report and "- Generations: 3;" in report
     assert f"Model evaluations: **{int(after['samples'].sum())}**" in report
     assert res.simulations == int(after["samples"].sum())       # what the command prints
+    # the continued folder keeps the stored generation the new history does not hold
+    assert sorted(set(pd.read_parquet(res.out_dir / "populations.parquet")["t"])) == [0, 1, 2]
+    assert "in the stored generations 0, 1, 2" in report
+
+
+def test_a_fit_is_audited_and_its_report_drawn_again_from_its_files(tmp_path, capsys):
+    """Every generation's particles are stored; the report opens with the verdict on
+    convergence, has pyabc's plots of the generations and the pairwise posterior, and
+    `calibrate --redraw` draws the same report from the folder alone."""
+    from sim.analysis.calibration import redraw_fit
+    tp, pp = _files(tmp_path, _observed())
+    res = _calibrate(tmp_path, tp, pp, generations=2)
+    out = res.out_dir
+    pops = pd.read_parquet(out / "populations.parquet")
+    assert sorted(set(pops["t"])) == [0, 1] and list(pops.columns)[:3] == ["t", "noshow_central", "cancel_central"]
+    report = (out / "report.md").read_text()
+    assert report.count("**Convergence: ") == 1 and "## How far the posterior still moves" in report
+    assert (out / "generations.png").is_file() and (out / "pairs.png").is_file()
+    assert res.initial == 30 and f"plus {res.initial} from the prior to set the first epsilon" in report
+    (out / "notes.md").write_text("A note.\n")
+    for f in ("t.db", "t.json"):            # the history is not needed
+        (tmp_path / "runs" / f).unlink()
+    redraw_fit("t", fitted_dir=tmp_path / "fitted", runs_dir=tmp_path / "runs", targets_path=tp, priors_path=pp,
+               scenarios=SC)
+    again = (out / "report.md").read_text()
+    assert again == report + "\n## Notes\n\nA note.\n"
+    assert json.loads((out / "manifest.json").read_text())["redrawn"]
+    other = tmp_path / "other.yaml"
+    other.write_text(tp.read_text().replace("3000", "2999"))
+    with pytest.raises(UsageError, match="not the file calibration 't' was fitted to"):
+        redraw_fit("t", fitted_dir=tmp_path / "fitted", targets_path=other, priors_path=pp, scenarios=SC)
+    code = main(["calibrate", "--name", "nowhere", "--redraw", "--out", str(tmp_path / "fitted")])
+    assert code == 2 and "--redraw:" in capsys.readouterr().err
 
 
 def test_a_fit_without_its_particles_targets_is_continued_by_simulating_them_again(tmp_path):

@@ -129,12 +129,30 @@ def test_a_finished_fold_is_taken_from_its_committed_fit_and_left_as_it_is(tmp_p
     generations(20.0, 3.5)
     fold(3)                                             # stopped at its minimum epsilon: finished
     assert len(calls) == 1
+    generations(20.0, 9.0)
+    got, _ = fold(None)                                 # no number asked for: the committed fit as it is
+    pd.testing.assert_frame_equal(got, post)
+    assert len(calls) == 1
     fold(2, force=True)                                 # --refit starts afresh
     assert calls[-1][1]["resume"] is False and calls[-1][1]["force"] is True
     (folder / "run.json").write_text(json.dumps({**meta, "targets_hash": "0" * 16}))
     fold(2)                                             # made from other targets: the calibration decides
     assert calls[-1][1]["resume"] is True and len(calls) == 3
+    fold(None)                                          # ... also without a number asked for, to the default
+    assert calls[-1][1]["generations"] == holdout.NEW_FOLD_GENERATIONS and len(calls) == 4
     (folder / "generations.csv").write_text("not a table")
     (folder / "run.json").write_text(json.dumps(meta))
     fold(2)                                             # a damaged folder goes to the calibration's restore
-    assert len(calls) == 4
+    assert len(calls) == 5
+
+
+def test_the_committed_folds_are_taken_as_they_are_by_default():
+    """`fremskudt check-fit` as the README gives it redraws the committed tables: with no
+    --generations the committed folds are used without fitting anything."""
+    from sim.analysis.checkfit import holdout
+    s = holdout.FoldSettings()
+    assert s.generations is None
+    for programme in FOLDS:
+        done = holdout.finished_fold(programme, s)
+        assert done is not None, programme
+        assert "generations" in holdout.describe_fold(programme, done[1], s)

@@ -187,7 +187,12 @@ def test_a_scheduler_that_loses_its_workers_during_a_run(tmp_path, short_waits):
     with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None,
                                   silence_logs=50) as cluster:
         def leave():
-            time.sleep(4.0)
+            # the workers leave once the run has handed them work (not after a fixed time,
+            # which a slow start or a fast machine would miss)
+            deadline = time.monotonic() + 60
+            while not cluster.scheduler.tasks and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
             for w in list(cluster.workers.values()):
                 cluster.sync(w.close)
         threading.Thread(target=leave, daemon=True).start()

@@ -34,7 +34,7 @@ def test_every_outcome_has_a_label_in_every_language_and_a_danish_definition():
 
 def test_languages_have_the_same_keys_and_placeholders():
     en, da = catalogue("en"), catalogue("da")
-    for section in ("outcomes", "levers", "values", "states", "text"):
+    for section in ("outcomes", "levers", "values", "states", "channels", "text"):
         assert set(en[section]) == set(da[section]), section
     for key, s in en["text"].items():
         assert _fields(s) == _fields(da["text"][key]), key
@@ -83,6 +83,10 @@ def test_templates_and_catalogues_ship_as_package_data():
     assert shipped == {p.name for p in (ROOT / "sim/interface/report/templates").iterdir()}
 
 
+def test_every_channel_of_a_design_has_a_name_in_every_language():
+    from sim.analysis.explain import CHANNELS
+    for lang in LANGUAGES:
+        assert {c.key for c in CHANNELS} <= set(catalogue(lang)["channels"]), lang
 def test_one_unit_per_row_dates_and_no_doubled_point():
     from datetime import datetime
 

@@ -101,7 +101,7 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     """The example with tiny settings and its output in the scratch folder."""
     argv = list(argv)
     command = argv[0]
-    if command in ("run", "compare", "sweep"):
+    if command in ("run", "compare", "explain", "sweep"):
         _set(argv, "--replications", "2" if command == "sweep" else "1")
         if "--workers" in argv:
             _set(argv, "--workers", "2")
@@ -123,9 +123,14 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
             _set(argv, option, value)
         if "--docs" in argv:
             _set(argv, "--docs", str(tmp / "VALIDATION.md"))
+    elif command == "recovery":
+        for option, value in (("--sets", "1"), ("--particles", "4"), ("--generations", "1"), ("--population", "60"),
+                              ("--workers", "1"), ("--work", str(tmp / "recovery-work"))):
+            _set(argv, option, value)
     elif command == "sensitivity":
         _set(argv, "--population", "200")      # 1.8 caseworkers: the lever's range (x0.5 to x2) stays valid
         _set(argv, "--n", "4" if "sobol" in argv else "2")
+        _set(argv, "--replications", "2")
         _set(argv, "--workers", "1")
     return argv
 

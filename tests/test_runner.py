@@ -81,6 +81,22 @@ def test_dask_identical_to_serial():
     _same(serial, dask)
 
 
+def test_parallel_map_on_dask_keeps_the_order_and_its_deadlines(monkeypatch):
+    import operator
+    distributed = pytest.importorskip("distributed")
+    jobs = list(range(9))
+    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=3, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        ticks = []
+        out = runner.parallel_map(operator.neg, jobs, scheduler=cluster.scheduler_address,
+                                  progress=lambda: ticks.append(1))
+    assert out == [-j for j in jobs] and len(ticks) == len(jobs)
+    monkeypatch.setattr(runner, "DASK_WORKER_TIMEOUT", 1.0)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as cluster:
+        with pytest.raises(runner.RunError, match="has no workers"):
+            runner.parallel_map(operator.neg, jobs, scheduler=cluster.scheduler_address)
+
+
 def test_scheduler_without_workers_is_a_clear_error(tmp_path, capsys, monkeypatch):
     distributed = pytest.importorskip("distributed")
     monkeypatch.setattr(runner, "DASK_WORKER_TIMEOUT", 1.0)

@@ -221,7 +221,7 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
     if not scheduler:
         ensure_compiled()             # once per model version, before any worker starts
     if scheduler:
-        results = _execute_dask(tasks, scheduler, tick)
+        results = _execute_dask(run_task, tasks, scheduler, tick)
     elif workers <= 1 or len(tasks) <= 1:
         for i, t in enumerate(tasks):
             results[i] = run_task(t)
@@ -234,6 +234,31 @@ def execute(tasks: list[Task], workers: int = 1, scheduler: str | None = None,
                 results[futures[fut]] = fut.result()
                 tick()
     return list(results)  # type: ignore[arg-type]
+
+
+def parallel_map(fn: Callable[[Any], Any], jobs: list, *, workers: int = 1, scheduler: str | None = None,
+                 progress: Callable[[], None] | None = None) -> list:
+    """``[fn(job) for job in jobs]``, in this process, on ``workers`` local processes (forked;
+    they end with this process) or on the Dask scheduler at ``scheduler`` (with the deadlines
+    of :func:`execute`).  ``fn`` must be a top-level function that runs simulations; the
+    results are the same in all three cases and in job order."""
+    tick = progress or (lambda: None)
+    if scheduler:
+        return _execute_dask(fn, jobs, scheduler, tick, what="jobs")
+    ensure_compiled()                 # once per model version, before any worker starts
+    if workers <= 1 or len(jobs) <= 1:
+        out = []
+        for job in jobs:
+            out.append(fn(job))
+            tick()
+        return out
+    with local_pool(min(workers, len(jobs)), "fork") as pool:
+        futures = {pool.submit(fn, job): i for i, job in enumerate(jobs)}
+        out = [None] * len(jobs)
+        for fut in as_completed(futures):
+            out[futures[fut]] = fut.result()
+            tick()
+        return out
 
 
 def connect_dask(address: str):
@@ -301,17 +326,19 @@ def _scheduler_workers(client, address: str) -> int:
     return len(info.get("workers", {}))
 
 
-def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> list[Replication]:
-    """Run the tasks on Dask.  While no replication finishes the scheduler is asked every
-    :data:`DASK_POLL_SECONDS` how many workers it has: a scheduler that stops answering, or
-    has had no workers for :data:`DASK_WORKER_TIMEOUT` seconds, ends the run with a message."""
+def _execute_dask(fn: Callable[[Any], Any], tasks: list, address: str, tick: Callable[[], None],
+                  what: str = "replications") -> list:
+    """``[fn(task) for task in tasks]`` on Dask, in task order.  While no task finishes the
+    scheduler is asked every :data:`DASK_POLL_SECONDS` how many workers it has: a scheduler
+    that stops answering, or has had no workers for :data:`DASK_WORKER_TIMEOUT` seconds, ends
+    the run with a message (``what`` names the tasks in it)."""
     from distributed import wait
 
     client = connect_dask(address)
     try:
-        futures = client.map(run_task, tasks, pure=False)
+        futures = client.map(fn, tasks, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[Replication | None] = [None] * len(tasks)
+        results: list = [None] * len(tasks)
         pending, no_workers_since = set(futures), None
         while pending:
             try:
@@ -319,14 +346,14 @@ def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> 
             except TimeoutError:
                 done = set()
             except (CancelledError, asyncio.CancelledError):
-                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                raise RunError(f"--scheduler {address}: the {what} were lost (the scheduler stopped, "
                                "restarted or lost the connection); nothing was written") from None
             try:
                 for fut in done:
                     results[index[fut.key]] = fut.result()
                     tick()
             except (CancelledError, asyncio.CancelledError):
-                raise RunError(f"--scheduler {address}: the replications were lost (the scheduler stopped, "
+                raise RunError(f"--scheduler {address}: the {what} were lost (the scheduler stopped, "
                                "restarted or lost the connection); nothing was written") from None
             if done:
                 no_workers_since = None
@@ -337,7 +364,7 @@ def _execute_dask(tasks: list[Task], address: str, tick: Callable[[], None]) -> 
             elif time.monotonic() - no_workers_since > DASK_WORKER_TIMEOUT:
                 raise RunError(f"--scheduler {address}: the scheduler has had no workers for {DASK_WORKER_TIMEOUT:g} s "
                                f"during the run; start some with: dask worker {address}")
-        return list(results)  # type: ignore[arg-type]
+        return results
     finally:
         _close(client)
 

@@ -421,7 +421,9 @@ def _csv(path: Path, rules, required, unknown, max_rows: int, error: ErrorType):
 
     text = read_text(path, error, limit=MAX_TABLE_BYTES, kind="CSV file")
     try:
-        df = pd.read_csv(io.StringIO(text), nrows=max_rows + 1)
+        head = pd.read_csv(io.StringIO(text), nrows=0).columns
+        as_text = {n: str for n in head if (rule := rules(str(n))) is not None and rule.kind == "text"}
+        df = pd.read_csv(io.StringIO(text), nrows=max_rows + 1, dtype=as_text or None)   # text stays as written
     except Exception as e:       # pandas raises several types for text that is not a table
         raise error(path, "", shown_path(path), f"not a readable CSV table ({type(e).__name__}: {e})") from None
     if len(df) > max_rows:

@@ -40,7 +40,7 @@ from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
 from .distance import ZScoreDistance, estimate_mc_sd
 from .model import MultiScenarioModel, prior_centre, resolve_scenarios
 from .fit import posterior_frame
-from .restore import earlier_generations, restore_history, stored_fit
+from .restore import restore_history, stored_fit
 from .targets import (PRIORS_DEFAULT, TARGETS_DEFAULT, Target, load_population_caps, load_priors,
                       load_scenario_overrides, load_targets, select)
 
@@ -87,6 +87,7 @@ class CalibrationResult:
     seconds: float
     posterior: pd.DataFrame
     meta: dict = field(repr=False, default_factory=dict)
+    initial: int = 0        #: evaluations of the prior sample that set the first epsilon (not in ``simulations``)
 
 
 def _usage(msg: str) -> Exception:
@@ -166,7 +167,7 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
                     scenario_dir: str | Path = SCENARIO_DIR, scenarios: Mapping[str, Scenario] | None = None,
                     run_seed: int | None = None, mc_reps: int = 12, predictive_draws: int = 60,
                     programmes: Sequence[str] | None = None, force: bool = False,
-                    progress: bool = True) -> CalibrationResult:
+                    progress: bool = True, mc_sd: Mapping[str, float] | None = None) -> CalibrationResult:
     """Run (or resume) an ABC-SMC calibration and write the fitted output.
 
     ``generations`` is the total number of generations wanted in the history; a resumed
@@ -176,7 +177,9 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
     summed squared z) reaches ``min_epsilon``, by default the number of targets: the
     distance expected when the model is right and the remaining differences are the
     stated errors, so the fit is not pushed on into selecting lucky random draws.
-    ``programmes`` keeps only the targets of those programmes (all by default).
+    ``programmes`` keeps only the targets of those programmes (all by default).  ``mc_sd``
+    gives the Monte-Carlo sd of every target instead of estimating it at the prior's centre
+    (a study of many calibrations of one model measures it once).
 
     The settings in :data:`KEPT_SETTINGS` (None: the default, or for a resumed run the
     stored value) belong to the history: ``resume=True`` with a different value is
@@ -200,6 +203,8 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
             raise _usage(f"calibration '{name}' already exists ({db}); use --resume to continue it, --force to "
                          "start it afresh, or another --name")
         meta = _new_meta(name, *paths, inputs["targets"], inputs["caps"], asked, mc_reps)
+        if mc_sd is not None:
+            meta.update(mc_sd={t.id: float(mc_sd[t.id]) for t in inputs["targets"]}, mc_seconds=0.0, mc_reps=0)
     folder = (outputs.ResultFolder(Path(fitted_dir) / name, force=force or resume, keep=("notes.md",), other="--name")
               if fitted_dir is not None else None)        # checked before anything is run or removed
     _history_folder(runs_dir, (db, meta_path) if not resume or restore is not None else (), name)
@@ -213,9 +218,84 @@ def run_calibration(name: str = "default", *, targets_path: str | Path = TARGETS
         post = posterior_frame(history, order=[p.name for p in inputs["priors"]])
         out_dir = None if folder is None else _write(folder, session, history, predictive_draws)
     total_seconds = sum(s["seconds"] for s in meta["sessions"]) + meta.get("mc_seconds", 0.0)
-    # a restored run's history lacks the generations before the restored one: their record counts
-    evaluations = int(history.total_nr_simulations) + int(earlier_generations(meta)["samples"].sum())
-    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), evaluations, total_seconds, post, meta)
+    # counted as the report counts them: every generation's evaluations (a restored run's history lacks the
+    # generations before the restored one: their record counts), and apart from them the prior sample that set
+    # the first epsilon (pyabc's generation -1)
+    from .restore import full_generation_table
+    evaluations = int(full_generation_table(history, meta)["samples"].sum())
+    pops = history.get_all_populations()
+    initial = int(pops.loc[pops["t"] < 0, "samples"].sum())
+    return CalibrationResult(name, db, out_dir, int(history.max_t + 1), evaluations, total_seconds, post, meta,
+                             initial)
+
+
+def redraw_fit(name: str = "default", *, fitted_dir: str | Path = FITTED_DIR, runs_dir: str | Path | None = None,
+               targets_path: str | Path = TARGETS_DEFAULT, priors_path: str | Path = PRIORS_DEFAULT,
+               command: str = "", scenario_dir: str | Path = SCENARIO_DIR,
+               scenarios: Mapping[str, Scenario] | None = None) -> Path:
+    """Draw the figures and ``report.md`` of the fitted folder ``fitted_dir/name`` again from
+    its data files, without simulating anything.  Where the run's pyabc history is at hand
+    (``runs_dir/name.db``), the stored generations are taken from it.  The folder is replaced
+    as a whole (the rule of :mod:`sim.experiment.outputs`: only a folder fremskudt wrote),
+    keeping every data file and ``notes.md``.  A :class:`UsageError` when the folder is not a
+    fit, or was made from other targets or priors than those given."""
+    from .audit import POPULATIONS_FILE, stored_populations
+    from .report import DATA_FILES, write_report
+    from .stored import read_populations
+    if not valid_name(name):
+        raise _usage(f"--name {name!r}: the calibration's name names files and folders; use {NAME_ALLOWED}")
+    folder_path = Path(fitted_dir) / name
+    try:
+        meta, _ = stored_fit(folder_path)
+    except UsageError as e:
+        raise _usage(str(e).replace("--resume:", "--redraw:", 1)) from None
+    paths = Path(targets_path), Path(priors_path)
+    for key, p in zip(("targets_hash", "priors_hash"), paths):
+        if meta[key] != file_hash(p):
+            raise _usage(f"--redraw: {p} is not the file calibration '{name}' was fitted to (its hash differs); the "
+                         "report would describe other targets or priors than the fit's")
+    missing = [f for f in DATA_FILES if f != POPULATIONS_FILE and not (folder_path / f).is_file()]
+    if missing:
+        raise _usage(f"--redraw: {display_path(folder_path)} lacks {', '.join(missing)}, so its report cannot be drawn "
+                     "again without simulating; run the calibration again instead")
+    targets = load_targets(paths[0], scenario_dir=scenario_dir, scenarios=scenarios)
+    if meta.get("programmes"):
+        targets = select(targets, meta["programmes"])
+    priors = load_priors(paths[1])
+    db = Path(runs_dir if runs_dir is not None else RUNS_DIR) / f"{name}.db"
+    history = None
+    if os.path.lexists(db) and meta.get("run_id") is not None:
+        # only the history this calibration's record marks as fremskudt's, checked before it is opened
+        why = _ours(db, db.with_suffix(".json"), name)
+        if why is not None:
+            raise _usage(f"--redraw: {why}; move it away to draw the report from the folder alone")
+        try:
+            check_history(db, meta["run_id"])
+        except UsageError as e:
+            raise _usage(str(e).replace("--resume:", "--redraw:", 1).replace(
+                "start afresh with --force or use another --name", "move it away to draw the report from the "
+                "folder alone")) from None
+        import pyabc
+        history = pyabc.History(f"sqlite:///{db}", _id=int(meta["run_id"]))
+    with outputs.ResultFolder(folder_path, force=True, keep=("notes.md",), other="--name") as folder:
+        for f in DATA_FILES:
+            if (folder_path / f).is_file():
+                shutil.copy2(folder_path / f, folder.work / f)
+        if history is not None and history.max_t >= 0:
+            earlier = read_populations(folder_path / POPULATIONS_FILE) if (folder_path / POPULATIONS_FILE).is_file() \
+                else None
+            stored_populations(history, [p.name for p in priors], earlier).to_parquet(
+                folder.work / POPULATIONS_FILE, index=False)
+        if folder.previous("notes.md") is not None:
+            shutil.copy2(folder_path / "notes.md", folder.work / "notes.md")
+        write_report(folder.work, targets, priors)
+        previous = read_json(folder_path / outputs.MANIFEST, limit=outputs.MANIFEST_BYTES) \
+            if (folder_path / outputs.MANIFEST).is_file() else {}
+        previous = previous if isinstance(previous, dict) else {}
+        outputs.write_manifest(folder.work, {"kind": "calibrate", "name": name, "run": "run.json",
+                                             "git": previous.get("git", outputs.git_state()),
+                                             "redrawn": {"command": command, "git": outputs.git_state()}})
+        return folder.commit()
 
 
 def _inputs(targets_path: Path, priors_path: Path, scenario_dir, scenarios, programmes) -> dict:
@@ -321,14 +401,19 @@ def save_record(meta: dict, meta_path: Path, db: Path) -> None:
 
 
 def _write(folder, session: "_Session", history, draws: int) -> Path:
-    """The fitted folder (the previous ``notes.md`` carried over), with its manifest."""
+    """The fitted folder (the previous ``notes.md`` carried over, and the previous fit's
+    stored generations that the history does not hold), with its manifest."""
+    from .audit import POPULATIONS_FILE
     from .report import write_fit
+    from .stored import read_populations
     notes = folder.previous("notes.md")
     if notes is not None:
         shutil.copy2(notes, folder.work / "notes.md")
+    stored = folder.previous(POPULATIONS_FILE)
+    earlier = read_populations(stored) if stored is not None and session.meta.get("restored") else None
     i = session.inputs
     write_fit(folder.work, history, i["targets"], i["priors"], session.model, session.distance, session.meta,
-              workers=session.workers, draws=draws, run_seed=session.meta["run_seed"])
+              workers=session.workers, draws=draws, run_seed=session.meta["run_seed"], earlier=earlier)
     outputs.write_manifest(folder.work, {"kind": "calibrate", "name": session.name, "run": "run.json",
                                          "git": outputs.git_state()})
     return folder.commit()
@@ -355,6 +440,7 @@ class _Session:
             meta["mc_sd"] = estimate_mc_sd(self.model, prior_centre(inputs["priors"]), meta["mc_reps"],
                                            meta["run_seed"] + 1)
             meta["mc_seconds"] = time.time() - t0
+        if "scenario_sizes" not in meta:
             meta["scenario_sizes"] = {k: s.population.size for k, s in sc.items()}
             meta["scenario_overrides"] = inputs["overrides"]
         self.distance = ZScoreDistance(inputs["targets"], meta["mc_sd"])
@@ -363,6 +449,8 @@ class _Session:
 
     def abc(self):
         import pyabc
+        # pyabc sets its loggers' levels when first imported: say again how much to say
+        logging.getLogger("ABC").setLevel(logging.INFO if self.progress else logging.WARNING)
         meta = self.meta
         prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in self.inputs["priors"]})
         self.sampler = make_sampler(self.workers, self.scheduler)

@@ -79,14 +79,17 @@ def check_fit(s: CheckSettings, progress: bool = True) -> dict[str, pd.DataFrame
     defaults = predict.simulate_draws(scenarios, [{}] * s.score_seeds, s.seed + 2, s.workers)
     scored = score.compare(targets, {"documented defaults": defaults, "posterior draws": runs[: s.score_seeds]},
                            reference="documented defaults")
-    folds = []
+    folds, used = [], []
     for k, programme in enumerate(FOLDS):
         say(f"check-fit: fold {k + 1} of {len(FOLDS)}, calibrated on {programme} only")
-        fold_post, _ = holdout.fit_fold(programme, s.folds, progress)
+        fold_post, fold_meta = holdout.fit_fold(programme, s.folds, progress)
+        used.append(holdout.describe_fold(programme, fold_meta, s.folds))
         fold_runs = predict.simulate_draws(scenarios, predict.parameter_draws(fold_post, s.draws, s.seed + 10 + k),
                                            s.seed + 20 + k, s.workers)
         folds.append(_fold_table(programme, targets, patterns, fold_runs, items))
-    return {"items": items, "loo": pd.concat(folds, ignore_index=True), "score": scored}
+    loo = pd.concat(folds, ignore_index=True)
+    loo.attrs["folds"] = "; ".join(used)
+    return {"items": items, "loo": loo, "score": scored}
 
 
 def _fold_table(programme: str, targets, patterns, runs, items: pd.DataFrame) -> pd.DataFrame:
@@ -126,8 +129,9 @@ def write(tables: dict[str, pd.DataFrame], s: CheckSettings, out: Path, docs: Pa
     fs, post = s.folds, Path(s.posterior).resolve()
     meta = {"command": command, "commit": _commit(), "draws": s.draws,
             "posterior": display_path(post),
-            "fold_settings": f"{fs.particles} particles, {fs.seeds} seeds per evaluation, up to {fs.generations} "
-                             "generations"}
+            "fold_settings": tables["loo"].attrs.get("folds") or (
+                f"{fs.particles} particles, {fs.seeds} seeds per evaluation, "
+                f"{fs.generations or holdout.NEW_FOLD_GENERATIONS} generations")}
     with outputs.ResultFolder(out, force=force, keep=("notes.md",)) as folder:
         notes = folder.previous("notes.md")
         text = read_text(notes) if notes is not None else ""

@@ -8,7 +8,10 @@ fitted folder ``calibration/fitted/holdout-KEY/``), so an interrupted check resu
 stopped, and the committed fitted folder lets it continue where the history is not at hand.
 A fold whose committed fit already has what was asked (the generations, or its stopping
 epsilon, on today's targets and priors) is used as it is: the check then neither refits nor
-rewrites it.
+rewrites it.  Without a number of generations asked for (the default), a committed fit made
+from today's targets and priors is taken as it is, however many generations it has, so the
+check redraws the committed tables; a fold without one is fitted to
+:data:`NEW_FOLD_GENERATIONS`.
 """
 
 from __future__ import annotations
@@ -28,13 +31,16 @@ from sim.paths import display_path
 
 #: the folds: fit the Copenhagen arms alone, and the jobgaranti pool alone
 FOLDS = ("copenhagen-outreach-2015", "jobgaranti-midway-2019")
+#: generations of a fold fitted afresh when no number is asked for
+NEW_FOLD_GENERATIONS = 8
 
 
 @dataclass
 class FoldSettings:
     particles: int = 300
     seeds: int = 4
-    generations: int = 8
+    #: None: take a committed fit as it is, or fit a new fold to NEW_FOLD_GENERATIONS
+    generations: int | None = None
     workers: int = 2
     force: bool = False
     runs_dir: Path = RUNS_DIR
@@ -49,9 +55,10 @@ def fold_name(programme: str) -> str:
 
 def finished_fold(programme: str, s: FoldSettings) -> tuple[pd.DataFrame, dict] | None:
     """The fold's committed fit (posterior, run record) when it has nothing left to run:
-    made from today's targets and priors files, with ``s.generations`` generations or
-    stopped at its minimum epsilon.  None otherwise (or with ``force``), and the fold is
-    then calibrated or continued, which also refuses changed files in its own words."""
+    made from today's targets and priors files, with ``s.generations`` generations (any
+    number when ``s.generations`` is None) or stopped at its minimum epsilon.  None
+    otherwise (or with ``force``), and the fold is then calibrated or continued, which also
+    refuses changed files in its own words."""
     if s.force:
         return None
     folder = Path(s.fitted_dir) / fold_name(programme)
@@ -59,7 +66,8 @@ def finished_fold(programme: str, s: FoldSettings) -> tuple[pd.DataFrame, dict] 
         meta, gens = stored_fit(folder)     # the run record and generation table a resume would read
         if (meta["targets_hash"], meta["priors_hash"]) != (file_hash(s.targets_path), file_hash(s.priors_path)):
             return None
-        if len(gens) < s.generations and not float(gens["epsilon"].iloc[-1]) <= float(meta["min_epsilon"]):
+        short = s.generations is not None and len(gens) < s.generations
+        if short and not float(gens["epsilon"].iloc[-1]) <= float(meta["min_epsilon"]):
             return None
         return load_posterior(folder), meta
     except (FremskudtError, OSError, ValueError, KeyError, TypeError):
@@ -80,10 +88,22 @@ def fit_fold(programme: str, s: FoldSettings, progress: bool = True) -> tuple[pd
     stored = (Path(s.runs_dir) / f"{name}.db").exists() or (Path(s.fitted_dir) / name / "run.json").is_file()
     resume = stored and not s.force
     res = run_calibration(name, targets_path=s.targets_path, priors_path=s.priors_path,
-                          generations=s.generations, particles=None if resume else s.particles,
+                          generations=s.generations or NEW_FOLD_GENERATIONS, particles=None if resume else s.particles,
                           seeds=None if resume else s.seeds, workers=s.workers, resume=resume, force=s.force,
                           runs_dir=s.runs_dir, fitted_dir=s.fitted_dir, programmes=[programme], progress=progress)
     return res.posterior, res.meta
+
+
+def describe_fold(programme: str, meta: dict, s: FoldSettings) -> str:
+    """The settings a fold's fit was made with, in words: particles, runs per evaluation and
+    the generations its record holds."""
+    try:
+        _, gens = stored_fit(Path(s.fitted_dir) / fold_name(programme))
+        generations = f"{len(gens)} generations"
+    except UsageError:
+        generations = "generations not recorded"
+    return (f"{programme}: {meta.get('particles', s.particles)} particles, {meta.get('seeds', s.seeds)} seeds per "
+            f"evaluation, {generations}")
 
 
 def held_out(items: Sequence[Target], programme: str) -> list[Target]:

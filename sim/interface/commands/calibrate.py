@@ -43,6 +43,9 @@ def register(subparsers) -> None:
                    help="continue calibration NAME from its stored history with the settings it was started with "
                         "(--population, --particles, --seeds, --kernel-scale, --min-epsilon, --seed, --programme); giving one "
                         "of them with another value is refused")
+    p.add_argument("--redraw", action="store_true",
+                   help="draw the figures and report.md of the fitted folder NAME again from its stored files (and "
+                        "its history, if at hand), without simulating; every other setting is ignored")
     p.add_argument("--force", action="store_true",
                    help="start NAME afresh, discarding its stored history and replacing its fitted folder "
                         "(only a folder fremskudt wrote)")
@@ -63,6 +66,14 @@ def run(args) -> int:
         raise UsageError("--resume and --force cannot be combined")
     from sim.interface.cli import completed_outputs
     runs_dir = args.runs_dir or calibration.RUNS_DIR
+    if args.redraw:
+        if args.resume or args.force:
+            raise UsageError("--redraw draws an existing fit again; it cannot be combined with --resume or --force")
+        out = calibration.redraw_fit(args.name, fitted_dir=args.out or calibration.FITTED_DIR, runs_dir=runs_dir,
+                                     targets_path=args.targets, priors_path=args.priors,
+                                     command="fremskudt calibrate --name " + args.name + " --redraw")
+        print(f"calibration '{args.name}': report and figures drawn again in {out}")
+        return 0
     written_before = len(completed_outputs())
     try:
         res = calibration.run_calibration(
@@ -85,6 +96,7 @@ def run(args) -> int:
                     f"fremskudt calibrate --name {args.name}{again}")
         print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; {kept}", file=sys.stderr)
         return getattr(e, "exit_status", 130)
-    print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations, "
-          f"{res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
+    print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations in the "
+          "generations" + (f" (plus {res.initial} from the prior to set the first epsilon)" if res.initial else "")
+          + f", {res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
     return 0

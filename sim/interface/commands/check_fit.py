@@ -13,7 +13,7 @@ from sim.interface.cli import positive, seed
 def register(subparsers) -> None:
     from sim.analysis.calibration import FITTED_DIR
     from sim.analysis.checkfit import VALIDATION_DIR, CheckSettings
-    from sim.analysis.checkfit.holdout import FOLDS, FoldSettings
+    from sim.analysis.checkfit.holdout import FOLDS, NEW_FOLD_GENERATIONS, FoldSettings
     d, f = CheckSettings(), FoldSettings()
     p = subparsers.add_parser(
         "check-fit", help="validate the fitted model out of sample (leave one programme out) and against every pattern",
@@ -29,7 +29,9 @@ def register(subparsers) -> None:
     p.add_argument("--seeds", type=positive(int, 1_000), default=f.seeds,
                    help="runs of every scenario per evaluation in each fold, averaged (default: %(default)s)")
     p.add_argument("--generations", type=positive(int, 10_000), default=f.generations,
-                   help="generations of each fold (default: %(default)s)")
+                   help="generations of each fold; a committed fold with fewer is continued (default: a committed "
+                        "fold made from today's targets and priors is taken as it is, so the committed tables are "
+                        f"redrawn; a fold without one is fitted to {NEW_FOLD_GENERATIONS})")
     p.add_argument("--draws", type=positive(int, 100_000), default=d.draws,
                    help="posterior draws simulated for each prediction (default: %(default)s)")
     p.add_argument("--score-seeds", type=positive(int, 100_000), default=d.score_seeds,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis import explain
 from sim.interface import report
 from sim.interface.cli import address, non_negative, positive, seed as _seed
 from sim.experiment import horizon, outputs, resources, runner, statistics
@@ -120,6 +121,8 @@ def posterior_record(args, posterior: pd.DataFrame, seeds: list[int], tasks: lis
 
 
 def execute_command(args, paths: list[str], kind: str) -> int:
+    """Run ``paths`` as ``kind`` (run, compare or explain: a comparison whose differences are
+    also decomposed by channel, :mod:`sim.analysis.explain`) and write the folder."""
     started = datetime.now().astimezone()
     loaded: list[Scenario] = [runner.load_checked(p) for p in paths]  # ScenarioError -> one line, exit 2
     names = [s.name for s in loaded]
@@ -131,8 +134,10 @@ def execute_command(args, paths: list[str], kind: str) -> int:
     update = {"seed": seed, "replications": n, **({"prices": args.prices} if args.prices else {})}
     scenarios = [s.model_copy(update=update) for s in loaded]
     prices = {s.name: load_prices(s.prices) for s in scenarios}   # PricesError -> one line, exit 2
+    plans = explain.plans(scenarios) if kind == "explain" else []      # UsageError before any simulation
+    extra = explain.scenarios_of(plans, names)
     resources.check_workers(args.workers)
-    resources.check_memory(resources.estimate([resources.citizens(s) for s in scenarios], n,
+    resources.check_memory(resources.estimate([resources.citizens(s) for s in scenarios + extra], n,
                                               1 if args.scheduler else args.workers))
 
     posterior = resolve_posterior(args)
@@ -145,9 +150,13 @@ def execute_command(args, paths: list[str], kind: str) -> int:
                                    rate=prices[scenarios[0].name].discount_rate.value)
     out = Path(args.out) if args.out is not None else outputs.default_out(names)
     with outputs.ResultFolder(out, args.force) as folder:   # checked and reserved before any simulation
-        seeds, tasks = runner.plan(scenarios, seed, n, posterior)
+        seeds, tasks = runner.plan(scenarios + extra, seed, n, posterior)
         results = simulate_tasks(args, tasks, ' vs '.join(names))
-        build, res = _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices)
+        mine = [r for r in results if r.scenario in names]
+        decomposition = (pd.concat([explain.decompose(p, runner.replications_table(results), seed) for p in plans],
+                                   ignore_index=True) if plans else None)
+        build, res = _writer(args, paths, kind, started, scenarios, mine, seed, n, seeds, tasks[:len(scenarios) * n],
+                             posterior, prices, plans, decomposition)
         build(folder.work)
         final = folder.commit()
     print_summary(final, res, n, seed)
@@ -167,7 +176,8 @@ def simulate_tasks(args, tasks: list[runner.Task], what: str) -> list[runner.Rep
             raise UsageError(str(e)) from None
 
 
-def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices):
+def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, tasks, posterior, prices, plans=(),
+            decomposition=None):
     """The function that writes the folder's files, and the report's :class:`~sim.interface.report.Results`."""
     names, lang = [s.name for s in scenarios], args.lang
     reps = runner.replications_table(results)
@@ -176,7 +186,7 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
     draws = runner.draws_table(results)
     summary = pd.concat([statistics.summary_frame(sc, reps, outputs.reported_origin(p), outputs.reported_elsewhere(p, sc))
                          for sc, p in zip(scenarios, paths)], ignore_index=True)
-    comparison = statistics.comparison_frame(reps, names) if kind == "compare" else None
+    comparison = statistics.comparison_frame(reps, names) if kind in ("compare", "explain") else None
 
     manifest = {
         "kind": kind,
@@ -187,7 +197,7 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         "base_seed": seed,
         "replications": n,
         "seeds": seeds,
-        "common_random_numbers": kind == "compare",
+        "common_random_numbers": kind in ("compare", "explain"),
         "workers": args.workers,
         "scheduler": args.scheduler,
         "parameters": "posterior" if posterior is not None else "fixed",
@@ -199,11 +209,17 @@ def _writer(args, paths, kind, started, scenarios, results, seed, n, seeds, task
         "packages": outputs.package_versions(),
         "git": outputs.git_state(),
     }
+    if plans:
+        manifest["counterfactuals"] = [
+            {"reference": p.reference.name, "scenario": p.design.name, "channel": r.channel, "kind": r.kind,
+             "switched": list(r.switched), "run": r.scenario.name if r.scenario is not None else None,
+             "resolved": r.scenario.resolved() if r.scenario is not None else None, "problem": r.problem}
+            for p in plans for r in p.runs]
     if posterior is not None:
         manifest["posterior"] = posterior_record(args, posterior, seeds, tasks)
     res = report.Results(scenarios=scenarios, reps=reps, summary=summary, comparison=comparison, weekly=weekly,
                          citizens=citizens, prices=prices, lang=lang, parameters=manifest["parameters"],
-                         horizon=args.horizon, manifest=manifest)
+                         horizon=args.horizon, manifest=manifest, decomposition=decomposition)
 
     def build(tmp: Path) -> None:
         weekly.to_parquet(tmp / "weekly.parquet", index=False)
@@ -253,5 +269,7 @@ def print_summary(out: Path, r: "report.Results", n: int, seed: int) -> None:
             for row in sub.itertuples():
                 mean, span = value_row(row.difference_mean, row.difference_p5, row.difference_p95, row.unit, lang, True)
                 lines.append(f"    {label(row.outcome, lang):<{width}} {mean:>18} [{span}]  ({row.outcome})")
+    if r.decomposition is not None:
+        lines += report.explain_lines(r.decomposition, lang)
     lines.append(text("cli.report", lang, path=out / "report.html"))
     print("\n".join(lines))

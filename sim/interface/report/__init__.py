@@ -19,15 +19,18 @@ from pathlib import Path
 
 from sim.experiment.horizon import horizon_frame
 
-from . import forest
+from . import explain, forest
 from .figures import FIGURES, style, write_figures
 from .html import write_html
 from .results import Results
 from .tables import KEY_OUTCOMES, comparison_markdown, summary_markdown, with_labels, write_csv
 from .wording import comparison_sentences, parameters_sentence, run_sentences
 
+explain_lines = explain.screen_lines
+
 __all__ = ["FIGURES", "KEY_OUTCOMES", "Results", "figure_files", "write_tables_and_figures", "write_html",
-           "summary_markdown", "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences"]
+           "summary_markdown", "comparison_markdown", "with_labels", "comparison_sentences", "run_sentences",
+           "explain_lines"]
 
 
 def figure_files(compare: bool) -> list[str]:
@@ -37,7 +40,7 @@ def figure_files(compare: bool) -> list[str]:
 
 def write_tables_and_figures(out: Path, r: Results) -> None:
     """summary.csv/.md, comparison.csv/.md, cost_effectiveness.csv and budget_years.csv
-    (compare only) and the figures, into ``out``."""
+    (compare only), explain.csv/.md/.svg (explain only) and the figures, into ``out``."""
     lang = r.lang
     posterior = (r.manifest.get("posterior") or {}).get("path", "")
     preface = [parameters_sentence(r.parameters, lang, posterior), ""]
@@ -51,4 +54,13 @@ def write_tables_and_figures(out: Path, r: Results) -> None:
             write_csv(horizon_frame(r.budgets).assign(unit="kroner"), out / "budget_years.csv", lang)
         with style():
             forest.fig_forest(r.comparison, r.names, out / forest.FILE, lang, hidden=r.hidden)
+    if r.decomposition is not None:
+        d = r.decomposition
+        labelled = d.copy()
+        labelled.insert(labelled.columns.get_loc("channel") + 1, "channel_label",
+                        [explain.channel_label(k, lang) if k not in ("total", "interaction") else k for k in d["channel"]])
+        write_csv(with_labels(labelled.drop(columns="label"), lang), out / "explain.csv", lang)
+        (out / "explain.md").write_text(explain.markdown(d, lang, preface), encoding="utf-8")
+        with style():
+            explain.fig_explain(d, out / explain.FILE, lang)
     write_figures(out, r.summary, r.weekly, r.citizens, r.names, lang)

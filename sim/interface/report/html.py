@@ -19,7 +19,7 @@ from sim.interface.i18n import (definition, label, lever_value, number, percent,
 from sim.paths import display_path
 from sim.spec.prices import Prices
 
-from . import forest
+from . import explain, forest
 from .figures import FIGURES
 from .results import Results
 from .tables import KEY_OUTCOMES, budget_rows, comparison_rows, summary_rows
@@ -166,6 +166,9 @@ def write_html(out: Path, r: Results) -> None:
         "all_outcomes": [{"name": scenario_title(n, lang), "rows": summary_rows(r.summary, n, lang)} for n in names],
         "prices": _prices_tables(r.prices, lang),
         "compare": r.compare,
+        "explain": explain.blocks(r.decomposition, lang) if r.decomposition is not None else [],
+        "explain_figure": inline_svg(out / explain.FILE, "fe")
+        if r.decomposition is not None and (out / explain.FILE).exists() else None,
     }
     html = environment().get_template("report.html.j2").render(**context)
     (out / "report.html").write_text(html, encoding="utf-8")

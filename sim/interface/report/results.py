@@ -35,6 +35,8 @@ class Results:
     parameters: str = "posterior"            # posterior | fixed
     horizon: Horizon | None = None
     manifest: dict = field(default_factory=dict)
+    #: the differences decomposed by channel (``fremskudt explain``, :mod:`sim.analysis.explain`)
+    decomposition: pd.DataFrame | None = None
 
     @property
     def names(self) -> list[str]:
