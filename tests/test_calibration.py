@@ -557,3 +557,32 @@ def test_defaults_from_fit_refuses_a_bad_table_and_leaves_the_parameters(tmp_pat
     assert dff.main([str(bad)]) == 2 and "certain" in capsys.readouterr().err
     assert dff.main([str(tmp_path / "missing.csv")]) == 2 and "cannot be read" in capsys.readouterr().err
     assert dff.FILE.read_bytes() == before
+
+
+def test_the_quick_prior_and_kernel_are_pyabcs_distributions():
+    """The box prior has pyabc's uniform density inside and outside the box, and the quick
+    kernel draws from pyabc's multivariate normal (same mean and covariance)."""
+    import pyabc
+    from sim.analysis.calibration.prior import BoxPrior, FastNormalTransition
+    bounds = {f"p{i}": (0.1 * i, 0.1 * i + 0.5) for i in range(6)}
+    box = BoxPrior(bounds)
+    ref = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in bounds.items()})
+    rng = np.random.default_rng(3)
+    outside = 0
+    for _ in range(500):
+        x = pyabc.Parameter({k: lo - 0.2 + 0.9 * rng.random() for k, (lo, hi) in bounds.items()})
+        outside += box.pdf(x) == 0
+        assert box.pdf(x) == pytest.approx(ref.pdf(x))
+    assert 0 < outside < 500
+    X = pd.DataFrame(rng.random((200, 6)), columns=list(bounds))
+    w = rng.random(200)
+    w /= w.sum()
+    fast, slow = FastNormalTransition(scaling=3.0), pyabc.transition.MultivariateNormalTransition(scaling=3.0)
+    fast.fit(X, w)
+    slow.fit(X, w)
+    np.random.seed(1)
+    draws = pd.DataFrame([fast.rvs() for _ in range(20000)])
+    expected_mean = (X.values * w[:, None]).sum(axis=0)
+    expected_cov = np.cov(X.values.T, aweights=w, bias=True) + slow.cov
+    assert np.abs(draws.mean().values - expected_mean).max() < 0.02
+    assert np.abs(np.cov(draws.values.T) - expected_cov).max() < 0.05 * np.abs(expected_cov).max()

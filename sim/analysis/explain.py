@@ -56,9 +56,8 @@ class Channel:
 #: The channels of a design.  One line per channel; a new lever is added to one of them, or
 #: as a new line.  Keys name what the channel is; ``needs`` keeps a counterfactual valid.
 CHANNELS: tuple[Channel, ...] = (
-    Channel("caseload", "Case load: caseworkers, their hours and contact time, case-load cap",
-            ("organisation.caseworkers", "organisation.caseworker_hours_per_week", "organisation.contact_share",
-             "organisation.caseload_cap")),
+    Channel("caseload", "Case load: caseworkers and their weekly hours, case-load cap",
+            ("organisation.caseworkers", "organisation.caseworker_hours_per_week", "organisation.caseload_cap")),
     Channel("offices", "Location: outreach offices, days in the estate, who is summoned locally",
             ("organisation.location", "organisation.days_in_estate", "organisation.outreach_offices",
              "organisation.summon_vulnerable_locally")),
@@ -69,10 +68,10 @@ CHANNELS: tuple[Channel, ...] = (
              "organisation.intensive")),
     Channel("courses", "Courses ordered and the team structure", ("organisation.courses", "organisation.team_structure")),
     Channel("mentors", "Mentors and group courses",
-            ("organisation.mentors", "organisation.mentor_caseload", "organisation.group_courses",
-             "organisation.group_size")),
+            ("organisation.mentors", "organisation.mentor_caseload", "organisation.mentor_hours_per_week",
+             "organisation.group_courses", "organisation.group_size")),
     Channel("consultants", "Company consultants, their stance and what they offer companies",
-            ("organisation.company_consultants", "organisation.consultant_attempts_per_week",
+            ("organisation.company_consultants", "organisation.consultant_hours_per_week",
              "organisation.consultant_stance", "organisation.drop_refusing_companies", "organisation.include_job_ready",
              "organisation.payment_counts_internships")),
     Channel("sanctions", "Sanctions", ("organisation.sanctions",)),

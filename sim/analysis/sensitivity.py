@@ -66,7 +66,7 @@ from sim.spec.scenario import Scenario, validate_mapping
 #: ("x", a, b) is a multiple of the scenario's own value.
 LEVER_RANGES: dict[str, tuple] = {
     "organisation.caseworkers": ("x", 0.5, 2.0),
-    "organisation.contact_share": (0.25, 0.7),
+    "organisation.caseworker_hours_per_week": (30.0, 45.0),
     "organisation.caseload_cap": (40, 200),
     "organisation.days_in_estate": (0.5, 5.0),
     "organisation.outreach_offices": (1, 8),
@@ -78,7 +78,7 @@ LEVER_RANGES: dict[str, tuple] = {
     "organisation.mentors": (0, 8),
     "organisation.mentor_caseload": (10, 40),
     "organisation.company_consultants": (0, 6),
-    "organisation.consultant_attempts_per_week": (2, 30),
+    "organisation.consultant_hours_per_week": (10.0, 45.0),
     "organisation.group_size": (5, 20),
     "organisation.sanctions.k": (1, 5),
     "organisation.housing.placements": (0, 30),

@@ -20,7 +20,9 @@ Rules (tested in ``tests/test_findings.py``):
   cost difference is not detectable (its 90 % interval includes zero), when the effect is
   negative, or when the bootstrap cannot bound it.
 * What changed: every organisation lever, company count, population size or horizon
-  whose value differs from the reference.
+  whose value differs from the reference; and what the staff's time bought: each outcome of
+  :data:`TIME_BOUGHT_OUTCOMES` (contact with and for the citizens) with a detectable
+  difference, whatever the sign of the final effect.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from .statistics import paired_ratio, varying
 
 HEADLINE_OUTCOMES = ("ever_job_or_education_52w", "share_self_supporting", "ever_self_sufficient_52w",
                      "share_ordinary_hours", "active_effort_share")
+#: what a change of staffing buys first: the caseworkers' time with and for the citizens (process 11)
+TIME_BOUGHT_OUTCOMES = ("contact_minutes_per_case_month", "meetings_held_per_case_year", "extra_contacts_per_case_year",
+                        "followups_per_case_year")
 FINDING_OUTCOMES = ("ever_job_or_education_52w", "ever_self_sufficient_52w", "ever_company_activation_52w",
                     "share_self_supporting", "share_ordinary_hours", "noshow_share", "attendance_share")
 COST_EFFECT_OUTCOME = "ever_job_or_education_52w"
@@ -84,6 +89,7 @@ class ComparisonFindings:
     net_cost: Effect | None
     net_cost_per_citizen: Effect | None
     cost_per_citizen: CostPerCitizen
+    bought: list[Effect] = field(default_factory=list)
 
 
 @dataclass
@@ -176,7 +182,9 @@ def compare_findings(comparison: pd.DataFrame, scenarios: list[Scenario], reps: 
             unchanged=[e for e in covered if e.verdict == "none"],
             net_cost=effects.get("net_cost"), net_cost_per_citizen=effects.get("net_cost_per_citizen"),
             cost_per_citizen=cost_per_citizen(effects, paired_ratio(reps, ref.name, sc.name, "net_cost",
-                                                                    COST_EFFECT_PERSONS))))
+                                                                    COST_EFFECT_PERSONS)),
+            bought=[effects[o] for o in TIME_BOUGHT_OUTCOMES
+                    if o in effects and effects[o].verdict in ("likely", "clear") and o not in hidden]))
     return out
 
 

@@ -44,6 +44,7 @@ DEFINITIONS: dict[str, str] = {
     "cancel_share_central": "Cancellation share of meetings summoned to the central job centre.",
     "attendance_share": "Held meetings as a share of summoned meetings (alle-i-gang-2009, chapter 4, Figure 4.3).",
     "meetings_per_case_year": "Summoned meetings per active case-year (copenhagen-outreach-2015, programme description and Table 1).",
+    "meetings_held_per_case_year": "Mandatory meetings held per active case-year, those held early at open advice included (activation-practice-2012, chapter 2: about four a year, one every three months).",
     "ag_good_kept_12m": "Of citizens rated A-D at week 0: share still on benefit and rated A-D at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
     "ag_good_to_poor_12m": "Of citizens rated A-D at week 0: share rated E-G at week 52.",
     "ag_good_to_jobedu_12m": "Of citizens rated A-D at week 0: share in job or education at week 52 (copenhagen-outreach-2015, Udviklingsmål tables after Bilag 2).",
@@ -55,7 +56,23 @@ DEFINITIONS: dict[str, str] = {
     "open_advice_visits_per_case_month": "Open-advice visits by case holders (unsummoned) per active case per month (copenhagen-outreach-2015, part on open advice, visitor registration March 2015: about 0.29).",
     "office_visits_per_case_month": "All visits of case holders to outreach offices (open advice plus meetings held there) per active case per month (about 0.47).",
     "open_advice_unserved_share": "Share of open-advice visits by case holders that left unserved.",
-    "staff_utilisation": "Caseworker minutes spent on meetings and open advice as a share of contact minutes available.",
+    "staff_utilisation": "Share of the caseworkers' contact time (contract hours less the overhead and the case administration) spent on mandatory meetings, open advice and the discretionary uses.",
+    "time_overhead_share": "Share of the caseworkers' contract hours spent on work tied to no case (team meetings, training, general administration).",
+    "time_case_admin_share": "Share of the caseworkers' contract hours spent on documentation and case handling per case.",
+    "time_meetings_share": "Share of the caseworkers' contract hours spent on mandatory meetings (held, and waiting at no-shows).",
+    "time_open_advice_share": "Share of the caseworkers' contract hours at the open-advice desk.",
+    "time_noshow_followup_share": "Share of the caseworkers' contract hours on follow-up calls after no-shows.",
+    "time_placement_followup_share": "Share of the caseworkers' contract hours on follow-up calls to citizens in company placements.",
+    "time_job_search_share": "Share of the caseworkers' contract hours on help with job search (an offer ordered).",
+    "time_extra_contact_share": "Share of the caseworkers' contract hours on contact beyond the mandatory meetings.",
+    "time_other_share": "Share of the caseworkers' contract hours that the mandatory work left and that went to other tasks than the citizens.",
+    "time_idle_share": "Share of the caseworkers' contract hours set aside for the citizens but unused: nobody was due for a call, help or contact.",
+    "contact_minutes_per_case_month": "Caseworker minutes with or for a citizen (mandatory meetings held, served open-advice visits, follow-up calls, help with job search, extra contact) per active case-month.",
+    "caseworker_minutes_per_case_month": "Caseworker minutes available per active case-month: the contract hours less the overhead, per case (copenhagen-outreach-2015, programme description: about one hour per citizen a month in the outreach programme).",
+    "extra_contacts_per_case_year": "Discretionary contacts beyond the mandatory meetings (extra contact and help with job search) per active case-year.",
+    "followups_per_case_year": "Follow-up calls after no-shows and to citizens in company placements per active case-year.",
+    "consultant_time_use_share": "Share of the company consultants' hours after the overhead spent on match attempts.",
+    "mentor_time_use_share": "Share of the mentors' hours after the overhead spent on sessions and group courses.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
     "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012, chapter 3, Figure 3.1: match 2 about 25-30 %).",
     "activation_spells_per_activated": "Activation offers (courses, internships, wage subsidy, housing placements) started in the first 52 weeks, per citizen with at least one (activation-practice-2012, chapter 3, Table 3.1: match 2 about 2.0 in 2011); NaN if the run is shorter than 52 weeks.",
@@ -182,6 +199,7 @@ def _meeting_measures(t, out: dict) -> None:
         out[f"cancel_share_{loc}"] = _ratio(t[Tally[f"CANCEL_{loc.upper()}"]], s)
     out["attendance_share"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], summoned)
     out["meetings_per_case_year"] = _ratio(summoned, t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
+    out["meetings_held_per_case_year"] = _ratio(t[Tally.HELD_OUTREACH] + t[Tally.HELD_CENTRAL], t[Tally.CASE_WEEKS] / WEEKS_PER_YEAR)
 
 
 def _ag_measures(m, out: dict) -> None:
@@ -204,6 +222,29 @@ def _ag_measures(m, out: dict) -> None:
             out[f"ag_{label}_12m"] = _ratio((s == code).sum(), n)
 
 
+#: the caseworkers' uses of time, each a Tally counter and a share outcome (time_<use>_share)
+TIME_USES = ("overhead", "case_admin", "meetings", "open_advice", "noshow_followup", "placement_followup", "job_search",
+             "extra_contact", "other", "idle")
+#: the uses that spend contact time (after the overhead and the case administration)
+CONTACT_USES = TIME_USES[2:-2]
+
+
+def _time_measures(t, case_months: float, case_years: float, out: dict) -> None:
+    """The staff's week (docs/ODD.md, processes 9, 11, 13 and 14): every caseworker minute
+    of the run is in exactly one use, so the shares sum to one."""
+    total = t[Tally.TIME_TOTAL]
+    for use in TIME_USES:
+        out[f"time_{use}_share"] = _ratio(t[Tally[f"TIME_{use.upper()}"]], total)
+    contact_time = total - t[Tally.TIME_OVERHEAD] - t[Tally.TIME_CASE_ADMIN]
+    out["staff_utilisation"] = _ratio(sum(t[Tally[f"TIME_{use.upper()}"]] for use in CONTACT_USES), contact_time)
+    out["contact_minutes_per_case_month"] = _ratio(t[Tally.CONTACT_MINUTES], case_months)
+    out["caseworker_minutes_per_case_month"] = _ratio(total - t[Tally.TIME_OVERHEAD], case_months)
+    out["extra_contacts_per_case_year"] = _ratio(t[Tally.EXTRA_CONTACTS] + t[Tally.JOB_SEARCH_HELP], case_years)
+    out["followups_per_case_year"] = _ratio(t[Tally.NOSHOW_FOLLOWUPS] + t[Tally.PLACEMENT_FOLLOWUPS], case_years)
+    out["consultant_time_use_share"] = _ratio(t[Tally.CONSULTANT_TIME_ATTEMPTS], t[Tally.CONSULTANT_TIME])
+    out["mentor_time_use_share"] = _ratio(t[Tally.MENTOR_TIME_USED], t[Tally.MENTOR_TIME])
+
+
 def compute(m) -> dict[str, float]:
     """All summary measures of a finished run."""
     t = m.tally
@@ -223,7 +264,7 @@ def compute(m) -> dict[str, float]:
     out["office_visits_per_case_month"] = _ratio(t[Tally.VISITS_CASE] + t[Tally.HELD_OUTREACH] - t[Tally.HELD_VIA_OPEN_ADVICE],
                                                  case_months)
     out["open_advice_unserved_share"] = _ratio(t[Tally.VISITS_UNSERVED], t[Tally.VISITS_CASE])
-    out["staff_utilisation"] = _ratio(m.cw.minutes_used.sum(), m.cw.minutes_available.sum())
+    _time_measures(t, case_months, case_years, out)
     out["sanctions_per_case_year"] = _ratio(t[Tally.SANCTIONS], case_years)
     out["activation_time_share"] = _ratio(t[Tally.PLACEMENT_WEEKS] + t[Tally.GROUP_WEEKS] + t[Tally.COURSE_WEEKS],
                                           t[Tally.BENEFIT_WEEKS])

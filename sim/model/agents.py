@@ -11,6 +11,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.spec.parameters import WEEKDAYS
+
 from .store import Column, Store, columns_as_properties
 
 CASEWORKER_COLUMNS = {
@@ -21,15 +23,14 @@ CASEWORKER_COLUMNS = {
     "hired_week": Column(np.int32, 0),
     "active": Column(bool, True, "has not left"),
     "caseload": Column(np.int32, 0, "active cases"),
-    "contact_minutes_per_day": Column(np.float64, 0.0),
-    "minutes_available": Column(np.float64, 0.0, "contact minutes available so far"),
-    "minutes_used": Column(np.float64, 0.0, "contact minutes spent on meetings and open advice so far"),
+    "desk_minutes": Column(np.float64, 0.0, "minutes a week at the open-advice desk (its office's open afternoons on the weekdays spent there)"),
+    "week_left": Column(np.float64, 0.0, "this week's minutes left after overhead, case administration, open advice and the meetings so far", weekly=True),
     "replacement_week": Column(np.int32, -1, "after leaving: week the replacement starts"),
     "morning_used": Column(np.float64, 0.0, "this week's contact minutes spent on booked meetings, by weekday",
-                           shape=(5,), weekly=True),
+                           shape=(WEEKDAYS,), weekly=True),
 }
-MENTOR_COLUMNS = {"capacity": Column(np.int32, 0), "mentees": Column(np.int32, 0)}
-CONSULTANT_COLUMNS = {"attempts_per_week": Column(np.int32, 0)}
+MENTOR_COLUMNS = {"capacity": Column(np.int32, 0, "most mentees"), "mentees": Column(np.int32, 0)}
+CONSULTANT_COLUMNS = {"attempts_per_week": Column(np.int32, 0, "match attempts the week's hours allow")}
 COMPANY_COLUMNS = {
     "slots": Column(np.int32, 0, "supported hires it can hold at once"),
     "placed": Column(np.int32, 0, "citizens placed there now"),

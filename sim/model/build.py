@@ -16,19 +16,21 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.spec.parameters import MINUTES_PER_HOUR, WEEKDAYS
 from sim.spec.scenario import caseworkers_in_post
+
 from .agents import Caseworker, CompanyConsultant, HousingOrganisation, Mentor, Networks
 from .processes.intake import Intake
 
-WEEKDAYS = 5
-MINUTES_PER_HOUR = 60.0
 #: keeps a Beta distribution's parameters positive when a mean willingness is 0 or 1
 BETA_FLOOR = 1e-9
+#: absorbs floating-point error when fractional estate days are spread over the staff
+ROUNDING = 1e-9
 
 #: what the build writes (sim.model.declare): the citizens drawn by intake, the weekly chances (drawn at
 #: the start of every week), the staff, companies and open days
 BUILT = (*sorted(Intake.declaration().writes), "chance", "cw_office", "cw_estate_days", "cw_optimism", "cw_authority", "cw_hired_week", "cw_active",
-         "cw_contact_minutes_per_day", "mentors_capacity", "consultants_attempts_per_week", "firm_slots",
+         "cw_desk_minutes", "mentors_capacity", "consultants_attempts_per_week", "firm_slots",
          "firm_hours_willingness", "firm_internship_willingness", "firm_housing", "net_members", "net_start",
          "net_length", "day_office", "day_weekday", "day_count", "day_index", "model_hours_hist",
          "model_weekly_counts")
@@ -37,7 +39,7 @@ BUILT = (*sorted(Intake.declaration().writes), "chance", "cw_office", "cw_estate
 def estate_days(days: float, n: int) -> list[int]:
     """Whole weekdays in the estate per caseworker, averaging ``days``."""
     frac = days - int(days)
-    return [min(5, int(days) + int((i + 1) * frac + 1e-9) - int(i * frac + 1e-9)) for i in range(n)]
+    return [min(WEEKDAYS, int(days) + int((i + 1) * frac + ROUNDING) - int(i * frac + ROUNDING)) for i in range(n)]
 
 
 def hire(m, office: int, days: int) -> int:
@@ -50,7 +52,8 @@ def hire(m, office: int, days: int) -> int:
     cw.optimism[j] = m.streams["staff"].uniform(-spread, spread)
     cw.authority[j] = org.sanctions.authority == "all_caseworkers"
     cw.hired_week[j] = m.week
-    cw.contact_minutes_per_day[j] = org.caseworker_hours_per_week * MINUTES_PER_HOUR * org.contact_share / WEEKDAYS
+    if getattr(m, "days", None) is not None:          # a replacement: its office's open afternoons are known
+        cw.desk_minutes[j] = desk_minutes(m, j)
     m.caseworkers_by_index.append(Caseworker(m, j))
     m.staff_version += 1
     return j
@@ -62,14 +65,17 @@ def build_staff(m) -> None:
     m.n_offices = org.outreach_offices if org.location != "central" else 0
     for i, d in enumerate(estate_days(org.days_in_estate, n)):
         hire(m, (i % m.n_offices) if m.n_offices else -1, d)
+    m.days = None
     build_open_days(m)
+    cw = m.cw
+    cw.desk_minutes[:] = [desk_minutes(m, j) for j in range(len(cw))]
     mt = m.mentor_table
     ids = mt.add(org.mentors)
     mt.capacity[ids] = org.mentor_caseload
     m.mentors = [Mentor(m, i) for i in ids]
     ct = m.consultant_table
     ids = ct.add(org.company_consultants)
-    ct.attempts_per_week[ids] = org.consultant_attempts_per_week
+    ct.attempts_per_week[ids] = consultant_attempts(org, m.b)
     m.consultants = [CompanyConsultant(m, i) for i in ids]
     m.n_mentors, m.n_consultants = len(m.mentors), len(m.consultants)
 
@@ -91,6 +97,22 @@ def build_open_days(m) -> None:
             weekday.append(d)
     m.days = SimpleNamespace(office=np.array(office, dtype=np.int64), weekday=np.array(weekday, dtype=np.int64),
                              count=count, index=index)
+
+
+def desk_minutes(m, j: int) -> float:
+    """A caseworker's minutes a week at the open-advice desk: the open afternoons of the
+    office on the weekdays the caseworker sits there."""
+    o = int(m.cw.office[j])
+    if o < 0 or o >= len(m.days.count):
+        return 0.0
+    days = m.days.weekday[m.days.index[o, : m.days.count[o]]]
+    return float((days < m.cw.estate_days[j]).sum() * m.org.open_advice_hours * MINUTES_PER_HOUR)
+
+
+def consultant_attempts(org, b) -> int:
+    """The match attempts a company consultant's week allows: the hours after the overhead,
+    divided by the time of one attempt."""
+    return int(org.consultant_hours_per_week * MINUTES_PER_HOUR * (1.0 - b.overhead_share) // b.attempt_minutes)
 
 
 def build_companies(m) -> None:

@@ -93,14 +93,17 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "sanctioned_until": _week("benefit reduced before this week"),
     "sanction_weeks": Column(np.int16, 0, "weeks of reduced benefit so far"),
     "salience_until": _week("a recent sanction lowers the no-show odds before this week"),
-    "last_contact": _week("week of the last held meeting"),
+    "last_contact": _week("week of the last held meeting or discretionary contact"),
+    "followed_until": _week("a caseworker's follow-up of the placement counts as retention support before this week"),
+    "helped_until": _week("the next help with job search is due from this week"),
     # drawn at the start of every week (sim.model.rng.Stream.CHANCES)
     "chance": Column(np.float64, 0.5, "this week's uniforms for the weekly chances: exits or return, drift, a problem, (spare)",
                      shape=(4,)),
     # this week's hand-offs between processes (cleared at the start of every week)
     "visit_day": Column(np.int32, -1, "open day (index into the model's open days) of the open-advice visit planned this week", weekly=True),
     "unsolved": Column(bool, False, "a problem no one solved this week", weekly=True),
-    "order_ticket": Column(np.int64, -1, "a company-directed offer ordered at this week's meeting, in the order ordered", weekly=True),
+    "order_ticket": Column(np.int64, -1, "a company-directed offer ordered this week (at a meeting or with help with job search), in the order ordered", weekly=True),
+    "noshow_now": Column(bool, False, "did not show up at this week's meeting: awaits a follow-up call", weekly=True),
     # outcome records
     "first_company_activation": _week("first internship, wage subsidy or housing placement"),
     "first_internship": _week("first unpaid internship or housing placement"),

@@ -81,6 +81,7 @@ class Stream(IntEnum):
     CASES = 17          #: which cases a replacement caseworker takes over
     POPULATION = 18     #: blocks 0-3: a new citizen's own draws; blocks 4-7: the ratings' (sim.model.barriers.draw_row)
     CHANCES = 19        #: the weekly chances, drawn for every citizen before the week: exits or return; drift; a problem
+    CONTACT = 20        #: a discretionary contact: the weakest rating improves; which factor
 
 
 @njit(cache=True)

@@ -57,6 +57,29 @@ class Tally(IntEnum):
     SMAJOB_WEEKS = 37             #: citizen-weeks with paid hours at or above the småjob threshold
     HOURS_WEEKS_ON_BENEFIT = 38   #: sum of paid hours a month over citizen-weeks on benefit
     WITH_HOURS_WEEKS_ON_BENEFIT = 39  #: citizen-weeks on benefit with paid hours above zero
+    # the caseworkers' time, in minutes summed over caseworkers and weeks (process 9 and 11)
+    TIME_TOTAL = 40               #: contract hours
+    TIME_OVERHEAD = 41            #: work tied to no case (team meetings, training, general administration)
+    TIME_CASE_ADMIN = 42          #: documentation and case handling per case
+    TIME_MEETINGS = 43            #: mandatory meetings held, and waiting at no-shows
+    TIME_OPEN_ADVICE = 44         #: at the open-advice desk
+    TIME_NOSHOW_FOLLOWUP = 45     #: calls after no-shows
+    TIME_PLACEMENT_FOLLOWUP = 46   #: calls to citizens in company placements
+    TIME_JOB_SEARCH = 47          #: help with job search (an offer ordered)
+    TIME_EXTRA_CONTACT = 48       #: contact beyond the mandatory meetings
+    TIME_OTHER = 49               #: the share of the discretionary time not given to citizens: other tasks
+    CONTACT_MINUTES = 50          #: minutes with or for citizens: meetings held, served visits, the discretionary uses
+    # the discretionary uses (process 11)
+    NOSHOW_FOLLOWUPS = 51
+    PLACEMENT_FOLLOWUPS = 52
+    JOB_SEARCH_HELP = 53
+    EXTRA_CONTACTS = 54
+    # consultants' and mentors' time (minutes)
+    CONSULTANT_TIME = 55          #: consultants' hours after the overhead
+    CONSULTANT_TIME_ATTEMPTS = 56  #: spent on match attempts
+    MENTOR_TIME = 57              #: mentors' hours after the overhead
+    MENTOR_TIME_USED = 58         #: spent on sessions and group courses
+    TIME_IDLE = 59                #: discretionary time for citizens that found no use (nobody due)
 
 
 def tally_dict(tally) -> dict[str, float]:

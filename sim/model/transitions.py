@@ -460,33 +460,39 @@ def book_meeting(C, i, delay, week):  # pragma: no cover - compiled
     C.meeting_ticket[i] = take_ticket(C)
 
 
-# ------------------------------------------------------------------ a held meeting
-@transition(reads=("state", "in_course", "trin2_ready_week", "trust"),
-            writes=("meetings_held", "last_contact", "trust", "order_ticket"),
-            calls=(fill_form, improve, add_progress, start_course, offer_due, take_ticket),
-            streams=(Stream.MEETING,))
+# ------------------------------------------------------------------ a conversation and a held meeting
+@transition(reads=("trust",), writes=("last_contact", "trust"), calls=(improve, add_progress))
 @njit(cache=True)
-def hold_meeting(C, i, outreach, quality, week, occasion, T, keys, tally):  # pragma: no cover - compiled
-    """What a held meeting does, in this order, each effect scaled by ``sqrt(quality)``
-    (the share of the standard length held, at most 1): trust grows (more at the estate
-    office); with ``form_use_share`` the caseworker fills in an Udviklingsmål form; the
-    weakest rating may improve; job-plan progress in trin 1; a course may be ordered for a
-    citizen in trin 1-2 (in ordinary practice, without the trin model, always when the
-    right and duty to activation makes an offer due); for a citizen in trin 2 whose order
-    the consultant can act on, a company-directed offer is ordered (one match attempt in
-    the job centre's whole company pool, made in process 13).  The caller books the next
-    meeting."""
-    q = np.sqrt(min(1.0, quality))
-    u = uniforms(keys[Stream.MEETING], week, i, occasion)
-    C.meetings_held[i] += 1
+def talk(C, i, outreach, q, u_improve, u_choice, week, T, keys):  # pragma: no cover - compiled
+    """What any conversation with the caseworker does, each effect scaled by ``q`` (the
+    square root of its length against a standard meeting's): trust grows (more at the estate
+    office), the weakest rating may improve, job-plan progress in trin 1."""
     C.last_contact[i] = week
     gain = T.trust_gain_outreach if outreach else T.trust_gain_central
     C.trust[i] = min(1.0, C.trust[i] + gain * q)
+    if u_improve < T.improve_per_meeting * q:
+        improve(C, i, u_choice)
+    add_progress(C, i, T.progress_per_meeting * q, week, T, keys)
+
+
+@transition(reads=("state", "in_course", "trin2_ready_week"), writes=("meetings_held", "order_ticket"),
+            calls=(fill_form, talk, start_course, offer_due, take_ticket), streams=(Stream.MEETING,))
+@njit(cache=True)
+def hold_meeting(C, i, outreach, quality, week, occasion, T, keys, tally):  # pragma: no cover - compiled
+    """What a held mandatory meeting does, in this order, its effects scaled by
+    ``sqrt(quality)`` (the share of the standard length held, at most 1): with
+    ``form_use_share`` the caseworker fills in an Udviklingsmål form; the conversation
+    (:func:`talk`: trust, the weakest rating, progress); a course may be ordered for a citizen
+    in trin 1-2 (in ordinary practice, without the trin model, always when the right and
+    duty to activation makes an offer due); for a citizen in trin 2 whose order the
+    consultant can act on, a company-directed offer is ordered (one match attempt in the job
+    centre's whole company pool, made in process 14).  The caller books the next meeting."""
+    q = np.sqrt(min(1.0, quality))
+    u = uniforms(keys[Stream.MEETING], week, i, occasion)
+    C.meetings_held[i] += 1
     if u[0] < T.form_use_share:
         fill_form(C, i, week, occasion, T, keys)
-    if u[1] < T.improve_per_meeting * q:
-        improve(C, i, u[2])
-    add_progress(C, i, T.progress_per_meeting * q, week, T, keys)
+    talk(C, i, outreach, q, u[1], u[2], week, T, keys)
     s = C.state[i]
     if T.courses and (s == State.TRIN1 or s == State.TRIN2) and not C.in_course[i]:
         if u[3] < T.course_order_probability or (not T.trin_model and offer_due(C, i, week, T)):

@@ -13,10 +13,12 @@ company activation by 4.5 points, against 0.2 at full size).
 person can do:
 
 * caseworkers: ``n = round(k * N)`` people (``N`` the people the full scenario staffs),
-  each with ``contact_share`` scaled by ``k * N / n``, so the minutes of contact time per
-  citizen are exact; a ``caseload_cap`` scales the same way;
-* mentors: whole mentors with ``mentor_caseload`` scaled by the same rule; company
-  consultants: whole consultants with ``consultant_attempts_per_week`` scaled;
+  each with ``caseworker_hours_per_week`` scaled by ``k * N / n``, so the minutes per
+  citizen of every part of the week (overhead, case administration, meetings, the time left)
+  are exact; a ``caseload_cap`` scales the same way;
+* mentors: whole mentors with ``mentor_caseload`` and ``mentor_hours_per_week`` scaled by
+  the same rule; company consultants: whole consultants with ``consultant_hours_per_week``
+  scaled;
 * counts that are not capacity per person (outreach offices, companies, housing
   placements) are rounded, at least one where the full scenario has any; the inflow of
   new referrals is scaled exactly.
@@ -29,8 +31,8 @@ companies, and staff turnover, where one departure is a larger share of a small 
 >>> from sim.spec.scenario import Scenario
 >>> sc = Scenario(organisation={"caseworkers": 7.8})
 >>> small = scale_scenario(sc, 0.1)
->>> small.population.size, small.organisation.caseworkers, round(small.organisation.contact_share, 3)
-(175, 1.0, 0.36)
+>>> small.population.size, small.organisation.caseworkers, round(small.organisation.caseworker_hours_per_week, 2)
+(175, 1.0, 29.6)
 """
 
 from __future__ import annotations
@@ -40,9 +42,8 @@ import math
 from .scenario import Scenario, caseworkers_in_post
 
 #: the bounds of the per-person settings that absorb the fraction (sim/spec/scenario.py)
-CONTACT_SHARE = (0.05, 1.0)
+HOURS = (1.0, 45.0)
 MENTOR_CASELOAD = (1, 200)
-CONSULTANT_ATTEMPTS = (1, 500)
 
 
 def whole_people(target: float, per_person: float, upper: float) -> tuple[int, float]:
@@ -61,20 +62,29 @@ def _count(v: int, k: float) -> int:
 
 def _caseworkers(org: dict, k: float) -> None:
     full = caseworkers_in_post(org["caseworkers"])    # the people the full scenario staffs
-    n, share = whole_people(k * full, org["contact_share"], CONTACT_SHARE[1])
-    if share < CONTACT_SHARE[0]:
-        raise ValueError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the smallest "
-                         f"contact share ({CONTACT_SHARE[0]}) can represent; use a larger scale")
-    org["caseworkers"], org["contact_share"] = float(n), share
+    n, hours = whole_people(k * full, org["caseworker_hours_per_week"], HOURS[1])
+    if hours < HOURS[0]:
+        raise ValueError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the fewest "
+                         f"hours ({HOURS[0]:g} a week) can represent; use a larger scale")
+    org["caseworkers"], org["caseworker_hours_per_week"] = float(n), hours
     if org["caseload_cap"] is not None:
         org["caseload_cap"] = max(1, int(round(org["caseload_cap"] * k * full / n)))
 
 
-def _per_person(org: dict, people: str, per: str, k: float, bounds: tuple[int, int]) -> None:
-    if org[people] == 0:
+def _mentors(org: dict, k: float) -> None:
+    if org["mentors"] == 0:
         return
-    n, each = whole_people(k * org[people], org[per], bounds[1])
-    org[people], org[per] = n, min(bounds[1], max(bounds[0], int(round(each))))
+    n, hours = whole_people(k * org["mentors"], org["mentor_hours_per_week"], HOURS[1])
+    factor = hours / org["mentor_hours_per_week"]
+    org["mentors"], org["mentor_hours_per_week"] = n, max(HOURS[0], hours)
+    org["mentor_caseload"] = min(MENTOR_CASELOAD[1], max(MENTOR_CASELOAD[0], int(round(org["mentor_caseload"] * factor))))
+
+
+def _consultants(org: dict, k: float) -> None:
+    if org["company_consultants"] == 0:
+        return
+    n, hours = whole_people(k * org["company_consultants"], org["consultant_hours_per_week"], HOURS[1])
+    org["company_consultants"], org["consultant_hours_per_week"] = n, max(HOURS[0], hours)
 
 
 def scale_scenario(sc: Scenario, k: float) -> Scenario:
@@ -88,8 +98,8 @@ def scale_scenario(sc: Scenario, k: float) -> Scenario:
     d["population"]["inflow_per_week"] = sc.population.inflow_per_week * k
     org = d["organisation"]
     _caseworkers(org, k)
-    _per_person(org, "mentors", "mentor_caseload", k, MENTOR_CASELOAD)
-    _per_person(org, "company_consultants", "consultant_attempts_per_week", k, CONSULTANT_ATTEMPTS)
+    _mentors(org, k)
+    _consultants(org, k)
     org["outreach_offices"] = _count(sc.organisation.outreach_offices, k)
     org["housing"]["placements"] = _count(sc.organisation.housing.placements, k)
     d["companies"]["count"] = _count(sc.companies.count, k)

@@ -142,6 +142,10 @@ def comparison_sentences(f: ComparisonFindings, lang: str, budget: HorizonBudget
     lv = levers(f, lang)
     if lv:
         out.append(lv)
+    if f.bought:
+        out.append(text("findings.bought", lang, items="; ".join(
+            text("findings.bought_item", lang, outcome=label(e.outcome, lang), difference=value(e.difference, e.unit, lang, True),
+                 interval=interval(e, lang, True)) for e in f.bought)))
     out += [effect_sentence(e, lang) for e in f.effects if e is not f.headline]
     if f.unchanged:
         out.append(text("findings.unchanged", lang, items=", ".join(label(e.outcome, lang) for e in f.unchanged)))

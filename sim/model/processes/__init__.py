@@ -2,6 +2,7 @@
 
 from .base import Process
 from .courses import CourseEnds
+from .discretionary import DiscretionaryTime
 from .drift import BarrierDrift
 from .enrolment import Enrolment
 from .exits import Exits
@@ -18,7 +19,7 @@ from .unsolved import UnsolvedProblems
 
 #: one week, in order
 PROCESSES: tuple[type[Process], ...] = (StaffTurnover, Exits, CourseEnds, PlacementsAndHours, BarrierDrift, Problems,
-                                        Intake, Enrolment, Meetings, OpenAdvice, UnsolvedProblems, Mentoring, Matching,
-                                        Record)
+                                        Intake, Enrolment, Meetings, OpenAdvice, DiscretionaryTime, UnsolvedProblems,
+                                        Mentoring, Matching, Record)
 
 __all__ = ["PROCESSES", "Process", *(p.__name__ for p in PROCESSES)]

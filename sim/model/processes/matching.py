@@ -1,9 +1,10 @@
-"""Trin 2: job matching (process 13).
+"""Trin 2: job matching (process 14).
 
-First the offers the caseworkers ordered at this week's meetings (bestilling): one attempt
-each, in the order ordered, in the job centre's whole company pool.  Then each company
-consultant works round the queue of citizens in trin 2 in the order they joined it, up to
-``consultant_attempts_per_week`` attempts a week; a citizen the consultant cannot act on
+First the offers the caseworkers ordered this week (bestilling, at a meeting or with help
+with job search): one attempt each, in the order ordered, in the job centre's whole company
+pool.  Then each company consultant works round the queue of citizens in trin 2 in the order
+they joined it, with as many attempts as the week allows (``consultant_hours_per_week``
+after the overhead, ``attempt_minutes`` an attempt); a citizen the consultant cannot act on
 yet (the order arrived less than ``order_delay_weeks`` ago) and a citizen whose attempt
 failed go to the back of the queue.
 
@@ -26,6 +27,8 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from sim.spec.parameters import MINUTES_PER_HOUR
+
 from ..barriers import is_good
 from ..declare import transition
 from ..rng import Stream, uniforms
@@ -37,7 +40,7 @@ from .base import Process
 
 MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "chance_cap", "orientation", "housing_hours",
                                        "hours_boost", "culture_shift", "drop_refusing", "promise_factor",
-                                       "wage_subsidy_share", "pool"])
+                                       "wage_subsidy_share", "pool", "consultant_minutes", "attempt_minutes"])
 #: the attempt ordered at a meeting and the consultant's attempt of the same week draw apart
 AT_MEETING, BY_CONSULTANT = 0, 1
 #: a consultant's queue is first sorted this many times as far as the week's attempts (split_queue)
@@ -65,7 +68,6 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
     p = par.p_match * (1.0 if is_good(C.category[i]) else par.poor_multiplier)
     p *= np.sqrt(min(par.chance_cap, job_chance(C, i, week, T)))
     a = uniforms(keys[Stream.MATCH], week, i, 2 * which)
-    b = uniforms(keys[Stream.MATCH], week, i, 2 * which + 1)
     m = C.net_length[network]
     if m == 0 or a[0] >= min(1.0, p):
         return False
@@ -89,6 +91,7 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
             C.net_length[network] = m - 1
             tally[Tally.COMPANIES_DROPPED] += 1
         return False
+    b = uniforms(keys[Stream.MATCH], week, i, 2 * which + 1)     # drawn only when the company is asked for an intern
     if b[0] >= C.firm_internship_willingness[c]:
         return False
     promised = b[1] < willing * par.promise_factor
@@ -104,7 +107,7 @@ def attempt(C, i, network, which, par, T, week, keys, tally):  # pragma: no cove
 
 
 @transition(reads=("trin2_ready_week", "state"), writes=("queue_ticket",), calls=(attempt, take_ticket),
-            counts=(Tally.MATCH_ATTEMPTS,))
+            counts=(Tally.MATCH_ATTEMPTS, Tally.CONSULTANT_TIME_ATTEMPTS))
 @njit(cache=True)
 def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover - compiled
     """Consultant ``j`` works round ``queue`` (in order) with ``left`` attempts: a citizen
@@ -116,6 +119,7 @@ def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover 
         if week >= C.trin2_ready_week[i]:
             left -= 1
             tally[Tally.MATCH_ATTEMPTS] += 1
+            tally[Tally.CONSULTANT_TIME_ATTEMPTS] += par.attempt_minutes
             if attempt(C, i, j, BY_CONSULTANT, par, T, week, keys, tally):
                 continue
         if C.state[i] == State.TRIN2:
@@ -124,7 +128,7 @@ def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover 
 
 
 @transition(reads=("state", "order_ticket", "queue_ticket", "consultant", "consultants_attempts_per_week"),
-            calls=(attempt, round_of), counts=(Tally.MATCH_ATTEMPTS_MEETING,))
+            calls=(attempt, round_of), counts=(Tally.MATCH_ATTEMPTS_MEETING, Tally.CONSULTANT_TIME))
 @njit(cache=True)
 def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     # offers ordered at this week's meetings, in the order ordered, in the whole pool
@@ -140,6 +144,7 @@ def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     n_consultants = C.consultants_attempts_per_week.shape[0]
     if n_consultants == 0:
         return
+    tally[Tally.CONSULTANT_TIME] += n_consultants * par.consultant_minutes
     for i in range(n):
         mask[i] = C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0
     queued = np.flatnonzero(mask)
@@ -167,7 +172,9 @@ class Matching(Process):
                           hours_boost=float(b.job_ready_willingness_boost if org.include_job_ready else 0.0),
                           culture_shift=float(b.culture_shift), drop_refusing=bool(org.drop_refusing_companies),
                           promise_factor=float(1.0 if org.trin_model else b.promise_without_trin_model),
-                          wage_subsidy_share=float(b.wage_subsidy_share), pool=int(m.networks.pool))
+                          wage_subsidy_share=float(b.wage_subsidy_share), pool=int(m.networks.pool),
+                          consultant_minutes=float(org.consultant_hours_per_week * MINUTES_PER_HOUR * (1.0 - b.overhead_share)),
+                          attempt_minutes=float(b.attempt_minutes))
 
     def step(self, m, week: int) -> None:
         self.run(m, matching, self.par, m.T, week, m.keys, m.tally)

@@ -1,20 +1,28 @@
-"""Mandatory meetings (process 9): booking, the morning's appointments, and what a held
-meeting does.
+"""Mandatory meetings (process 9): the caseworker's week, booking, the appointments, and
+what a held meeting does.
 
-Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after the last (during
-an ``intensive`` period from enrolment: ``intensive.interval_weeks``).  Where a meeting is
-held: with no estate days at the central job centre; with ``summon_vulnerable_locally``
-citizens whose latest form rates them E-G at the estate office and A-D centrally
-(copenhagen-outreach-2015, part on local offices); else at the estate with probability
-``estate_days / 5``; the weekday at random among those days.  At the appointment the
-citizen cancels, does not show up, or comes (:mod:`sim.model.attendance`).  Each
-caseworker-day's meetings, in the order they were booked, share the day's contact
-minutes: a cancellation (afbud, given in advance) takes no time; each other meeting gets
-``min(standard, max(min_meeting_minutes, minutes / meetings))``, and those that no longer
-fit are postponed to next week; a no-show costs the share of its slot the caseworker waits.
-A missed meeting is booked again ``rebook_weeks`` later and an unexcused no-show may be
-sanctioned.  A held meeting's effects scale with ``sqrt(minutes held / standard)``
-(:func:`sim.model.transitions.hold_meeting`).
+*The week as a time budget.*  A caseworker's contract minutes (``caseworker_hours_per_week``)
+go first to work tied to no case (``overhead_share``), then to the open-advice desk (its
+office's open afternoons on the caseworker's estate days, a fixed schedule), then to
+documentation and case handling (``case_admin_minutes`` per active case; squeezed when
+nothing is left); what remains is the week's time for the mandatory meetings, and what
+they leave is the discretionary time of process 11.
+
+*The meetings.*  Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after
+the last (during an ``intensive`` period from enrolment: ``intensive.interval_weeks``).
+Where a meeting is held: with no estate days at the central job centre; with
+``summon_vulnerable_locally`` citizens whose latest form rates them E-G at the estate
+office and A-D centrally (copenhagen-outreach-2015, part on local offices); else at the
+estate with probability ``estate_days / 5``; the weekday at random among those days.  At
+the appointment the citizen cancels, does not show up, or comes
+(:mod:`sim.model.attendance`).  A caseworker's meetings of the week, day by day in the
+order they were booked, share the week's time for meetings: a cancellation (afbud, given
+in advance) takes no time; each other meeting gets ``min(standard,
+max(min_meeting_minutes, minutes / meetings))``, and those that no longer fit are postponed
+to next week; a no-show costs the share of its slot the caseworker waits, and awaits a
+follow-up call (process 11).  A missed meeting is booked again ``rebook_weeks`` later and
+an unexcused no-show may be sanctioned.  A held meeting's effects scale with
+``sqrt(minutes held / standard)`` (:func:`sim.model.transitions.hold_meeting`).
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from collections import namedtuple
 
 import numpy as np
 from numba import njit
+
+from sim.spec.parameters import MINUTES_PER_HOUR, WEEKDAYS
 
 from ..attendance import attendance_parameters, probabilities, sanction, sanctionable
 from ..barriers import is_good
@@ -34,11 +44,13 @@ from ..tally import Tally
 from ..transitions import book_meeting, hold_meeting, interval_for, standard_minutes
 from .base import Process
 
-WEEKDAYS = 5
 #: a no-show costs this share of its slot: the caseworker waits before moving on (assumed)
 NOSHOW_WAIT_SHARE = 0.5
+#: minutes of floating-point slack when a meeting is checked against the time left
+TOLERANCE = 1e-9
 
-MeetingsParams = namedtuple("MeetingsParams", ["vulnerable_locally", "min_minutes", "rebook_weeks", "A"])
+MeetingsParams = namedtuple("MeetingsParams", ["vulnerable_locally", "min_minutes", "rebook_weeks", "A", "week_minutes",
+                                               "overhead", "case_admin"])
 
 
 @transition(reads=("state", "next_meeting", "meeting_ticket", "caseworker", "rated", "cw_estate_days", "cw_office"),
@@ -77,28 +89,46 @@ def book_day(C, par, week, keys):  # pragma: no cover - compiled
     return due[order], who[order], day[order], outreach[order]
 
 
-@transition(reads=("cw_active", "cw_contact_minutes_per_day", "cw_authority"),
-            writes=("cw_minutes_available", "cw_minutes_used", "cw_morning_used", "cancellations", "noshows"),
-            calls=(book_day, interval_for, probabilities, sanctionable, sanction, hold_meeting,
+@transition(reads=("cw_active", "cw_caseload", "cw_desk_minutes"), writes=("cw_week_left",),
+            counts=(Tally.TIME_TOTAL, Tally.TIME_OVERHEAD, Tally.TIME_OPEN_ADVICE, Tally.TIME_CASE_ADMIN))
+@njit(cache=True)
+def week_budget(C, par, tally):  # pragma: no cover - compiled
+    """Each active caseworker's week: the contract minutes less the overhead, the
+    open-advice desk and the case administration leave the time for meetings."""
+    for j in range(C.cw_active.shape[0]):
+        if not C.cw_active[j]:
+            continue
+        total = par.week_minutes
+        overhead = par.overhead * total
+        desk = min(total - overhead, C.cw_desk_minutes[j])
+        admin = min(total - overhead - desk, par.case_admin * C.cw_caseload[j])
+        C.cw_week_left[j] = total - overhead - desk - admin
+        tally[Tally.TIME_TOTAL] += total
+        tally[Tally.TIME_OVERHEAD] += overhead
+        tally[Tally.TIME_OPEN_ADVICE] += desk
+        tally[Tally.TIME_CASE_ADMIN] += admin
+
+
+@transition(reads=("cw_authority", "cw_week_left"),
+            writes=("cw_week_left", "cw_morning_used", "cancellations", "noshows", "noshow_now"),
+            calls=(week_budget, book_day, interval_for, probabilities, sanctionable, sanction, hold_meeting,
                    book_meeting),
             streams=(Stream.ATTENDANCE,),
             counts=(Tally.SUMMONED_OUTREACH, Tally.SUMMONED_CENTRAL, Tally.CANCEL_OUTREACH, Tally.CANCEL_CENTRAL,
                     Tally.NOSHOW_OUTREACH, Tally.NOSHOW_CENTRAL, Tally.HELD_OUTREACH, Tally.HELD_CENTRAL,
-                    Tally.HELD_MINUTES, Tally.MEETINGS_POSTPONED))
+                    Tally.HELD_MINUTES, Tally.MEETINGS_POSTPONED, Tally.TIME_MEETINGS, Tally.CONTACT_MINUTES))
 @njit(cache=True)
 def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
-    for j in range(C.cw_active.shape[0]):
-        if C.cw_active[j]:
-            C.cw_minutes_available[j] += C.cw_contact_minutes_per_day[j] * WEEKDAYS
+    week_budget(C, par, tally)
     due, who, day, outreach = book_day(C, par, week, keys)
     n = due.shape[0]
     A = par.A
     start = 0
-    while start < n:                     # one caseworker-day at a time
+    while start < n:                     # one caseworker's week at a time, day by day
         end = start
-        while end < n and who[end] == who[start] and day[end] == day[start]:
+        while end < n and who[end] == who[start]:
             end += 1
-        j, budget = who[start], C.cw_contact_minutes_per_day[who[start]]
+        j, budget = who[start], C.cw_week_left[who[start]]
         outcome = np.empty(end - start, dtype=np.int64)
         coming = 0
         for k in range(start, end):
@@ -116,11 +146,13 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
             result = outcome[k - start]
             length = min(standard, share)
             if result != Outcome.CANCELLED:
-                if used + length > budget + 1e-9:          # no time left today: next week
+                cost = length if result == Outcome.HELD else length * NOSHOW_WAIT_SHARE
+                if used + length > budget + TOLERANCE:     # no time left this week: next week
                     tally[Tally.MEETINGS_POSTPONED] += 1
                     book_meeting(C, i, 1, week)
                     continue
-                used += length if result == Outcome.HELD else length * NOSHOW_WAIT_SHARE
+                used += cost
+                C.cw_morning_used[j, day[k]] += cost
             tally[Tally.SUMMONED_OUTREACH if outreach[k] else Tally.SUMMONED_CENTRAL] += 1
             if result == Outcome.CANCELLED:
                 tally[Tally.CANCEL_OUTREACH if outreach[k] else Tally.CANCEL_CENTRAL] += 1
@@ -129,6 +161,7 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
             elif result == Outcome.NO_SHOW:
                 tally[Tally.NOSHOW_OUTREACH if outreach[k] else Tally.NOSHOW_CENTRAL] += 1
                 C.noshows[i] += 1
+                C.noshow_now[i] = True
                 if sanctionable(C, i, week, A):
                     u = uniforms(keys[Stream.ATTENDANCE], week, i, 0)
                     holder = C.cw_authority[j] or not outreach[k]
@@ -138,10 +171,11 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
             else:
                 tally[Tally.HELD_OUTREACH if outreach[k] else Tally.HELD_CENTRAL] += 1
                 tally[Tally.HELD_MINUTES] += length
+                tally[Tally.CONTACT_MINUTES] += length
                 hold_meeting(C, i, outreach[k], length / standard, week, Occasion.APPOINTMENT, T, keys, tally)
                 book_meeting(C, i, interval, week)
-        C.cw_minutes_used[j] += used
-        C.cw_morning_used[j, day[start]] = used
+        C.cw_week_left[j] = budget - used
+        tally[Tally.TIME_MEETINGS] += used
         start = end
 
 
@@ -153,8 +187,10 @@ class Meetings(Process):
         super().__init__(m)
         org = m.org
         self.par = MeetingsParams(vulnerable_locally=bool(org.summon_vulnerable_locally),
-                          min_minutes=float(org.min_meeting_minutes), rebook_weeks=int(m.b.rebook_weeks),
-                          A=attendance_parameters(m.b, org))
+                                  min_minutes=float(org.min_meeting_minutes), rebook_weeks=int(m.b.rebook_weeks),
+                                  A=attendance_parameters(m.b, org),
+                                  week_minutes=float(org.caseworker_hours_per_week * MINUTES_PER_HOUR),
+                                  overhead=float(m.b.overhead_share), case_admin=float(m.b.case_admin_minutes))
 
     def step(self, m, week: int) -> None:
         self.run(m, meetings, self.par, m.T, week, m.keys, m.tally)

@@ -1,10 +1,12 @@
-"""Mentors and group courses (process 12).
+"""Mentors and group courses (process 13).
 
 Free mentor places go to enrolled citizens in trin 1-2 rated E-G or in the heavy group, in
 the order they became eligible (each mentor takes up to ``mentor_caseload``, the first
-mentor with room first).  Each mentee on benefit gets ``mentor_sessions_per_week``
-sessions (a fraction is a chance of one more); a session adds job-plan progress and may
-improve the weakest rating.  With ``group_courses``, up to ``group_size`` of a mentor's
+mentor with room first).  Each mentee on benefit is meant to get
+``mentor_sessions_per_week`` sessions (a fraction is a chance of one more), as far as the
+mentor's week covers them: the hours (``mentor_hours_per_week``) after the overhead and
+this week's group session (``group_session_minutes``) buy ``mentor_session_minutes`` each;
+a session adds job-plan progress and may improve the weakest rating.  With ``group_courses``, up to ``group_size`` of a mentor's
 mentees in trin 1, drawn at random each week, form this week's group and attend with
 ``group_attendance`` (peer-to-peer courses, jobgaranti-midway-2019).
 """
@@ -15,6 +17,8 @@ from collections import namedtuple
 
 import numpy as np
 from numba import njit
+
+from sim.spec.parameters import MINUTES_PER_HOUR
 
 from ..barriers import is_good
 from ..declare import transition
@@ -28,8 +32,9 @@ from .base import Process
 #: a long mentor queue is first sorted this many times as far as the free places (split_queue)
 QUEUE_HEAD = 4
 
-MentoringParams = namedtuple("MentoringParams", ["whole_sessions", "extra_session", "progress_session", "improve_session",
-                                        "groups", "group_size", "attendance", "progress_group", "improve_group"])
+MentoringParams = namedtuple("MentoringParams", ["meant", "progress_session", "improve_session", "groups", "group_size",
+                                                 "attendance", "progress_group", "improve_group", "mentor_minutes",
+                                                 "session_minutes", "group_minutes"])
 
 
 @transition(reads=("mentors_capacity", "mentors_mentees"), writes=("mentor_queue", "mentor", "mentors_mentees"),
@@ -82,16 +87,29 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
         take_places(C, queued[rest], eligible, places, tally)
 
 
-@transition(reads=("mentor", "state", "in_group"), writes=("in_group",), calls=(add_progress, improve),
-            streams=(Stream.MENTOR, Stream.GROUP), counts=(Tally.MENTOR_SESSIONS, Tally.GROUP_SESSIONS))
+@transition(reads=("mentor", "state", "in_group", "mentors_mentees"), writes=("in_group",), calls=(add_progress, improve),
+            streams=(Stream.MENTOR, Stream.GROUP),
+            counts=(Tally.MENTOR_SESSIONS, Tally.GROUP_SESSIONS, Tally.MENTOR_TIME, Tally.MENTOR_TIME_USED))
 @njit(cache=True)
 def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
-    """Each mentee's sessions this week, then this week's groups."""
+    """Each mentee's sessions this week, as many as the mentor's hours cover, then this
+    week's groups."""
+    n_mentors = C.mentors_mentees.shape[0]
     mentees = np.flatnonzero(C.mentor >= 0)
+    grouping = par.groups and np.any(C.state[mentees] == State.TRIN1.value)
+    cover = np.ones(n_mentors)
+    for k in range(n_mentors):
+        tally[Tally.MENTOR_TIME] += par.mentor_minutes
+        free = par.mentor_minutes - (par.group_minutes if grouping else 0.0)
+        needed = C.mentors_mentees[k] * par.meant * par.session_minutes
+        if needed > free:
+            cover[k] = max(0.0, free) / needed
     for i in mentees:
         if C.state[i] > LAST_ON_BENEFIT:
             continue
-        n = par.whole_sessions + (1 if uniforms(keys[Stream.MENTOR], week, i, 0)[0] < par.extra_session else 0)
+        meant = par.meant * cover[C.mentor[i]]
+        n = int(meant) + (1 if uniforms(keys[Stream.MENTOR], week, i, 0)[0] < meant % 1 else 0)
+        tally[Tally.MENTOR_TIME_USED] += n * par.session_minutes
         for s in range(n):
             u = uniforms(keys[Stream.MENTOR], week, i, s)
             tally[Tally.MENTOR_SESSIONS] += 1
@@ -103,6 +121,7 @@ def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     # this week's group: up to group_size of each mentor's mentees still in trin 1, at random
     C.in_group[mentees] = False
     cand = mentees[C.state[mentees] == State.TRIN1.value]
+    tally[Tally.MENTOR_TIME_USED] += par.group_minutes * np.unique(C.mentor[cand]).shape[0]
     pick = np.array([uniforms(keys[Stream.GROUP], week, i, 0)[0] for i in cand])
     order = np.argsort(C.mentor[cand] + pick)            # by mentor, then at random
     taken = 0
@@ -129,12 +148,15 @@ class Mentoring(Process):
     def __init__(self, m):
         super().__init__(m)
         b, org = m.b, m.org
-        self.par = MentoringParams(whole_sessions=int(b.mentor_sessions_per_week), extra_session=float(b.mentor_sessions_per_week % 1),
-                          progress_session=float(b.trin1_progress_per_mentor_session),
-                          improve_session=float(b.improve_per_mentor_session), groups=bool(org.group_courses),
-                          group_size=int(org.group_size), attendance=float(b.group_attendance),
-                          progress_group=float(b.trin1_progress_per_group_session),
-                          improve_group=float(b.improve_per_group_session))
+        self.par = MentoringParams(meant=float(b.mentor_sessions_per_week),
+                                   progress_session=float(b.trin1_progress_per_mentor_session),
+                                   improve_session=float(b.improve_per_mentor_session), groups=bool(org.group_courses),
+                                   group_size=int(org.group_size), attendance=float(b.group_attendance),
+                                   progress_group=float(b.trin1_progress_per_group_session),
+                                   improve_group=float(b.improve_per_group_session),
+                                   mentor_minutes=float(org.mentor_hours_per_week * MINUTES_PER_HOUR * (1.0 - b.overhead_share)),
+                                   session_minutes=float(b.mentor_session_minutes),
+                                   group_minutes=float(b.group_session_minutes))
 
     def step(self, m, week: int) -> None:
         if not m.n_mentors:

@@ -11,7 +11,7 @@ always solved at the desk: open advice helps keep A-D, not E-G, copenhagen-outre
 Udviklingsmål tables after Bilag 2).  If the citizen's meeting is due within
 ``dropin_meeting_window_weeks`` the visit counts as that meeting held
 (copenhagen-outreach-2015, part on open advice).  Unserved and unsolved problems go on to
-process 11.
+process 12.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from collections import namedtuple
 
 import numpy as np
 from numba import njit
+
+from sim.spec.parameters import MINUTES_PER_HOUR, WEEKDAYS
 
 from .. import office
 from ..barriers import is_good
@@ -37,14 +39,15 @@ NOBODY = -1
 
 
 @transition(reads=("visit_day", "day_office", "day_weekday", "cw_active", "cw_office", "cw_estate_days",
-                   "cw_morning_used", "cw_contact_minutes_per_day"),
+                   "cw_morning_used"),
             streams=(Stream.VISITORS, Stream.DROPIN), counts=(Tally.VISITS_OTHER, Tally.VISITS_CASE))
 @njit(cache=True)
 def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
     """Every visit of the week with its arrival time, sorted by open day and time, and the
     staff of each open day: (arrival, first visit of each day, the visitor's citizen id or
-    NOBODY, staff member, ready at, minutes used, contact minutes, first staff member of
-    each day)."""
+    NOBODY, staff member, ready at, minutes used before the desk, minutes at the end of the
+    desk's afternoon, first staff member of each day).  A staff member at the desk serves
+    from when the office opens or the morning's meetings end, whichever is later."""
     n_days = C.day_office.shape[0]
     others = np.zeros(n_days, dtype=np.int64)
     for d in range(n_days):
@@ -82,18 +85,18 @@ def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
         for s in range(server_start[d], server_start[d + 1]):
             used[s] = C.cw_morning_used[server[s], C.day_weekday[d]]
     ready = np.maximum(par.open_at, used)
-    return arrival, visit_start, visitor, server, ready, used, C.cw_contact_minutes_per_day[server], server_start
+    return arrival, visit_start, visitor, server, ready, used, used + par.length, server_start
 
 
-@transition(reads=("state", "next_meeting", "category"), writes=("trust", "unsolved", "cw_minutes_used"),
+@transition(reads=("state", "next_meeting", "category"), writes=("trust", "unsolved"),
             calls=(add_progress, hold_meeting, book_meeting, interval_for), streams=(Stream.DROPIN,),
             counts=(Tally.VISITS_SERVED, Tally.VISITS_UNSERVED, Tally.VISITS_NOT_SOLVED, Tally.SUMMONED_OUTREACH,
-                    Tally.HELD_OUTREACH, Tally.HELD_VIA_OPEN_ADVICE))
+                    Tally.HELD_OUTREACH, Tally.HELD_VIA_OPEN_ADVICE, Tally.CONTACT_MINUTES))
 @njit(cache=True)
 def settle(C, par, T, visitor, served, server, minutes, week, keys, tally):  # pragma: no cover - compiled
-    """What the served and unserved visits do, citizen by citizen."""
-    for s in range(server.shape[0]):
-        C.cw_minutes_used[server[s]] += minutes[s]
+    """What the served and unserved visits do, citizen by citizen (the staff's minutes at
+    the desk were set aside in the week's budget, process 9)."""
+    tally[Tally.CONTACT_MINUTES] += minutes.sum()
     got = np.zeros(C.state.shape[0], dtype=np.int8)          # 0: no visit, 1: unserved, 2: served
     for v in range(visitor.shape[0]):
         if visitor[v] != NOBODY:
@@ -138,8 +141,8 @@ class OpenAdvice(Process):
     def __init__(self, m):
         super().__init__(m)
         org, b = m.org, m.b
-        close = org.caseworker_hours_per_week * 60.0 / 5.0       # minutes from the start of the workday
-        length = org.open_advice_hours * 60.0
+        close = org.caseworker_hours_per_week * MINUTES_PER_HOUR / WEEKDAYS       # minutes from the start of the workday
+        length = org.open_advice_hours * MINUTES_PER_HOUR
         self.par = OpenAdviceParams(open_at=float(close - length), length=float(length), close=float(close),
                           service=float(b.dropin_minutes), patience=float(b.walkin_patience_minutes),
                           other_visitors=float(b.other_visitors_per_open_day), trust_gain=float(b.trust_gain_dropin),

@@ -4,7 +4,7 @@ factors rated 1-2)``; a citizen on benefit meets one with probability ``1 − ex
 Where the citizen's area office has open advice, the citizen plans to drop in on one of its
 opening days this week with probability ``dropin_probability``, shifted by trust like
 attendance (the visit is served in process 10); otherwise the problem stays unsolved
-(process 11)."""
+(process 12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Record (process 14): the week's row of the weekly table ``model.weekly_counts`` (counts by
+"""Record (process 15): the week's row of the weekly table ``model.weekly_counts`` (counts by
 pathway state, with paid hours, active caseworkers, waiting referrals, cumulative sanctions
 and open-advice visits), the citizen-weeks and paid-hour integrals the outcome measures
 need, each citizen's accumulated weeks and hours (one pass over the population), and, 52

@@ -8,8 +8,9 @@
   :func:`sim.model.transitions.start_ordinary_hours`), else the citizen goes back to trin 2
   (an unpaid placement lowering motivation by ``internship_motivation_drop``).
 * A placement breaks down with ``breakdown_annual``, less ``retention_support_effect``
-  with retention support or a mentor; trin 2 is then repeated (jobgaranti-midway-2019,
-  the trin model).
+  with retention support (dedicated staff, or a caseworker's follow-up call within the
+  last ``followup_interval_weeks``, process 11) or a mentor; trin 2 is then repeated
+  (jobgaranti-midway-2019, the trin model).
 * In each week a new month begins småjob hours grow by ``hours_step`` with
   ``hours_growth_probability``, up to full time × health factor / 5 (never cut back); at
   ``self_sufficiency_hours`` the citizen leaves benefit through the job.
@@ -46,8 +47,8 @@ def month_starts(horizon: int) -> np.ndarray:
     return starts
 
 
-@transition(reads=("placement", "placement_end", "hours_promised", "ordinary_since", "mentor", "state", "health",
-                   "hours"),
+@transition(reads=("placement", "placement_end", "hours_promised", "ordinary_since", "mentor", "followed_until", "state",
+                   "health", "hours"),
             calls=(start_ordinary_hours, back_to_trin2, set_hours, go_off_benefit),
             streams=(Stream.PLACEMENT_END, Stream.BREAKDOWN, Stream.HOURS_GROWTH))
 @njit(cache=True)
@@ -69,7 +70,7 @@ def placements_and_hours(C, par, T, week, keys, tally):  # pragma: no cover - co
                 back_to_trin2(C, i, False, week, T, keys, tally)
         # breakdowns (not in the week ordinary hours began)
         if C.placement[i] != Placement.NONE and C.ordinary_since[i] != week:
-            supported = par.retention_support or C.mentor[i] >= 0
+            supported = par.retention_support or C.mentor[i] >= 0 or week < C.followed_until[i]
             h = par.p_breakdown_supported if supported else par.p_breakdown
             if uniforms(keys[Stream.BREAKDOWN], week, i, 0)[0] < h:
                 back_to_trin2(C, i, True, week, T, keys, tally)

@@ -119,7 +119,7 @@ class StaffTurnover(Process):
     name = "staff turnover"
     #: the step itself marks the leavers and hires the replacements (sim.model.build.hire)
     writes = ("cw_active", "cw_office", "cw_estate_days", "cw_optimism", "cw_authority", "cw_hired_week",
-              "cw_contact_minutes_per_day")
+              "cw_desk_minutes")
     calls = (who_changes, hand_over, take_over)
     counts = (Tally.CASEWORKERS_LEFT,)
 

@@ -1,4 +1,4 @@
-"""Unsolved problems (process 11): a problem no one solved this week may be solved by the
+"""Unsolved problems (process 12): a problem no one solved this week may be solved by the
 housing organisation's debt counselling (``debt_counselling_solve``, where offered);
 otherwise it worsens social conditions, health or personal competences (even odds) by one
 step with ``problem_escalation_probability``, and breaks down a company placement with
