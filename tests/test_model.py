@@ -91,9 +91,9 @@ def test_overloaded_caseworkers_shorten_and_postpone_meetings():
     # and next to nothing is left for discretionary uses or other tasks
     assert heavy["time_other"] < 0.02 * heavy["time_total"] and heavy["extra_contacts"] == 0
     # where meetings wait, less than one meeting's length can be idle in a caseworker-week;
-    # in the light office a real share of the week finds nobody due
+    # in the light office the time given to the citizens often finds nobody due
     assert heavy["time_idle"] < 26 * CENTRAL.get("meeting_minutes", 20.0)
-    assert light["time_idle"] > 0.05 * light["time_total"]
+    assert light["time_idle"] > 5 * heavy["time_idle"]
 
 
 @pytest.mark.parametrize("org", [CENTRAL, OUTREACH, with_org(CENTRAL, caseworkers=1, meeting_interval_weeks=1)])
