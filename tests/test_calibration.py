@@ -332,7 +332,7 @@ def test_default_targets_and_priors_are_valid():
     ids = {t.id for t in targets}
     assert {"cph_outreach_self_sufficient", "cph_central_self_sufficient", "aig_weekly_attendance",
             "ap_activation_time_share", "jg_active_effort"} <= ids
-    assert 8 <= len(load_priors()) <= 20
+    assert 8 <= len(load_priors()) < len(targets)          # fewer free parameters than reported figures
     assert {t.programme for t in targets} == {"copenhagen-outreach-2015", "jobgaranti-midway-2019", "alle-i-gang-2009",
                                              "activation-practice-2012"}
 
