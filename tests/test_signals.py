@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ import pytest
 from sim.spec.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-BUSY = "population:\n  size: 1750\nhorizon_weeks: 52\nreplications: 40\n"
+BUSY = "population:\n  size: 1750\nhorizon_weeks: 156\nreplications: 120\n"   # long enough to be busy when signalled
 
 
 def scenario(tmp_path: Path, name: str = "busy") -> Path:
@@ -83,6 +84,17 @@ def test_run_compare_and_sweep_stop_cleanly(command, sig, tmp_path):
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
+def _generations(db: Path) -> int:
+    """Finished generations in a pyabc history (0 while it is not there yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT COUNT(*) FROM populations WHERE t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_calibrate_stops_cleanly_and_keeps_its_history(tmp_path):
@@ -91,15 +103,19 @@ def test_calibrate_stops_cleanly_and_keeps_its_history(tmp_path):
     (tmp_path / "p.yaml").write_text("parameters:\n  noshow_central: {low: 0.05, high: 0.3, reason: test}\n")
     proc = start(["calibrate", "--targets", "t.yaml", "--priors", "p.yaml", "--name", "sig", "--particles", "200",
                   "--generations", "3", "--workers", "2", "--runs-dir", "runs", "--out", "fitted"], tmp_path)
-    err = stop(proc, signal.SIGINT, busy_children(proc, 2))
-    assert "--resume" in err and (tmp_path / "runs" / "sig.db").exists()
+    children = busy_children(proc, 2)
+    db, deadline = tmp_path / "runs" / "sig.db", time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not _generations(db):
+        time.sleep(0.2)                  # signal once a generation is stored, so there is a history to keep
+    err = stop(proc, signal.SIGINT, children)
+    assert "--resume" in err and db.exists()
     assert not (tmp_path / "fitted").exists()
 
 
 @pytest.mark.timeout(180)
 def test_sensitivity_stops_cleanly(tmp_path):
     proc = start(["sensitivity", "--scenario", "central-jobcentre", "--parameters", "noshow_central",
-                  "--population", "1750", "--n", "40", "--workers", "2", "--out", "sens"], tmp_path)
+                  "--population", "1750", "--n", "400", "--workers", "2", "--out", "sens"], tmp_path)
     stop(proc, signal.SIGHUP, busy_children(proc, 2))
     assert not (tmp_path / "sens").exists() and hidden(tmp_path) == []
 

@@ -44,7 +44,7 @@ BAND_ALPHA = 0.18
 REFERENCE_COLOUR = "#555555"
 UNDEFINED_COLOUR = "#888888"
 #: inches: the height of one row of panels, and of the figure's foot (its note)
-PANEL_HEIGHT, FOOT = 3.3, 0.5
+PANEL_HEIGHT, FOOT = 3.6, 0.5
 #: characters to a line of a panel's title and legend at the report's type size
 WRAP = 48
 #: the swept values label the x axis when there are at most MAX_TICKS of them and each lies
