@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from sim.spec.scenario import Scenario
 
 OUTREACH = dict(location="split", outreach_offices=2, days_in_estate=2.7, open_advice_days=3, mentors=1,
@@ -20,3 +23,21 @@ def with_org(base: dict, **changes) -> dict:
     d = dict(base)
     d.update(changes)
     return d
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    """``fremskudt ARGV`` in this process: (exit status, stdout, stderr)."""
+    from sim.interface.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def one_line(code: int, err: str, *pieces: str) -> None:
+    """Bad input: exit status 2 and one short line on stderr naming every piece."""
+    assert code == 2, err
+    assert err.startswith("fremskudt: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and len(err) < 1000, err
+    for piece in pieces:
+        assert piece in err, (piece, err)

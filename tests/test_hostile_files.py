@@ -44,21 +44,7 @@ PRICES = {
     "empty.yaml": ["empty", "dk-2024.yaml"],
     "top-level-list.yaml": ["list", "mapping"],
 }
-
-
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_line(code: int, err: str, *pieces: str) -> None:
-    assert code == 2, err
-    assert err.startswith("fremskudt: error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and len(err) < 1000, err
-    for piece in pieces:
-        assert piece in err, (piece, err)
+from helpers import one_line, run
 
 
 def tiny(tmp_path: Path, name: str = "tiny", extra: str = "") -> Path:

@@ -23,20 +23,7 @@ from sim.experiment import resources, runner
 from sim.interface.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
-def one_line(code: int, err: str, *pieces: str) -> None:
-    assert code == 2, err
-    assert err.startswith("fremskudt: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    for piece in pieces:
-        assert piece in err, (piece, err)
+from helpers import one_line, run
 
 
 @pytest.fixture
