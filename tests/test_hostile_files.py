@@ -7,8 +7,6 @@ committed fit)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -22,7 +20,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sim.interface.cli import main
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR
 from sim.spec.reading import MAX_JSON_BYTES, MAX_TABLE_ROWS, MAX_TEXT_BYTES
 

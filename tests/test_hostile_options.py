@@ -20,7 +20,6 @@ import psutil
 import pytest
 
 from sim.experiment import resources, runner
-from sim.interface.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 from helpers import one_line, run
