@@ -10,23 +10,36 @@ SIGINT (Ctrl+C), SIGTERM and SIGHUP stop a command cleanly: each becomes a
 Ctrl+C (worker processes ended, half-written folders removed), and the exit status is the
 shell's ``128 + signal`` (130, 143, 129).  A second signal during that clean-up is ignored,
 and so is a signal the caller already ignores (``nohup`` ignores SIGHUP).
+
+Python runs a signal handler wherever the main thread happens to be, and that can be inside
+a finaliser (a weak-reference callback or ``__del__`` that the garbage collector calls, as
+multiprocessing and matplotlib set up), where an exception is not raised but printed as
+"Exception ignored" and dropped: the stop would be lost and the command would run on.
+:func:`stop_signals_handled` therefore also takes over :data:`sys.unraisablehook`; a dropped
+:class:`~sim.errors.Stopped` is sent again as the same signal, which then takes effect in
+the ordinary code that runs next.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import math
 import os
 import pkgutil
 import signal
 import sys
+import threading
+import time
 
 from sim.errors import FremskudtError, Stopped
 
 EXIT_BAD_INPUT = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SEED_MAX = 2**32 - 1
+#: how often a stop signal dropped in a finaliser checks that it may be sent again
+HOOK_POLL_SECONDS = 0.001
 #: commands that simulate outside the replication runner (which compiles the model itself first)
 COMPILING = ("calibrate", "check-fit", "sensitivity", "app")
 
@@ -137,12 +150,57 @@ def _stop(signum, frame):
     raise Stopped(signum, signal.Signals(signum).name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    global _owner
+_previous_hook = sys.unraisablehook
+_in_hook = False
+
+
+def _unraisable(unraisable) -> None:
+    """``sys.unraisablehook`` while the stop signals are handled: a :class:`Stopped` dropped
+    in a finaliser is sent again as its signal (see the module docstring); anything else goes
+    to the hook that was there before."""
+    global _in_hook
+    _in_hook = True
+    stopped = unraisable.exc_value
+    if isinstance(stopped, Stopped) and os.getpid() == _owner:
+        signal.signal(stopped.signum, _stop)          # _stop set it to be ignored before raising
+        threading.Thread(target=_send_again, args=(stopped.signum,), daemon=True).start()
+    else:
+        _previous_hook(unraisable)
+    _in_hook = False          # nothing after this line can run a signal handler inside the hook
+
+
+def _send_again(signum: int) -> None:
+    """Send ``signum`` to the main thread once it has left :func:`_unraisable` (a handler run
+    inside the hook would be dropped as well)."""
+    while _in_hook:
+        time.sleep(HOOK_POLL_SECONDS)
+    signal.pthread_kill(threading.main_thread().ident, signum)
+
+
+@contextlib.contextmanager
+def stop_signals_handled():
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` in the main thread within the block
+    (those the caller set to be ignored stay ignored: nohup, a background job); the previous
+    handlers and ``sys.unraisablehook`` are restored after it."""
+    global _owner, _previous_hook
     _owner = os.getpid()
-    # first of all, so that a stop signal while the commands load ends the program cleanly too;
-    # a signal the caller set to be ignored stays ignored (nohup, a background job)
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
+    _previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
+    try:
+        yield
+    finally:
+        sys.unraisablehook = _previous_hook
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # first of all, so that a stop signal while the commands load ends the program cleanly too
+    with stop_signals_handled():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     written_before = len(completed_outputs())        # by earlier calls in this process
     try:
         args = build_parser().parse_args(argv)
@@ -159,9 +217,6 @@ def main(argv: list[str] | None = None) -> int:
         what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
         print(f"fremskudt: stopped by {name}; {what}", file=sys.stderr)
         return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover
