@@ -31,7 +31,15 @@ def scenario(tmp_path: Path, name: str = "busy") -> Path:
     return path
 
 
+def _default_stop_signals() -> None:
+    """In the child: the stop signals as a terminal would leave them, whatever the test run
+    inherited (under nohup SIGHUP arrives ignored, and the command rightly keeps it so)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def start(argv: list[str], cwd: Path, **kw) -> subprocess.Popen:
+    kw.setdefault("preexec_fn", _default_stop_signals)
     return subprocess.Popen([sys.executable, "-m", "sim", *argv], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kw)
 
