@@ -89,3 +89,27 @@ class Stopped(KeyboardInterrupt):
     @property
     def exit_status(self) -> int:
         return 128 + self.signum
+
+
+#: the stop signal received by this process, if any (set by the command line's handler; see
+#: :mod:`sim.interface.cli`): code that Python runs from C, such as matplotlib's drawing or a
+#: finaliser, can swallow the :class:`Stopped` raised there or turn it into another error, so
+#: the request is also kept here, where the program checks it before writing its results
+_stop_requested: list[Stopped] = []
+
+
+def request_stop(stopped: Stopped | None) -> None:
+    """Record a stop signal (``None`` forgets it, at the start and end of a command)."""
+    _stop_requested[:] = [] if stopped is None else [stopped]
+
+
+def stop_requested() -> Stopped | None:
+    """The stop signal this process received, if any."""
+    return _stop_requested[0] if _stop_requested else None
+
+
+def raise_if_stopped() -> None:
+    """Raise the recorded stop signal again, if there is one."""
+    if _stop_requested:
+        s = _stop_requested[0]
+        raise Stopped(s.signum, s.name)

@@ -231,6 +231,39 @@ def test_sigint_after_the_results_are_complete_says_so(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "manifest.json").is_file()
 
 
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("interrupted_code", ["turns it into another error", "swallows it"])
+def test_a_stop_signal_that_interrupted_code_loses_still_stops(interrupted_code, tmp_path, monkeypatch):
+    """Code that Python runs from C can turn the stop's exception into another error
+    (matplotlib once reported "Invalid affine transformation matrix" and the command exited 1
+    with a traceback) or swallow it: the command must still end as stopped, with nothing
+    written."""
+    import contextlib
+    import io
+
+    from sim.interface import report
+    from sim.interface.cli import main
+
+    def drawing(*a, **k):                 # signalled while drawing the report
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):
+                pass
+        except KeyboardInterrupt:
+            if interrupted_code == "turns it into another error":
+                raise ValueError("Invalid affine transformation matrix") from None
+    monkeypatch.setattr(report, "write_html", drawing)
+    small = tmp_path / "small.yaml"
+    small.write_text("name: small\nextends: central-jobcentre\npopulation:\n  size: 30\nhorizon_weeks: 2\n"
+                     "replications: 1\n")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["run", str(small), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 128 + signal.SIGTERM, err.getvalue()
+    assert err.getvalue() == "fremskudt: stopped by SIGTERM; nothing was written\n"
+    assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(4 * 3600)
 def test_sigterms_at_random_moments():

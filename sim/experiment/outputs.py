@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import psutil
 
-from sim.errors import InputError, OutputExists, UsageError, shown_path
+from sim.errors import InputError, OutputExists, UsageError, raise_if_stopped, shown_path
 from sim.paths import ROOT
 from sim.spec.loading import find, read_chain
 from sim.spec.reading import MAX_JSON_BYTES, file_sha256, read_json
@@ -387,6 +387,7 @@ class ResultFolder:
         check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
         with _stop_signals_held():     # the old folder and the new one are swapped, or neither is
+            raise_if_stopped()         # a stop signal whose exception was swallowed: no new results after it
             if os.path.lexists(self.out):
                 for name in self.keep:
                     if self.previous(name) and not (self.work / name).exists():

@@ -17,7 +17,11 @@ multiprocessing and matplotlib set up), where an exception is not raised but pri
 "Exception ignored" and dropped: the stop would be lost and the command would run on.
 :func:`stop_signals_handled` therefore also takes over :data:`sys.unraisablehook`; a dropped
 :class:`~sim.errors.Stopped` is sent again as the same signal, which then takes effect in
-the ordinary code that runs next.
+the ordinary code that runs next.  Code that Python calls from C can also turn the exception
+into another one (matplotlib's drawing reports "Invalid affine transformation matrix") or
+swallow it, so the stop is recorded too (:func:`sim.errors.request_stop`): an error while a
+stop is recorded is reported as the stop, a command that returns after one ends as
+stopped, and a results folder is not moved into place after one.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import sys
 import threading
 import time
 
-from sim.errors import FremskudtError, Stopped
+from sim.errors import FremskudtError, Stopped, raise_if_stopped, request_stop, stop_requested
 
 EXIT_BAD_INPUT = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -147,7 +151,9 @@ def _stop(signum, frame):
         return
     for s in STOP_SIGNALS:          # let the clean-up finish
         signal.signal(s, signal.SIG_IGN)
-    raise Stopped(signum, signal.Signals(signum).name)
+    stopped = Stopped(signum, signal.Signals(signum).name)
+    request_stop(stopped)
+    raise stopped
 
 
 _previous_hook = sys.unraisablehook
@@ -186,9 +192,11 @@ def stop_signals_handled():
     _owner = os.getpid()
     previous = {s: signal.signal(s, _stop) for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
     _previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
+    request_stop(None)
     try:
         yield
     finally:
+        request_stop(None)
         sys.unraisablehook = _previous_hook
         for s, handler in previous.items():
             signal.signal(s, handler)
@@ -207,16 +215,26 @@ def _main(argv: list[str] | None) -> int:
         if args.command in COMPILING:
             from sim.model.warmup import ensure_compiled
             ensure_compiled()
-        return int(args.func(args) or 0)
-    except FremskudtError as e:
-        print(f"fremskudt: error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        status = int(args.func(args) or 0)
+        raise_if_stopped()             # a stop whose exception the interrupted code swallowed
+        return status
     except KeyboardInterrupt as e:
-        name = e.name if isinstance(e, Stopped) else "SIGINT"
-        done = completed_outputs()[written_before:]
-        what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
-        print(f"fremskudt: stopped by {name}; {what}", file=sys.stderr)
-        return e.exit_status if isinstance(e, Stopped) else 128 + signal.SIGINT
+        return _stopped(e if isinstance(e, Stopped) else None, written_before)
+    except Exception as e:
+        if stop_requested() is not None:   # the stop's exception, turned into another by the code it interrupted
+            return _stopped(stop_requested(), written_before)
+        if isinstance(e, FremskudtError):
+            print(f"fremskudt: error: {e}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        raise
+
+
+def _stopped(stopped: Stopped | None, written_before: int) -> int:
+    """Say what a stop signal (None: a plain KeyboardInterrupt) left; the shell's status."""
+    done = completed_outputs()[written_before:]
+    what = (f"the results were already complete in {done[-1]}" if done else "nothing was written")
+    print(f"fremskudt: stopped by {stopped.name if stopped else 'SIGINT'}; {what}", file=sys.stderr)
+    return stopped.exit_status if stopped else 128 + signal.SIGINT
 
 
 if __name__ == "__main__":  # pragma: no cover
