@@ -264,6 +264,34 @@ def test_a_stop_signal_that_interrupted_code_loses_still_stops(interrupted_code,
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
+@pytest.mark.timeout(120)
+def test_a_worker_started_but_not_recorded_is_ended_with_the_pool(capfd):
+    """A stop signal between a spawned worker's start and multiprocessing's record of it left
+    the worker to read its instructions from a closed pipe and print an EOFError traceback.
+    Leaving the pool by an exception ends such a worker as well, silently."""
+    import multiprocessing
+
+    from sim.experiment.pool import local_pool
+
+    ctx = multiprocessing.get_context("spawn")
+    with pytest.raises(KeyboardInterrupt):
+        with local_pool(1, "spawn"):
+            orphan = ctx.Process(target=time.sleep, args=(60,))
+            orphan.start()
+            multiprocessing.process._children.discard(orphan)    # as if the signal came before the record
+            raise KeyboardInterrupt
+    def ended() -> bool:
+        try:
+            return psutil.Process(orphan.pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+    deadline = time.monotonic() + 6.0
+    while not ended() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ended()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(4 * 3600)
 def test_sigterms_at_random_moments():

@@ -27,6 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
+import psutil
+
 PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its parent still runs
 STOP_SECONDS = 5.0            # how long a stopped worker may take before it is killed
@@ -72,11 +74,40 @@ def ensure_dies_with(parent_pid: int) -> None:
         die_with_parent(parent_pid)
 
 
-def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseProcess] = ()) -> None:
+#: what the command line of a process started by multiprocessing's "spawn" contains
+SPAWN_MARK = "spawn_main"
+
+
+def spawned_children() -> set[int]:
+    """The process ids of this process's children that multiprocessing started with
+    "spawn", whether or not it has recorded them."""
+    pids = set()
+    for child in psutil.Process().children():
+        try:
+            if any(SPAWN_MARK in part for part in child.cmdline()):
+                pids.add(child.pid)
+        except psutil.Error:          # it ended meanwhile
+            pass
+    return pids
+
+
+def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseProcess] = (),
+         unrecorded: Iterable[int] = ()) -> None:
     """End a pool's workers now (their running tasks are lost) and release the pool.
     ``also``: processes started for the pool that it may not list yet (a stop signal can
-    arrive between a worker's start and the pool's record of it)."""
+    arrive between a worker's start and the pool's record of it); ``unrecorded``: process
+    ids of spawned workers that multiprocessing has no record of at all (the signal came
+    between starting the program and handing it its instructions, which it would then miss
+    and print a traceback for)."""
     processes = list({*(getattr(pool, "_processes", None) or {}).values(), *also})   # no public API for this
+    known = {p.pid for p in processes}
+    orphans = []
+    for pid in set(unrecorded) - known:
+        try:
+            orphans.append(psutil.Process(pid))
+            orphans[-1].terminate()
+        except psutil.Error:
+            pass
     for p in processes:
         if p.is_alive():
             p.terminate()
@@ -87,6 +118,9 @@ def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseP
         if p.is_alive():
             p.kill()
             p.join(timeout=1.0)
+    _, alive = psutil.wait_procs(orphans, timeout=max(0.0, deadline - time.monotonic()))
+    for p in alive:
+        p.kill()
 
 
 def _start_ignoring_sigint(pool: ProcessPoolExecutor) -> None:
@@ -109,12 +143,14 @@ def local_pool(workers: int, start_method: str = "spawn") -> Iterator[ProcessPoo
     block is left by an exception (including Ctrl+C and the other stop signals)."""
     ctx = multiprocessing.get_context(start_method)
     before = set(multiprocessing.active_children())
+    spawned_before = spawned_children() if start_method == "spawn" else set()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
                                initargs=(os.getpid(),))
     try:                      # a stop signal while the workers start must end them too
         _start_ignoring_sigint(pool)
         yield pool
     except BaseException:
-        stop(pool, set(multiprocessing.active_children()) - before)
+        stop(pool, set(multiprocessing.active_children()) - before,
+             spawned_children() - spawned_before if start_method == "spawn" else ())
         raise
     pool.shutdown(wait=True)
