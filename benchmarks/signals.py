@@ -21,7 +21,7 @@ A run that ends with status 0 and complete results although the signal was sent 
 finished just before the signal took effect; it counts as ended before the signal.
 
 Prints one line per failed trial and a summary (trials, where the signals landed, the
-longest time to end, failures); exits 1 if any trial failed.  200 trials take about 40
+longest time to end, failures); exits 1 if any trial failed.  200 trials take about 20
 minutes on 2 cores; ``tests/test_signals.py`` runs 10 as a slow test.
 """
 

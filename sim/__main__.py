@@ -1,5 +1,3 @@
-import sys
+from sim.interface.cli import run
 
-from sim.interface.cli import main
-
-sys.exit(main())
+run()

@@ -292,6 +292,22 @@ def test_a_worker_started_but_not_recorded_is_ended_with_the_pool(capfd):
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.timeout(60)
+def test_a_stopped_command_that_cannot_exit_is_ended_with_the_stops_status():
+    """Once "stopped by SIGTERM" was printed and the process then hung until it was killed.
+    If the interpreter's exit waits on something after a stop, the program says what it
+    waits for and ends with the stop's status within its limit."""
+    code = ("import threading, time\n"
+            "from sim.interface import cli\n"
+            "cli._end_within(0.5, 143)\n"
+            "threading.Thread(target=time.sleep, args=(60,), name='stuck').start()\n")   # not a daemon: exit waits
+    t0 = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 143 and time.monotonic() - t0 < 10
+    assert "did not end within 0.5 s of stopping" in done.stderr and "stuck" not in done.stdout
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(4 * 3600)
 def test_sigterms_at_random_moments():

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import importlib
 import math
 import os
@@ -44,6 +45,8 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SEED_MAX = 2**32 - 1
 #: how often a stop signal dropped in a finaliser checks that it may be sent again
 HOOK_POLL_SECONDS = 0.001
+#: seconds a stopped command may take to end after its message before it is ended regardless
+EXIT_SECONDS = 3.0
 #: commands that simulate outside the replication runner (which compiles the model itself first)
 COMPILING = ("calibrate", "check-fit", "sensitivity", "app")
 
@@ -237,5 +240,29 @@ def _stopped(stopped: Stopped | None, written_before: int) -> int:
     return stopped.exit_status if stopped else 128 + signal.SIGINT
 
 
+def run() -> None:
+    """The program's entry (``fremskudt`` and ``python -m sim``): :func:`main`, then exit with
+    its status.  A command stopped by a signal has cleaned up when :func:`main` returns; if
+    the interpreter's own exit then waits on something (a thread or process of a library
+    that the signal cut short) for more than :data:`EXIT_SECONDS`, the program says what it
+    was waiting for and ends with the stop's status all the same."""
+    status = main()
+    if status in {128 + s for s in STOP_SIGNALS}:
+        _end_within(EXIT_SECONDS, status)
+    sys.exit(status)
+
+
+def _end_within(seconds: float, status: int) -> None:
+    """End the process with ``status`` in ``seconds`` unless it has ended by then."""
+    def end() -> None:
+        time.sleep(seconds)
+        print(f"fremskudt: the program did not end within {seconds:g} s of stopping; what it was still "
+              "waiting for:", file=sys.stderr, flush=True)
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        os._exit(status)
+    threading.Thread(target=end, daemon=True, name="end-after-stop").start()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
