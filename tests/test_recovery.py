@@ -37,6 +37,16 @@ def test_the_verdicts_follow_coverage_and_narrowing():
     assert lo < 0.9 < hi
 
 
+def test_the_rank_of_the_drawn_value_stays_within_0_and_1():
+    """Normalised weights summing to a hair above 1 once gave a rank of 1.0000000000000002,
+    which the study then refused to read back from its own set file."""
+    weights = np.full(10, 0.1 + 1e-17)
+    assert np.sum(weights) > 1.0
+    assert recovery.posterior_rank(np.arange(10.0), weights, 100.0) == 1.0
+    assert recovery.posterior_rank(np.arange(10.0), weights, -1.0) == 0.0
+    assert recovery.posterior_rank(np.arange(10.0), np.full(10, 0.1), 4.0) == pytest.approx(0.45)
+
+
 def test_synthetic_figures_make_a_valid_targets_file(tmp_path):
     targets = load_targets()
     figures = {t.id: 0.3 for t in targets}
@@ -83,3 +93,12 @@ def test_a_page_it_did_not_write_is_refused_before_any_work(tmp_path, capsys):
     assert main(["recovery", "--docs", str(docs), "--out", str(tmp_path / "o"), "--work", str(tmp_path / "w")]) == 2
     assert "was not written by fremskudt recovery" in capsys.readouterr().err
     assert docs.read_text() == "# mine\n" and not (tmp_path / "o").exists() and not (tmp_path / "w").exists()
+
+
+def test_the_page_records_the_command_that_reproduces_the_study_without_machine_paths():
+    """A page written with `--out /somewhere` recorded that path, which points outside the
+    repository; where a study writes and runs does not change what it computes."""
+    from sim.interface.commands.recovery import reproducing
+    argv = ["recovery", "--sets", "20", "--out", "/tmp/x", "--work=/tmp/w", "--scheduler", "tcp://h:8786", "--force",
+            "--docs", "docs/IDENTIFICATION.md"]
+    assert reproducing(argv) == ["recovery", "--sets", "20", "--docs", "docs/IDENTIFICATION.md"]

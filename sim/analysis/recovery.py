@@ -132,6 +132,14 @@ def synthetic_targets_file(path: Path, targets_path: Path, figures: dict[str, fl
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+def posterior_rank(values: np.ndarray, weights: np.ndarray, truth: float) -> float:
+    """The drawn value's quantile in a weighted posterior (the rank statistic of
+    simulation-based calibration): the weight below it plus half the weight at it, within
+    [0, 1] (normalised weights can sum to a hair above 1)."""
+    rank = float(np.sum(weights[values < truth]) + 0.5 * np.sum(weights[values == truth]))
+    return min(1.0, max(0.0, rank))
+
+
 def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_sd: dict[str, float], work: Path,
             targets_path: Path, priors_path: Path, workers: int, scheduler: str | None) -> list[dict]:
     """Calibrate parameter set ``i`` and return one row per parameter."""
@@ -161,7 +169,7 @@ def one_set(i: int, s: Settings, targets, priors, model: MultiScenarioModel, mc_
         lo, med, hi = weighted_quantile(v, w, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
         mean = float(np.sum(w * v))
         sd = float(math.sqrt(max(0.0, np.sum(w * (v - mean) ** 2))))
-        rank = float(np.sum(w[v < truth[p.name]]) + 0.5 * np.sum(w[v == truth[p.name]]))
+        rank = posterior_rank(v, w, truth[p.name])
         rows.append({"set": i, "parameter": p.name, "truth": truth[p.name], "post_median": float(med),
                      "post_q05": float(lo), "post_q95": float(hi), "post_sd": sd, "prior_sd": p.sd,
                      "sd_ratio": sd / p.sd, "covered": bool(lo <= truth[p.name] <= hi), "rank": rank,

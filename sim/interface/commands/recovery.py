@@ -45,6 +45,27 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+
+#: options that say where a study runs and writes, not what it computes: left out of the
+#: command its page records (their values are often paths on one machine)
+WHERE = ("--out", "--work", "--scheduler")
+
+
+def reproducing(argv: list[str]) -> list[str]:
+    """``argv`` without the options of :data:`WHERE` and ``--force``: the command that
+    reproduces the study."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in WHERE:
+            skip = True
+        elif a == "--force" or any(a.startswith(w + "=") for w in WHERE):
+            continue
+        else:
+            out.append(a)
+    return out
+
 def run(args) -> int:
     import shutil
 
@@ -59,8 +80,8 @@ def run(args) -> int:
                           population=args.population, seed=args.seed)
     recovery.check_docs(args.docs)
     out = args.out if args.out is not None else outputs.default_out(["recovery"])
-    command = "fremskudt " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["recovery"] \
-        else "fremskudt recovery"
+    command = "fremskudt " + " ".join(shlex.quote(a) for a in reproducing(sys.argv[1:])) \
+        if sys.argv[1:2] == ["recovery"] else "fremskudt recovery"
     with outputs.ResultFolder(out, args.force) as folder:        # checked and reserved before any simulation
         sets, record = recovery.run_study(s, workers=args.workers or resources.usable_cores(), scheduler=args.scheduler,
                                           work=args.work)
