@@ -206,28 +206,34 @@ def test_a_signal_the_caller_ignores_stays_ignored(tmp_path):
     assert (tmp_path / "out" / "manifest.json").exists()
 
 
-@pytest.mark.timeout(600)
-def test_sigint_after_the_results_are_complete_says_so(tmp_path, monkeypatch):
-    """A SIGINT after the folder was in place once ended the command with a failure and
-    "nothing was written"."""
+def run_small_in_process(tmp_path: Path) -> tuple[int, str]:
+    """``fremskudt run`` of a tiny scenario in this process, into ``tmp_path/out``: status, stderr."""
     import contextlib
     import io
 
-    from sim.errors import Stopped
     from sim.interface.cli import main
-    from sim.interface.commands import run as run_command
-
-    def interrupted(*a, **k):
-        raise Stopped(signal.SIGINT, "SIGINT")
-    monkeypatch.setattr(run_command, "print_summary", interrupted)
     small = tmp_path / "small.yaml"
     small.write_text("name: small\nextends: central-jobcentre\npopulation:\n  size: 30\nhorizon_weeks: 2\n"
                      "replications: 1\n")
     err = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
         code = main(["run", str(small), "--out", str(tmp_path / "out"), "--quiet"])
-    assert code == 130 and f"the results were already complete in {tmp_path / 'out'}" in err.getvalue()
-    assert "nothing was written" not in err.getvalue()
+    return code, err.getvalue()
+
+
+@pytest.mark.timeout(600)
+def test_sigint_after_the_results_are_complete_says_so(tmp_path, monkeypatch):
+    """A SIGINT after the folder was in place once ended the command with a failure and
+    "nothing was written"."""
+    from sim.errors import Stopped
+    from sim.interface.commands import run as run_command
+
+    def interrupted(*a, **k):
+        raise Stopped(signal.SIGINT, "SIGINT")
+    monkeypatch.setattr(run_command, "print_summary", interrupted)
+    code, err = run_small_in_process(tmp_path)
+    assert code == 130 and f"the results were already complete in {tmp_path / 'out'}" in err
+    assert "nothing was written" not in err
     assert (tmp_path / "out" / "manifest.json").is_file()
 
 
@@ -238,11 +244,7 @@ def test_a_stop_signal_that_interrupted_code_loses_still_stops(interrupted_code,
     (matplotlib once reported "Invalid affine transformation matrix" and the command exited 1
     with a traceback) or swallow it: the command must still end as stopped, with nothing
     written."""
-    import contextlib
-    import io
-
     from sim.interface import report
-    from sim.interface.cli import main
 
     def drawing(*a, **k):                 # signalled while drawing the report
         try:
@@ -253,14 +255,9 @@ def test_a_stop_signal_that_interrupted_code_loses_still_stops(interrupted_code,
             if interrupted_code == "turns it into another error":
                 raise ValueError("Invalid affine transformation matrix") from None
     monkeypatch.setattr(report, "write_html", drawing)
-    small = tmp_path / "small.yaml"
-    small.write_text("name: small\nextends: central-jobcentre\npopulation:\n  size: 30\nhorizon_weeks: 2\n"
-                     "replications: 1\n")
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        code = main(["run", str(small), "--out", str(tmp_path / "out"), "--quiet"])
-    assert code == 128 + signal.SIGTERM, err.getvalue()
-    assert err.getvalue() == "fremskudt: stopped by SIGTERM; nothing was written\n"
+    code, err = run_small_in_process(tmp_path)
+    assert code == 128 + signal.SIGTERM, err
+    assert err == "fremskudt: stopped by SIGTERM; nothing was written\n"
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
