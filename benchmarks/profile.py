@@ -76,8 +76,8 @@ def profile(setting: str, weeks: int | None, runs: int, out_dir: Path = OUT, top
 
 def process_times(setting: str, weeks: int | None, runs: int) -> list[tuple[str, float]]:
     """CPU milliseconds per run spent in each of the model's weekly processes (and in
-    building the model), measured without a profiler: the process list is stepped by hand
-    with a clock around each step."""
+    building the model), measured without a profiler: the week is stepped by hand as
+    ``OutreachModel.step`` steps it, with a clock around each part."""
     from sim.model.model import OutreachModel
 
     sc = settings.build(setting, None, weeks)
@@ -88,6 +88,9 @@ def process_times(setting: str, weeks: int | None, runs: int) -> list[tuple[str,
         m = OutreachModel(sc, seed=2 + i)
         spent["(build the model)"] += time.process_time() - t0
         while m.week < m.horizon:
+            t0 = time.process_time()
+            m.start_week()
+            spent["(start of the week)"] = spent.get("(start of the week)", 0.0) + time.process_time() - t0
             for process in m.processes:
                 t0 = time.process_time()
                 process.step(m, m.week)

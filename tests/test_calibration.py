@@ -148,7 +148,7 @@ def test_a_committed_fit_continues_without_its_history(tmp_path):
 
 def test_a_fit_is_audited_and_its_report_drawn_again_from_its_files(tmp_path, capsys):
     """Every generation's particles are stored; the report opens with the verdict on
-    convergence, has pyabc's plots of the generations and the pairwise posterior, and
+    convergence, has pyabc's plots of the generations, the pairwise posterior, and
     `calibrate --redraw` draws the same report from the folder alone."""
     from sim.analysis.calibration import redraw_fit
     tp, pp = _files(tmp_path, _observed())
@@ -492,6 +492,24 @@ def test_posterior_correlations_find_a_trade_off():
     t = correlation_table(post)
     assert (t.iloc[0]["first"], t.iloc[0]["second"]) == ("a", "b") and t.iloc[0]["correlation"] < -0.95
     assert abs(t.set_index(["first", "second"]).loc[("a", "c"), "correlation"]) < 0.2
+
+
+def test_pairwise_figure_puts_each_pair_where_its_particles_are(tmp_path):
+    """The pairwise posterior is drawn over the priors' ranges: a weighted density of two
+    parameters peaks in the cell of the heavy particles, not of the light ones; the figure
+    is written for one parameter and for several."""
+    from sim.analysis.calibration.audit import PAIR_BINS, _density, plot_pairs
+    from sim.analysis.calibration.targets import Prior
+    u = np.array([[0.1, 0.8], [0.9, 0.2]])
+    d = _density(u, np.array([0.9, 0.1]), PAIR_BINS)
+    assert d.max() == 1.0
+    assert np.unravel_index(d.argmax(), d.shape) == (int(0.1 * PAIR_BINS), int(0.8 * PAIR_BINS))
+    rng = np.random.default_rng(1)
+    post = pd.DataFrame({"a": rng.uniform(0, 2, 50), "b": rng.uniform(5, 6, 50), "weight": rng.uniform(0, 1, 50)})
+    priors = [Prior("a", 0.0, 2.0), Prior("b", 5.0, 6.0)]
+    plot_pairs(post, priors, tmp_path / "two.png")
+    plot_pairs(post[["a", "weight"]], priors, tmp_path / "one.png")
+    assert (tmp_path / "two.png").stat().st_size > 0 and (tmp_path / "one.png").stat().st_size > 0
 
 
 def test_recovers_the_share_of_hires_from_the_pool_shares(tmp_path):

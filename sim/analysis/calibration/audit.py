@@ -2,7 +2,9 @@
 sample size went by generation, the weighted pairwise posterior, how far each posterior
 median still moves, and a one-line verdict on convergence.
 
-The plots are pyabc's own (:mod:`pyabc.visualization`).  They read a pyabc history;
+The generation plots are pyabc's own (:mod:`pyabc.visualization`); the pairwise posterior is
+drawn as one image (:func:`plot_pairs`), since pyabc's grid of small plots costs half a
+minute a fit at twenty parameters.  The generation plots read a pyabc history;
 :class:`RecordedHistory` answers the same questions from the fitted folder
 (``generations.csv``, the record of every generation, and ``populations.parquet``, the
 particles of every stored generation), which a fit writes from its SQLite history.  So the
@@ -204,27 +206,77 @@ def plot_generations(history, gens: pd.DataFrame, min_epsilon: float | None, pat
     return note
 
 
+#: cells per parameter in the pairwise figure's density images
+PAIR_BINS = 24
+#: smoothing of the pairwise densities, in cells (a Gaussian kernel's sd)
+PAIR_SMOOTHING = 1.5
+
+
+def _density(u: np.ndarray, w: np.ndarray, bins: int) -> np.ndarray:
+    """Weighted, smoothed density of ``u`` (columns in [0, 1]) on a grid of ``bins`` cells a
+    side, scaled so that its highest cell is 1."""
+    from scipy.ndimage import gaussian_filter
+
+    h = np.histogramdd(u, bins=bins, range=[(0.0, 1.0)] * u.shape[1], weights=w)[0]
+    h = gaussian_filter(h, PAIR_SMOOTHING, mode="constant")
+    top = h.max()
+    return h / top if top > 0 else h
+
+
 def plot_pairs(posterior: pd.DataFrame, priors: Sequence[Prior], path: Path) -> None:
-    """The weighted pairwise posterior (pyabc.visualization.plot_kde_matrix): one-dimensional
-    kernel densities on the diagonal, two-dimensional ones below it, the particles above it,
-    every axis over the prior's range."""
+    """The weighted pairwise posterior in one picture: each parameter a row and a column,
+    every axis over the prior's range (low at the left and at the bottom of a cell).  Below
+    the diagonal the weighted joint density of each pair, on the diagonal each parameter's
+    weighted density, above it the particles (the darker, the heavier).  Drawn as one image,
+    so it costs well under a second for twenty parameters (a grid of 400 small plots costs
+    half a minute)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import pyabc.visualization as vis
+    from matplotlib.collections import LineCollection
 
-    names = [p.name for p in priors if p.name in posterior.columns]
+    ranges = {p.name: (p.low, p.high) for p in priors}
+    names = [n for n in ranges if n in posterior.columns]
+    k, bins = len(names), PAIR_BINS
     w = posterior["weight"].to_numpy(float)
-    if len(names) == 1:             # a single parameter has no pairs: its weighted density alone
-        prior = next(p for p in priors if p.name == names[0])
-        fig, ax = plt.subplots(figsize=(4, 3))
-        vis.plot_kde_1d(posterior[names], w / w.sum(), x=names[0], xmin=prior.low, xmax=prior.high, numx=30, ax=ax)
-    else:
-        axes = vis.plot_kde_matrix(posterior[names], w / w.sum(), limits={p.name: (p.low, p.high) for p in priors},
-                                   colorbar=False, height=1.3, numx=30, numy=30)
-        fig = axes[0, 0].get_figure()
-    fig.suptitle("Weighted posterior, pairwise (pyabc.visualization.plot_kde_matrix; axes over the priors' ranges)",
-                 fontsize=12)
-    fig.tight_layout(rect=(0, 0, 1, 0.985))
-    fig.savefig(path, dpi=70)
+    w = w / w.sum()
+    u = np.column_stack([(posterior[n].to_numpy(float) - ranges[n][0]) / (ranges[n][1] - ranges[n][0]) for n in names])
+    u = u.clip(0.0, 1.0 - 1e-9)
+    rgba = np.ones((k * bins, k * bins, 4))
+    cmap = plt.get_cmap("viridis")
+    curves, dots, shade = [], [], []
+    for a in range(k):                       # row a: parameter a upwards
+        for b in range(k):                   # column b: parameter b rightwards
+            if b < a:
+                h = _density(u[:, [a, b]], w, bins)
+                rgba[a * bins:(a + 1) * bins, b * bins:(b + 1) * bins] = cmap(h[::-1])
+            elif b == a:
+                d = _density(u[:, [a]], w, bins)
+                x = b + (np.arange(bins) + 0.5) / bins
+                curves.append(np.column_stack([x, a + 1 - 0.9 * d]))
+            else:
+                dots.append(np.column_stack([b + u[:, b], a + 1 - u[:, a]]))
+                shade.append(w / w.max())
+    size = 0.42 * k + 2.5
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(rgba, extent=(0, k, k, 0), interpolation="nearest")
+    ax.add_collection(LineCollection(curves, colors="tab:blue", linewidths=1.2))
+    if dots:
+        xy = np.concatenate(dots)
+        ax.scatter(xy[:, 0], xy[:, 1], s=2.0, c=np.concatenate(shade), cmap="Greys", vmin=-0.2, vmax=1.0,
+                   linewidths=0)
+    grid = np.arange(k + 1)
+    ax.hlines(grid, 0, k, colors="0.6", linewidths=0.5)
+    ax.vlines(grid, 0, k, colors="0.6", linewidths=0.5)
+    centres = np.arange(k) + 0.5
+    ax.set_xticks(centres, names, rotation=90, fontsize=8)
+    ax.set_yticks(centres, names, fontsize=8)
+    ax.tick_params(length=0)
+    ax.set_xlim(0, k)
+    ax.set_ylim(k, 0)
+    ax.set_title("Weighted posterior, pairwise: below the diagonal the joint density, on it each parameter's density,\n"
+                 "above it the particles (darker: heavier); each cell spans the priors' ranges, low at left and bottom",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
     plt.close(fig)
