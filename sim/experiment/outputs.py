@@ -320,7 +320,7 @@ def remove_stale(folder: Path) -> list[Path]:
 
 
 @contextmanager
-def _stop_signals_held() -> Iterator[None]:
+def stop_signals_held() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP back for a few file-system steps that must not be
     cut in two; a signal that arrives meanwhile takes effect right after."""
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -386,7 +386,7 @@ class ResultFolder:
     def commit(self) -> Path:
         check_out(self.out, self.force, self.keep, self.other)   # again: it may have appeared meanwhile
         old = None
-        with _stop_signals_held():     # the old folder and the new one are swapped, or neither is
+        with stop_signals_held():     # the old folder and the new one are swapped, or neither is
             raise_if_stopped()         # a stop signal whose exception was swallowed: no new results after it
             if os.path.lexists(self.out):
                 for name in self.keep:

@@ -32,6 +32,7 @@ import psutil
 PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its parent still runs
 STOP_SECONDS = 5.0            # how long a stopped worker may take before it is killed
+MANAGER_SECONDS = 2.0         # how long the pool's manager thread may take, once its workers ended, to close its pipes
 
 _watching_pid: int | None = None
 
@@ -111,6 +112,7 @@ def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseP
     for p in processes:
         if p.is_alive():
             p.terminate()
+    manager = getattr(pool, "_executor_manager_thread", None)      # shutdown forgets it; no public API
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + STOP_SECONDS
     for p in processes:
@@ -121,6 +123,24 @@ def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseP
     _, alive = psutil.wait_procs(orphans, timeout=max(0.0, deadline - time.monotonic()))
     for p in alive:
         p.kill()
+    # The pool's manager thread sees its workers gone and closes its wake-up pipe.  Python
+    # 3.11's exit wakes that thread through the pipe without a lock, so if the thread closed
+    # it at that moment the exit printed "Exception ignored ... Bad file descriptor": wait for
+    # it here, before anything else can end the program.
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(timeout=max(0.0, deadline - time.monotonic()) + MANAGER_SECONDS)
+
+
+def kill_started_since(before: set) -> None:
+    """Kill the child processes that multiprocessing started since ``before`` (a set of
+    ``multiprocessing.active_children()``) and wait for them: for a library's workers, which
+    a stop leaves working for a parent that no longer reads their queue.  Asked to end
+    politely, such a worker would wait for ever at its exit to hand over what it queued."""
+    children = [p for p in multiprocessing.active_children() if p not in before]
+    for p in children:
+        p.kill()
+    for p in children:
+        p.join(timeout=STOP_SECONDS)
 
 
 def _start_ignoring_sigint(pool: ProcessPoolExecutor) -> None:

@@ -219,8 +219,10 @@ def _main(argv: list[str] | None) -> int:
             from sim.model.warmup import ensure_compiled
             ensure_compiled()
         status = int(args.func(args) or 0)
-        raise_if_stopped()             # a stop whose exception the interrupted code swallowed
-        return status
+        stop = stop_requested()
+        if stop is not None and status != stop.exit_status:
+            raise_if_stopped()         # a stop whose exception the interrupted code swallowed
+        return status                  # (with the stop's status, the command has said what it kept)
     except KeyboardInterrupt as e:
         return _stopped(e if isinstance(e, Stopped) else None, written_before)
     except Exception as e:

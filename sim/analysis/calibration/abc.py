@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -33,6 +34,7 @@ import pandas as pd
 
 from sim.errors import InputError, UsageError
 from sim.experiment import outputs, resources
+from sim.experiment.pool import kill_started_since
 from sim.spec.reading import file_sha256, read_json, read_record, sqlite_file
 from sim.paths import CALIBRATION_DIR, SCENARIO_DIR, display_path
 from sim.spec.scenario import NAME_ALLOWED, Scenario, valid_name
@@ -485,6 +487,7 @@ class _Session:
             history = abc.new(url, {t.id: t.value for t in self.inputs["targets"]})
             meta["run_id"] = int(history.id)
             save_record(meta, self.meta_path, self.db)
+        _writes_not_cut(abc.history)
         remaining = generations - (history.max_t + 1)
         if remaining > 0 and history.max_t >= 0:
             from .early import scenario_order
@@ -493,6 +496,7 @@ class _Session:
         start, sims_before = time.time(), int(history.total_nr_simulations)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         interrupted = False
+        before = set(multiprocessing.active_children())        # the sampler's workers are started after this
         try:
             if remaining > 0:
                 kwargs: dict[str, Any] = {"max_nr_populations": remaining, "minimum_epsilon": meta["min_epsilon"]}
@@ -503,6 +507,7 @@ class _Session:
                 print(f"calibration '{self.name}' already has {history.max_t + 1} generation(s); nothing to run")
         except KeyboardInterrupt:
             interrupted = True
+            kill_started_since(before)      # pyabc's workers would go on sampling for nobody
             raise
         finally:
             history = pyabc.History(url)
@@ -516,6 +521,21 @@ class _Session:
             save_record(meta, self.meta_path, self.db)
             _close_sampler(self.sampler)
         return history
+
+
+#: pyabc's History methods that write to its database, each ending in a commit
+HISTORY_WRITES = ("store_initial_data", "store_pre_population", "update_after_calibration", "append_population", "done")
+
+
+def _writes_not_cut(history) -> None:
+    """A stop signal never lands inside one of pyabc's database writes; it takes effect right
+    after the write.  (Cut in the middle, a write left the database locked, and pyabc's
+    closing commit then waited two minutes for the lock.)"""
+    for name in HISTORY_WRITES:
+        def held(*args, _write=getattr(history, name), **kwargs):
+            with outputs.stop_signals_held():
+                return _write(*args, **kwargs)
+        setattr(history, name, held)
 
 
 def _close_sampler(sampler) -> None:

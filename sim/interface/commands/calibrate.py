@@ -61,7 +61,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from sim.analysis import calibration
-    from sim.errors import UsageError
+    from sim.errors import UsageError, raise_if_stopped, stop_requested
     if args.resume and args.force:
         raise UsageError("--resume and --force cannot be combined")
     from sim.interface.cli import completed_outputs
@@ -82,21 +82,34 @@ def run(args) -> int:
             kernel_scale=args.kernel_scale, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
             max_minutes=args.max_minutes, runs_dir=runs_dir, fitted_dir=args.out or calibration.FITTED_DIR,
             run_seed=args.seed, predictive_draws=args.predictive_draws, programmes=args.programme, force=args.force)
+        raise_if_stopped()           # a stop that the sampler's code swallowed
     except KeyboardInterrupt as e:
         if completed_outputs()[written_before:]:
             raise               # the fit was written: the command line says so
-        db = Path(runs_dir) / f"{args.name}.db"
-        done = calibration.stored_generations(runs_dir, args.name)
-        if done:
-            kept = (f"{done} finished generation(s) are kept in {db}; continue with: "
-                    f"fremskudt calibrate --name {args.name} --resume")
-        else:
-            again = " --force" if db.exists() else ""
-            kept = (f"no generation had finished, so there is nothing to continue; start again with: "
-                    f"fremskudt calibrate --name {args.name}{again}")
-        print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; {kept}", file=sys.stderr)
-        return getattr(e, "exit_status", 130)
+        return _stopped(e, args.name, runs_dir)
+    except Exception:
+        stop = stop_requested()      # the stop, turned into another error by the code it interrupted
+        if stop is None or completed_outputs()[written_before:]:
+            raise
+        return _stopped(stop, args.name, runs_dir)
     print(f"calibration '{res.name}': {res.generations} generation(s), {res.simulations} model evaluations in the "
           "generations" + (f" (plus {res.initial} from the prior to set the first epsilon)" if res.initial else "")
           + f", {res.seconds / 60:.1f} min; history {res.db}; output {res.out_dir}")
     return 0
+
+
+def _stopped(e: KeyboardInterrupt, name: str, runs_dir) -> int:
+    """Say what a stopped calibration keeps, and how to go on; the shell's status."""
+    from sim.analysis import calibration
+
+    db = Path(runs_dir) / f"{name}.db"
+    done = calibration.stored_generations(runs_dir, name)
+    if done:
+        kept = (f"{done} finished generation(s) are kept in {db}; continue with: "
+                f"fremskudt calibrate --name {name} --resume")
+    else:
+        again = " --force" if db.exists() else ""
+        kept = (f"no generation had finished, so there is nothing to continue; start again with: "
+                f"fremskudt calibrate --name {name}{again}")
+    print(f"fremskudt: stopped by {getattr(e, 'name', 'SIGINT')}; no fit was written; {kept}", file=sys.stderr)
+    return getattr(e, "exit_status", 130)
