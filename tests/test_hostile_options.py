@@ -138,6 +138,7 @@ def short_waits(monkeypatch):
     monkeypatch.setattr(runner, "DASK_POLL_SECONDS", 0.5)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("answer", [None, b"HTTP/1.0 400 Bad Request\r\n\r\n"])
 def test_a_scheduler_address_where_something_else_listens(answer, tmp_path, short_waits):
@@ -165,6 +166,7 @@ def test_a_silent_scheduler_at_the_real_deadlines(tmp_path):
     assert time.monotonic() - started < runner.DASK_CONNECT_TIMEOUT + runner.DASK_GRACE + 5
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_scheduler_that_loses_its_workers_during_a_run(tmp_path, short_waits):
     distributed = pytest.importorskip("distributed")
@@ -210,6 +212,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_killed_server_is_reported(tmp_path):
     """The server killed with SIGKILL once made `fremskudt app` exit 247 without a word."""

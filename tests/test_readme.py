@@ -67,6 +67,7 @@ def test_make_targets_do_what_their_tests_exercise():
     assert "bash scripts/test-deps.sh" in makefile
 
 
+@pytest.mark.slow
 def test_make_test_fast_leaves_out_slow_and_browser_tests():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert 'test-fast: setup\n\t$(BIN)/python -m pytest -m "not slow and not browser"' in makefile

@@ -66,6 +66,7 @@ def test_parameter_sets_are_drawn_from_the_priors_and_reproducible():
     assert all(p.low <= a[p.name] <= p.high for p in priors)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_tiny_study_runs_resumes_and_writes_its_page(tmp_path, capsys):
     docs = tmp_path / "docs" / "IDENTIFICATION.md"

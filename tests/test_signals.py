@@ -88,6 +88,7 @@ def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("command, sig", [
     ("run", signal.SIGINT), ("run", signal.SIGTERM), ("run", signal.SIGHUP), ("compare", signal.SIGTERM),
@@ -128,6 +129,7 @@ def test_calibrate_stops_cleanly_and_keeps_its_history(tmp_path):
     assert not (tmp_path / "fitted").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_sensitivity_stops_cleanly(tmp_path):
     proc = start(["sensitivity", "--scenario", "central-jobcentre", "--parameters", "noshow_central",
@@ -161,6 +163,7 @@ def test_app_stops_its_server(sig, tmp_path):
         s.bind(("127.0.0.1", port))      # the port is free again
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_ctrl_c_in_a_terminal_reaches_the_whole_group_once(tmp_path):
     proc = start(["run", str(scenario(tmp_path)), "--workers", "2", "--out", "out", "--quiet"], tmp_path,
