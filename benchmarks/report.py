@@ -87,6 +87,8 @@ def history_entry(suite: str, result: dict) -> dict:
         head = {"cpu_s": round(md["cpu_s"], 4), "maxrss_mb": round(md["maxrss_mb"])}
         if "speed_vs_reference" in md:
             head["speed_vs_reference"] = round(md["speed_vs_reference"], 3)
+        if "goal_cpu_s" in md:            # the calibration evaluation in the goal's setting
+            head["goal_cpu_s"] = round(md["goal_cpu_s"], 4)
     return {"suite": suite, "commit": m["commit"], "date": m["date"], "quick": result.get("quick", False), **head}
 
 
@@ -185,8 +187,10 @@ def render(store: dict) -> str:
     if "calibration" in store:
         r, md = store["calibration"], store["calibration"]["median"]
         out += ["## A calibration evaluation", "", f"Setting: {r['setting']}. Repeats: {r['repeats']} after one warm-up, one process.", "",
-                f"| CPU s per evaluation | peak RSS MB | goal ≤ {GOALS['calibration_cpu_s']:g} s |", "|---:|---:|---|",
-                f"| {md['cpu_s']:.3f} | {md['maxrss_mb']:.0f} | {_ok(md['cpu_s'] <= GOALS['calibration_cpu_s'])} |", "",
+                f"| evaluation | CPU s | peak RSS MB | goal ≤ {GOALS['calibration_cpu_s']:g} s |", "|---|---:|---:|---|",
+                f"| as the fit evaluates | {md['cpu_s']:.3f} | {md['maxrss_mb']:.0f} | {_ok(md['cpu_s'] <= GOALS['calibration_cpu_s'])} |",
+                *([f"| the goal's setting (4 scenarios × 4 seeds) | {md['goal_cpu_s']:.3f} | | "
+                   f"{_ok(md['goal_cpu_s'] <= GOALS['calibration_cpu_s'])} |"] if "goal_cpu_s" in md else []), "",
                 f"Machine: {_machine_line(r['machine'])}", ""]
     out += _history(store)
     return "\n".join(out)
