@@ -129,7 +129,7 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
     elif command == "sensitivity":
         _set(argv, "--population", "200")      # 1.8 caseworkers: the lever's range (x0.5 to x2) stays valid
         _set(argv, "--n", "4" if "sobol" in argv else "2")
-        _set(argv, "--replications", "2")
+        _set(argv, "--replications", "1")      # the seed noise of two or more: tests/test_sensitivity.py
         _set(argv, "--workers", "1")
     return argv
 
