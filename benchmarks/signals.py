@@ -1,7 +1,8 @@
-"""SIGTERM at random moments: ``python -m benchmarks.signals [--trials 200] [--seed 1]``.
+"""SIGTERM at random moments: ``python -m benchmarks.signals [--trials 200] [--seed 1] [--command calibrate]``.
 
 Each trial starts ``fremskudt compare A B --workers 2`` (two small scenarios, so one run
-takes a few seconds) in a fresh folder, sends SIGTERM after a random delay drawn uniformly
+takes a few seconds; with ``--command calibrate`` a calibration of one parameter to one
+target, two generations on two workers) in a fresh folder, sends SIGTERM after a random delay drawn uniformly
 from zero to a little longer than an undisturbed run takes (so the signal lands anywhere:
 while the program starts, loads, starts its workers, simulates, writes, prints, or after
 it has ended), and checks what the program promises:
@@ -60,11 +61,31 @@ class Trial:
     problems: list[str] = field(default_factory=list)
 
 
+#: ``--command calibrate``: one target and one prior, so that a generation takes a few seconds
+TARGETS = ("targets:\n  - {id: noshow, statistic: noshow_share, scenario: central-jobcentre.yaml, value: 0.14, "
+           "n: 42804, source: a test figure}\n")
+PRIORS = "parameters:\n  noshow_central: {low: 0.05, high: 0.3, reason: a test range}\n"
+#: the command the trials stop (``--command``)
+COMMAND = "compare"
+
+
 def _files(tmp: Path) -> list[str]:
+    """Write the inputs of one trial's command in ``tmp``; its arguments.  The results go to
+    ``tmp / "out"`` (compare) or ``tmp / "out" / "sig"`` (calibrate)."""
+    if COMMAND == "calibrate":
+        (tmp / "t.yaml").write_text(TARGETS)
+        (tmp / "p.yaml").write_text(PRIORS)
+        return ["calibrate", "--targets", "t.yaml", "--priors", "p.yaml", "--name", "sig", "--particles", "60",
+                "--generations", "2", "--population", str(SIZE), "--predictive-draws", "4", "--workers", "2",
+                "--runs-dir", "runs", "--out", "out"]
     for name, base in (("a", "central-jobcentre"), ("b", "small-caseload")):
         (tmp / f"{name}.yaml").write_text(SCENARIO.format(name=name, base=ROOT / "scenarios" / f"{base}.yaml",
                                                           size=SIZE, replications=REPLICATIONS))
     return ["compare", "a.yaml", "b.yaml", "--workers", "2", "--out", "out", "--quiet"]
+
+
+def _results(tmp: Path) -> Path:
+    return tmp / "out" / "sig" if COMMAND == "calibrate" else tmp / "out"
 
 
 def _group(pgid: int) -> list[psutil.Process]:
@@ -120,8 +141,9 @@ def trial(delay: float) -> Trial:
         t.left = [" ".join(p.cmdline()[:4]) for p in _group(proc.pid)]
         for p in _group(proc.pid):
             p.kill()
-        out = tmp_path / "out"
+        out = _results(tmp_path)
         hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+        hidden += [p.name for p in out.parent.iterdir() if p.name.startswith(".")] if out.parent.is_dir() else []
         complete = (out / "manifest.json").is_file()
         if signalled and t.status == 0 and complete and "stopped by" not in t.stderr:
             signalled, t.seconds = False, None          # it had ended just before the signal took effect
@@ -134,8 +156,10 @@ def trial(delay: float) -> Trial:
                 t.problems.append("an incomplete output folder was left")
         elif t.status != 0 or not complete:
             t.problems.append(f"ended before the signal with status {t.status}")
-        if "Traceback" in t.stderr:
+        if "Traceback" in t.stderr or "Exception ignored" in t.stderr:
             t.problems.append("a traceback on stderr")
+        if signalled and t.stderr.count("fremskudt: stopped by") > 1:
+            t.problems.append("the stop was reported more than once")
         if t.left:
             t.problems.append(f"processes left: {t.left}")
         if hidden:
@@ -182,7 +206,7 @@ def summary(trials: list[Trial], base: float, window: tuple[float, float]) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    global SIZE, REPLICATIONS
+    global SIZE, REPLICATIONS, COMMAND
     p = argparse.ArgumentParser(prog="python -m benchmarks.signals", description=__doc__.split("\n")[0])
     p.add_argument("--trials", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
@@ -190,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="draw the delays from LOW to HIGH seconds (default: 0 to 1.1 times an undisturbed run)")
     p.add_argument("--size", type=int, default=SIZE, help="citizens in each scenario (default: %(default)s)")
     p.add_argument("--replications", type=int, default=REPLICATIONS, help="default: %(default)s")
+    p.add_argument("--command", choices=("compare", "calibrate"), default=COMMAND,
+                   help="the command stopped: compare A B --workers 2 (default), or a small calibrate --workers 2")
     args = p.parse_args(argv)
-    SIZE, REPLICATIONS = args.size, args.replications
+    SIZE, REPLICATIONS, COMMAND = args.size, args.replications, args.command
     t0 = time.monotonic()
     trials = run(args.trials, args.seed, window=tuple(args.window) if args.window else None)
     print(f"took {time.monotonic() - t0:.0f} s")
