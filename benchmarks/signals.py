@@ -143,7 +143,8 @@ def trial(delay: float) -> Trial:
             p.kill()
         out = _results(tmp_path)
         hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
-        hidden += [p.name for p in out.parent.iterdir() if p.name.startswith(".")] if out.parent.is_dir() else []
+        if out.parent != tmp_path and out.parent.is_dir():       # calibrate writes its fit in out/<name>
+            hidden += [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
         complete = (out / "manifest.json").is_file()
         if signalled and t.status == 0 and complete and "stopped by" not in t.stderr:
             signalled, t.seconds = False, None          # it had ended just before the signal took effect

@@ -309,6 +309,30 @@ def test_a_stopped_pool_has_closed_its_pipes_before_the_program_exits():
     assert wakeup._closed
 
 
+@pytest.mark.timeout(60)
+def test_a_stop_kills_the_workers_a_library_started_and_only_those():
+    """pyabc's sampling workers went on sampling for nobody after a stop and could block the
+    exit; they are killed, and a process started before the sampler is left alone."""
+    import multiprocessing
+
+    from sim.experiment.pool import kill_started_since
+
+    ctx = multiprocessing.get_context("fork")
+    earlier = ctx.Process(target=time.sleep, args=(30,))
+    earlier.start()
+    try:
+        before = set(multiprocessing.active_children())
+        library = [ctx.Process(target=time.sleep, args=(30,)) for _ in range(2)]
+        for p in library:
+            p.start()
+        kill_started_since(before)
+        assert all(not p.is_alive() and p.exitcode == -signal.SIGKILL for p in library)
+        assert earlier.is_alive()
+    finally:
+        earlier.kill()
+        earlier.join()
+
+
 def test_a_stop_never_lands_inside_a_write_to_the_calibration_history():
     """A SIGINT inside pyabc's database write left the history locked, and pyabc's closing
     commit waited two minutes for the lock.  Every write of the history runs with the stop

@@ -228,8 +228,8 @@ def plot_pairs(posterior: pd.DataFrame, priors: Sequence[Prior], path: Path) -> 
     every axis over the prior's range (low at the left and at the bottom of a cell).  Below
     the diagonal the weighted joint density of each pair, on the diagonal each parameter's
     weighted density, above it the particles (the darker, the heavier).  Drawn as one image,
-    so it costs well under a second for twenty parameters (a grid of 400 small plots costs
-    half a minute)."""
+    so it costs about a second for twenty parameters (a grid of 400 small plots costs half a
+    minute)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -241,7 +241,7 @@ def plot_pairs(posterior: pd.DataFrame, priors: Sequence[Prior], path: Path) -> 
     w = posterior["weight"].to_numpy(float)
     w = w / w.sum()
     u = np.column_stack([(posterior[n].to_numpy(float) - ranges[n][0]) / (ranges[n][1] - ranges[n][0]) for n in names])
-    u = u.clip(0.0, 1.0 - 1e-9)
+    u = u.clip(0.0, 1.0)          # a histogram's last bin holds its upper edge
     rgba = np.ones((k * bins, k * bins, 4))
     cmap = plt.get_cmap("viridis")
     curves, dots, shade = [], [], []

@@ -45,7 +45,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-
 #: options that say where a study runs and writes, not what it computes: left out of the
 #: command its page records (their values are often paths on one machine)
 WHERE = ("--out", "--work", "--scheduler")
@@ -65,6 +64,7 @@ def reproducing(argv: list[str]) -> list[str]:
         else:
             out.append(a)
     return out
+
 
 def run(args) -> int:
     import shutil
