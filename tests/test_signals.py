@@ -333,23 +333,31 @@ def test_a_stop_kills_the_workers_a_library_started_and_only_those():
         earlier.join()
 
 
-def test_a_stop_never_lands_inside_a_write_to_the_calibration_history():
-    """A SIGINT inside pyabc's database write left the history locked, and pyabc's closing
-    commit waited two minutes for the lock.  Every write of the history runs with the stop
-    signals held (they take effect right after), the sampling between writes without."""
-    from sim.analysis.calibration.abc import HISTORY_WRITES, _writes_not_cut
+def test_a_stop_lands_in_a_calibration_only_while_it_samples():
+    """A SIGINT inside one of pyabc's queries left a read lock on the history, and pyabc's
+    closing commit (on another connection) waited two minutes for it.  pyabc's run holds the
+    stop signals back except while its sampler samples; afterwards they are as before."""
+    from sim.analysis.calibration.abc import run_stoppable_while_sampling
 
-    class History:
-        pass
+    def blocked() -> set:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, []) & {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     seen = {}
-    history = History()
-    for name in HISTORY_WRITES:
-        setattr(history, name, lambda name=name: seen.setdefault(name, signal.pthread_sigmask(signal.SIG_BLOCK, [])))
-    _writes_not_cut(history)
-    for name in HISTORY_WRITES:
-        getattr(history, name)()
-    assert all({signal.SIGINT, signal.SIGTERM, signal.SIGHUP} <= held for held in seen.values()) and len(seen) == 5
-    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    class Sampler:
+        def sample_until_n_accepted(self, n):
+            seen["sampling"] = blocked()
+            return n
+    sampler = Sampler()
+
+    def run(generations):
+        seen["database"] = blocked()
+        assert sampler.sample_until_n_accepted(3) == 3
+        seen["database again"] = blocked()
+        return generations
+    assert run_stoppable_while_sampling(run, sampler, generations=2) == 2
+    assert seen == {"sampling": set(), "database": {signal.SIGINT, signal.SIGTERM, signal.SIGHUP},
+                    "database again": {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}}
+    assert blocked() == set() and "sample_until_n_accepted" not in vars(sampler)
 
 
 @pytest.mark.timeout(60)

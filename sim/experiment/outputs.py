@@ -319,19 +319,34 @@ def remove_stale(folder: Path) -> list[Path]:
     return removed
 
 
+#: the stop signals (sim.interface.cli handles them)
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
 @contextmanager
-def stop_signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP back for a few file-system steps that must not be
-    cut in two; a signal that arrives meanwhile takes effect right after."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+def _stop_signals(how: int) -> Iterator[None]:
+    """The stop signals blocked (``SIG_BLOCK``) or let through (``SIG_UNBLOCK``) in the main
+    thread for the block, then as they were before it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    before = signal.pthread_sigmask(how, STOP_SIGNALS)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def stop_signals_held():
+    """Hold SIGINT, SIGTERM and SIGHUP back for steps that must not be cut in two; a signal
+    that arrives meanwhile takes effect right after the block (or, inside it, where
+    :func:`stop_signals_let_through` lets it)."""
+    return _stop_signals(signal.SIG_BLOCK)
+
+
+def stop_signals_let_through():
+    """Inside :func:`stop_signals_held`, the part of the work where a stop may land."""
+    return _stop_signals(signal.SIG_UNBLOCK)
 
 
 class ResultFolder:

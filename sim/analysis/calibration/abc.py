@@ -487,7 +487,6 @@ class _Session:
             history = abc.new(url, {t.id: t.value for t in self.inputs["targets"]})
             meta["run_id"] = int(history.id)
             save_record(meta, self.meta_path, self.db)
-        _writes_not_cut(abc.history)
         remaining = generations - (history.max_t + 1)
         if remaining > 0 and history.max_t >= 0:
             from .early import scenario_order
@@ -502,7 +501,7 @@ class _Session:
                 kwargs: dict[str, Any] = {"max_nr_populations": remaining, "minimum_epsilon": meta["min_epsilon"]}
                 if max_minutes:
                     kwargs["max_walltime"] = timedelta(minutes=float(max_minutes))
-                abc.run(**kwargs)
+                run_stoppable_while_sampling(abc.run, self.sampler, **kwargs)
             elif self.progress:
                 print(f"calibration '{self.name}' already has {history.max_t + 1} generation(s); nothing to run")
         except KeyboardInterrupt:
@@ -523,19 +522,22 @@ class _Session:
         return history
 
 
-#: pyabc's History methods that write to its database, each ending in a commit
-HISTORY_WRITES = ("store_initial_data", "store_pre_population", "update_after_calibration", "append_population", "done")
+def run_stoppable_while_sampling(run, sampler, **kwargs):
+    """``run(**kwargs)`` (pyabc's ``ABCSMC.run``) with the stop signals held except while
+    ``sampler`` samples, where nearly all the time goes: a stop never lands in pyabc's
+    database steps.  (Cut inside a query, a session kept its read lock on the history
+    while pyabc's closing commit, on another connection, waited two minutes for it.)"""
+    sample = sampler.sample_until_n_accepted
 
-
-def _writes_not_cut(history) -> None:
-    """A stop signal never lands inside one of pyabc's database writes; it takes effect right
-    after the write.  (Cut in the middle, a write left the database locked, and pyabc's
-    closing commit then waited two minutes for the lock.)"""
-    for name in HISTORY_WRITES:
-        def held(*args, _write=getattr(history, name), **kwargs):
-            with outputs.stop_signals_held():
-                return _write(*args, **kwargs)
-        setattr(history, name, held)
+    def sampling(*args, **kw):
+        with outputs.stop_signals_let_through():
+            return sample(*args, **kw)
+    sampler.sample_until_n_accepted = sampling          # for this run only
+    try:
+        with outputs.stop_signals_held():
+            return run(**kwargs)
+    finally:
+        del sampler.sample_until_n_accepted
 
 
 def _close_sampler(sampler) -> None:
