@@ -194,6 +194,54 @@ def test_consultant_stance_decides_internships_versus_ordinary_hours():
     assert mean_over(demand, "share_ordinary_hours") > mean_over(accept, "share_ordinary_hours")
 
 
+def test_a_smaller_case_load_buys_company_offers_only_as_far_as_company_time_allows():
+    """The lever acts through the mechanism: at about 225 cases and at about 45 (the same
+    consultant), the smaller case load's help with job search orders more offers; with no
+    company service beyond the consultant (overflow 0) the extra orders lapse and
+    company-directed activation hardly differs, with every overflow taken it rises."""
+    def activation(caseworkers, overflow):
+        sc = scenario(900, 52, org=with_org(CENTRAL, caseworkers=caseworkers, company_consultants=1),
+                      behaviour={"order_overflow_share": overflow, "discretionary_time_use": 0.5})
+        return np.mean([simulate(sc, seed=s, detail=False)["ever_company_activation_52w"] for s in (1, 2, 3)])
+
+    closed = activation(20, 0.0) - activation(4, 0.0)
+    opened = activation(20, 1.0) - activation(4, 1.0)
+    assert opened > closed + 0.04
+    assert abs(closed) < 0.03
+
+
+def test_an_ordered_offer_takes_a_company_consultants_attempt():
+    """The caseworker orders, the consultant delivers: with the consultant's week the only
+    capacity (no overflow), more spare caseworker time orders more offers (help with job
+    search) but buys no more match attempts; orders beyond the consultant's week lapse.
+    With every overflow taken by the company service nothing lapses and the extra orders
+    are extra attempts.  Without company consultants the company service takes every order."""
+    org = with_org(CENTRAL, caseworkers=6, company_consultants=1, consultant_hours_per_week=6)
+
+    def tallies(use, overflow):
+        return run(scenario(600, 52, org=org, behaviour={"discretionary_time_use": use,
+                                                          "order_overflow_share": overflow})).tallies()
+
+    sparing, generous = tallies(0.05, 0.0), tallies(1.0, 0.0)
+    assert generous["job_search_help"] > 2 * sparing["job_search_help"]
+    for t in (sparing, generous):
+        assert 0 < t["consultant_time_attempts"] <= t["consultant_time"]
+        assert t["orders_overflow"] == 0
+    attempts = [t["match_attempts"] + t["match_attempts_meeting"] for t in (sparing, generous)]
+    assert attempts[1] == pytest.approx(attempts[0], rel=0.05)
+    assert generous["orders_lapsed"] > sparing["orders_lapsed"] > 0
+    taken = tallies(1.0, 1.0)
+    assert taken["orders_lapsed"] == 0 and taken["orders_overflow"] > 0
+    assert taken["match_attempts"] + taken["match_attempts_meeting"] > 1.5 * attempts[1]
+    half = tallies(1.0, 0.5)
+    beyond = half["orders_overflow"] + half["orders_lapsed"]
+    assert 0.4 < half["orders_overflow"] / beyond < 0.6
+    unstaffed = scenario(600, 52, org=with_org(org, company_consultants=0))
+    t = run(unstaffed).tallies()
+    assert t["orders_lapsed"] == 0 and t["orders_overflow"] == 0 and t["match_attempts_meeting"] > 0
+    assert math.isnan(simulate(unstaffed, seed=1, detail=False)["orders_lapsed_share"])
+
+
 def test_payment_criterion_counting_internships_pushes_towards_internships():
     org = with_org(OUTREACH, consultant_stance="balanced")
     plain = scenario(800, 52, org=org)

@@ -72,6 +72,7 @@ DEFINITIONS: dict[str, str] = {
     "extra_contacts_per_case_year": "Discretionary contacts beyond the mandatory meetings (extra contact and help with job search) per active case-year.",
     "followups_per_case_year": "Follow-up calls after no-shows and to citizens in company placements per active case-year.",
     "consultant_time_use_share": "Share of the company consultants' hours after the overhead spent on match attempts.",
+    "orders_lapsed_share": "Share of the company-directed offers ordered by the caseworkers (at a meeting or with help with job search) that lapsed because the citizen's company consultant had no time left that week and the company service beyond the consultants did not take them (order_overflow_share; NaN without company consultants).",
     "mentor_time_use_share": "Share of the mentors' hours after the overhead spent on sessions and group courses.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
     "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012, chapter 3, Figure 3.1: match 2 about 25-30 %).",
@@ -242,6 +243,8 @@ def _time_measures(t, case_months: float, case_years: float, out: dict) -> None:
     out["extra_contacts_per_case_year"] = _ratio(t[Tally.EXTRA_CONTACTS] + t[Tally.JOB_SEARCH_HELP], case_years)
     out["followups_per_case_year"] = _ratio(t[Tally.NOSHOW_FOLLOWUPS] + t[Tally.PLACEMENT_FOLLOWUPS], case_years)
     out["consultant_time_use_share"] = _ratio(t[Tally.CONSULTANT_TIME_ATTEMPTS], t[Tally.CONSULTANT_TIME])
+    out["orders_lapsed_share"] = (_ratio(t[Tally.ORDERS_LAPSED], t[Tally.ORDERS_LAPSED] + t[Tally.MATCH_ATTEMPTS_MEETING])
+                                  if t[Tally.CONSULTANT_TIME] > 0 else float("nan"))
     out["mentor_time_use_share"] = _ratio(t[Tally.MENTOR_TIME_USED], t[Tally.MENTOR_TIME])
 
 

@@ -80,6 +80,8 @@ class Tally(IntEnum):
     MENTOR_TIME = 57              #: mentors' hours after the overhead
     MENTOR_TIME_USED = 58         #: spent on sessions and group courses
     TIME_IDLE = 59                #: discretionary time for citizens that found no use (nobody due)
+    ORDERS_LAPSED = 60            #: offers ordered that found the citizen's consultant's week used up and lapsed (process 14)
+    ORDERS_OVERFLOW = 61          #: offers ordered beyond the citizen's consultant's week that the company service took (process 14)
 
 
 def tally_dict(tally) -> dict[str, float]:

@@ -302,6 +302,9 @@ class Behaviour(BaseModel):
     attempt_minutes: float = P(62.0, unit="minutes per match attempt", plausible=(30.0, 120.0),
         source=f"assumed; a full-time company consultant then makes about 25 attempts a week after the overhead; {JG}, part on staffing and case loads (company consultants need considerably lower case loads than caseworkers)",
         doc="A company consultant's time for one match attempt with a company (finding, contacting, negotiating, notes)", ge=5.0, le=480.0)
+    order_overflow_share: float = P(0.5, unit="share of the orders beyond the consultant's week", plausible=(0.0, 1.0),
+        source=f"assumed; no publication gives the capacity of a job centre's company service beyond the consultants a programme names ({CPH}, programme description: 2 company consultants for 1,750 cases; {JG}, part on staffing and case loads); the calibration reads it from the arms' company-directed activation",
+        doc="Probability that an offer ordered by a caseworker when the citizen's company consultant has no attempt left that week is taken all the same (by the job centre's company service beyond the programme's consultants, or arranged by the caseworker); otherwise it lapses. 0: the consultants' hours are the only capacity; 1: orders are never limited by them", ge=0.0, le=1.0)
     mentor_session_minutes: float = P(60.0, unit="minutes per session", plausible=(30.0, 90.0), source="assumed",
         doc="A mentor's time for one session with a mentee (travel and notes included)", ge=5.0, le=480.0)
     group_session_minutes: float = P(150.0, unit="minutes per group session", plausible=(90.0, 240.0), source="assumed",

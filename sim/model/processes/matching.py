@@ -1,12 +1,20 @@
 """Trin 2: job matching (process 14).
 
-First the offers the caseworkers ordered this week (bestilling, at a meeting or with help
-with job search): one attempt each, in the order ordered, in the job centre's whole company
-pool.  Then each company consultant works round the queue of citizens in trin 2 in the order
-they joined it, with as many attempts as the week allows (``consultant_hours_per_week``
-after the overhead, ``attempt_minutes`` an attempt); a citizen the consultant cannot act on
-yet (the order arrived less than ``order_delay_weeks`` ago) and a citizen whose attempt
-failed go to the back of the queue.
+A company consultant's week allows ``consultant_hours_per_week`` after the overhead,
+``attempt_minutes`` an attempt.  First the offers the caseworkers ordered this week
+(bestilling, at a meeting or with help with job search), in the order ordered: each is an
+attempt in the job centre's whole company pool by the citizen's company consultant, taken
+from that consultant's week.  An order that finds the consultant's week used up is taken by
+the job centre's company service beyond the consultants (or arranged by the caseworker)
+with probability ``order_overflow_share``, else it lapses (the citizen keeps a place in the
+queue).  An order thus puts a citizen first; it adds consultant time only through the
+overflow (the caseworker orders, the consultant delivers: copenhagen-outreach-2015,
+programme description; jobgaranti-midway-2019 on the consultants' case loads).  A job
+centre without company consultants (ordinary practice) has its company service take every
+order; its time is not modelled.  Then each company consultant works round the queue of
+citizens in trin 2 in the order they joined it with the attempts left; a citizen the
+consultant cannot act on yet (the order arrived less than ``order_delay_weeks`` ago) and
+a citizen whose attempt failed go to the back of the queue.
 
 An attempt finds an interested company with ``match_probability`` (× ``match_poor_multiplier``
 in E-G, × the square root of the job-chance multiplier, the multiplier capped at
@@ -40,9 +48,11 @@ from .base import Process
 
 MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "chance_cap", "orientation", "housing_hours",
                                        "hours_boost", "culture_shift", "drop_refusing", "promise_factor",
-                                       "wage_subsidy_share", "pool", "consultant_minutes", "attempt_minutes"])
+                                       "wage_subsidy_share", "pool", "consultant_minutes", "attempt_minutes", "overflow"])
 #: the attempt ordered at a meeting and the consultant's attempt of the same week draw apart
 AT_MEETING, BY_CONSULTANT = 0, 1
+#: the block of the decision whether the company service takes an order beyond the consultant's week
+OVERFLOW = 4
 #: a consultant's queue is first sorted this many times as far as the week's attempts (split_queue)
 QUEUE_HEAD = 2
 
@@ -128,20 +138,35 @@ def round_of(C, j, queue, left, par, T, week, keys, tally):  # pragma: no cover 
 
 
 @transition(reads=("state", "order_ticket", "queue_ticket", "consultant", "consultants_attempts_per_week"),
-            calls=(attempt, round_of), counts=(Tally.MATCH_ATTEMPTS_MEETING, Tally.CONSULTANT_TIME))
+            calls=(attempt, round_of), streams=(Stream.MATCH,),
+            counts=(Tally.MATCH_ATTEMPTS_MEETING, Tally.CONSULTANT_TIME, Tally.CONSULTANT_TIME_ATTEMPTS,
+                    Tally.ORDERS_LAPSED, Tally.ORDERS_OVERFLOW))
 @njit(cache=True)
 def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
-    # offers ordered at this week's meetings, in the order ordered, in the whole pool
     n = C.state.shape[0]
+    n_consultants = C.consultants_attempts_per_week.shape[0]
+    left = C.consultants_attempts_per_week.copy()          # each consultant's attempts this week
+    # the offers ordered this week, in the order ordered, in the whole pool, each from the
+    # citizen's consultant's week; beyond it, taken by the company service with the overflow
+    # share, else lapsed (without consultants the company service takes every order)
     mask = np.empty(n, dtype=np.bool_)
     for i in range(n):
         mask[i] = C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2
     ordered = np.flatnonzero(mask)
     for i in ordered[np.argsort(C.order_ticket[ordered])]:
+        if n_consultants > 0:
+            j = C.consultant[i]
+            if left[j] > 0:
+                left[j] -= 1
+                tally[Tally.CONSULTANT_TIME_ATTEMPTS] += par.attempt_minutes
+            elif uniforms(keys[Stream.MATCH], week, i, OVERFLOW)[0] < par.overflow:
+                tally[Tally.ORDERS_OVERFLOW] += 1          # the company service beyond the consultants takes it
+            else:
+                tally[Tally.ORDERS_LAPSED] += 1
+                continue
         tally[Tally.MATCH_ATTEMPTS_MEETING] += 1
         attempt(C, i, par.pool, AT_MEETING, par, T, week, keys, tally)
-    # each consultant's round of its queue, consultant by consultant
-    n_consultants = C.consultants_attempts_per_week.shape[0]
+    # each consultant's round of its queue with the attempts left, consultant by consultant
     if n_consultants == 0:
         return
     tally[Tally.CONSULTANT_TIME] += n_consultants * par.consultant_minutes
@@ -151,12 +176,14 @@ def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     queued, bounds = group_by(C.consultant[queued], n_consultants, queued)
     for j in range(n_consultants):
         mine = queued[bounds[j]: bounds[j + 1]]
-        left = C.consultants_attempts_per_week[j]
+        left_j = left[j]
+        if left_j <= 0:
+            continue
         tickets = C.queue_ticket[mine]
-        head, rest = split_queue(tickets, QUEUE_HEAD * left)
-        left = round_of(C, j, mine[head], left, par, T, week, keys, tally)
-        if left > 0 and rest.shape[0] > 0:
-            round_of(C, j, mine[rest[np.argsort(tickets[rest])]], left, par, T, week, keys, tally)
+        head, rest = split_queue(tickets, QUEUE_HEAD * left_j)
+        left_j = round_of(C, j, mine[head], left_j, par, T, week, keys, tally)
+        if left_j > 0 and rest.shape[0] > 0:
+            round_of(C, j, mine[rest[np.argsort(tickets[rest])]], left_j, par, T, week, keys, tally)
 
 
 class Matching(Process):
@@ -174,7 +201,7 @@ class Matching(Process):
                           promise_factor=float(1.0 if org.trin_model else b.promise_without_trin_model),
                           wage_subsidy_share=float(b.wage_subsidy_share), pool=int(m.networks.pool),
                           consultant_minutes=float(org.consultant_hours_per_week * MINUTES_PER_HOUR * (1.0 - b.overhead_share)),
-                          attempt_minutes=float(b.attempt_minutes))
+                          attempt_minutes=float(b.attempt_minutes), overflow=float(b.order_overflow_share))
 
     def step(self, m, week: int) -> None:
         self.run(m, matching, self.par, m.T, week, m.keys, m.tally)
