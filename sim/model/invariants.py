@@ -30,4 +30,6 @@ def check(m) -> None:
     assert P.in_group.sum() <= m.org.group_size * max(1, m.n_mentors), "group courses hold more than their places"
     queued = P.consultant >= 0
     assert (state[queued] == State.TRIN2).all(), "a consultant queue holds a citizen outside trin 2"
+    if m.n_consultants > 0:      # an order in trin 2 is taken from the citizen's consultant's week (process 14)
+        assert (queued == (state == State.TRIN2)).all(), "a citizen in trin 2 without a company consultant"
     assert ((P.off_kind > 0) == (state == State.SELF_SUFFICIENT)).all(), "route off benefit out of step with the state"

@@ -76,7 +76,7 @@ class Stream(IntEnum):
     UNSOLVED = 12       #: debt counselling solves it; it escalates; which factor; the placement breaks down
     MENTOR = 13         #: block s: session s+1 takes place; it improves the weakest rating; which factor
     GROUP = 14          #: place in this week's group; attends; improves; which factor
-    MATCH = 15          #: blocks 2a, 2a+1: the a-th attempt's seven uniforms (interest, company, insist, ...)
+    MATCH = 15          #: blocks 2a, 2a+1: the a-th attempt's seven uniforms (interest, company, insist, ...); block 4: the company service takes an order beyond the consultant's week
     CONSULTANT = 16     #: which consultant's queue the citizen joins
     CASES = 17          #: which cases a replacement caseworker takes over
     POPULATION = 18     #: blocks 0-3: a new citizen's own draws; blocks 4-7: the ratings' (sim.model.barriers.draw_row)
