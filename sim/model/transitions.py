@@ -486,8 +486,9 @@ def hold_meeting(C, i, outreach, quality, week, occasion, T, keys, tally):  # pr
     in trin 1-2 (in ordinary practice, without the trin model, always when the right and
     duty to activation makes an offer due); for a citizen in trin 2 whose order the
     consultant can act on, a company-directed offer is ordered (one match attempt in the job
-    centre's whole company pool by the citizen's consultant, made in process 14 if the
-    consultant's week has one left).  The caller books the next meeting."""
+    centre's whole company pool by the citizen's consultant, made in process 14; beyond the
+    consultant's week the company service takes it with ``order_overflow_share``).  The
+    caller books the next meeting."""
     q = np.sqrt(min(1.0, quality))
     u = uniforms(keys[Stream.MEETING], week, i, occasion)
     C.meetings_held[i] += 1

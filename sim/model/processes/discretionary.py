@@ -17,7 +17,8 @@ order is assumed):
 3. *help with job search*: a session (``extra_contact_minutes``) with a citizen in trin 2
    whose order a consultant can act on, not helped in the last ``contact_interval_weeks``,
    which orders a company-directed offer (one match attempt in the job centre's pool by the
-   citizen's company consultant, if the consultant's week has one left, process 14);
+   citizen's company consultant, or beyond the consultant's week by the company service with
+   ``order_overflow_share``, process 14);
 4. *contact beyond the mandatory meetings* with a citizen in trin 1-2 not seen in the last
    ``contact_interval_weeks`` (the caseworkers' ideal of a conversation every 14 days or
    every third week, activation-practice-2012, chapter 2), the longest unseen first and,
