@@ -92,16 +92,18 @@ def book_day(C, par, week, keys):  # pragma: no cover - compiled
 @transition(reads=("cw_active", "cw_caseload", "cw_desk_minutes"), writes=("cw_week_left",),
             counts=(Tally.TIME_TOTAL, Tally.TIME_OVERHEAD, Tally.TIME_OPEN_ADVICE, Tally.TIME_CASE_ADMIN))
 @njit(cache=True)
-def week_budget(C, par, tally):  # pragma: no cover - compiled
+def week_budget(C, par, due_count, tally):  # pragma: no cover - compiled
     """Each active caseworker's week: the contract minutes less the overhead, the
-    open-advice desk and the case administration leave the time for meetings."""
+    open-advice desk and the case administration leave the time for meetings; the case
+    administration is squeezed first so that each due meeting keeps its minimum length."""
     for j in range(C.cw_active.shape[0]):
         if not C.cw_active[j]:
             continue
         total = par.week_minutes
         overhead = par.overhead * total
         desk = min(total - overhead, C.cw_desk_minutes[j])
-        admin = min(total - overhead - desk, par.case_admin * C.cw_caseload[j])
+        reserve = min(total - overhead - desk, par.min_minutes * due_count[j])
+        admin = min(total - overhead - desk - reserve, par.case_admin * C.cw_caseload[j])
         C.cw_week_left[j] = total - overhead - desk - admin
         tally[Tally.TIME_TOTAL] += total
         tally[Tally.TIME_OVERHEAD] += overhead
@@ -119,8 +121,11 @@ def week_budget(C, par, tally):  # pragma: no cover - compiled
                     Tally.HELD_MINUTES, Tally.MEETINGS_POSTPONED, Tally.TIME_MEETINGS, Tally.CONTACT_MINUTES))
 @njit(cache=True)
 def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
-    week_budget(C, par, tally)
     due, who, day, outreach = book_day(C, par, week, keys)
+    due_count = np.zeros(C.cw_active.shape[0], dtype=np.int64)
+    for k in range(who.shape[0]):
+        due_count[who[k]] += 1
+    week_budget(C, par, due_count, tally)
     n = due.shape[0]
     A = par.A
     start = 0
