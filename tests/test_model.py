@@ -81,7 +81,8 @@ def test_invariants_hold_every_week(org):
 # ------------------------------------------------------------------ mandatory meetings: contact minutes
 def test_overloaded_caseworkers_shorten_and_postpone_meetings():
     light = run(scenario(300, 26, org=with_org(CENTRAL, caseworkers=10, meeting_interval_weeks=4)))
-    heavy = run(scenario(300, 26, org=with_org(CENTRAL, caseworkers=1, meeting_interval_weeks=1)),)
+    # 800 weekly meetings of one caseworker do not fit even at the shortest length
+    heavy = run(scenario(800, 26, org=with_org(CENTRAL, caseworkers=1, meeting_interval_weeks=1)))
     light, heavy = light.tallies(), heavy.tallies()
     assert light["meetings_postponed"] == 0
     assert light["held_minutes"] / light["held_central"] == pytest.approx(20.0)
@@ -94,6 +95,24 @@ def test_overloaded_caseworkers_shorten_and_postpone_meetings():
     # in the light office the time given to the citizens often finds nobody due
     assert heavy["time_idle"] < 26 * CENTRAL.get("meeting_minutes", 20.0)
     assert light["time_idle"] > 5 * heavy["time_idle"]
+
+
+def test_case_administration_gives_way_to_the_mandatory_meetings():
+    """At 300 cases a caseworker, a heavy documentation burden is squeezed to what the
+    week's due meetings leave: the meetings keep their standard length and nothing is
+    postponed, whatever the case administration would ask for."""
+    org = with_org(CENTRAL, caseworkers=1, company_consultants=0)
+    light, heavy = (run(scenario(300, 26, org=org, behaviour={"case_admin_minutes": minutes})).tallies()
+                    for minutes in (1.0, 12.0))
+    for t in (light, heavy):
+        assert t["meetings_postponed"] == 0
+        assert t["held_minutes"] / t["held_central"] == pytest.approx(20.0)
+    assert heavy["held_central"] == pytest.approx(light["held_central"], rel=0.05)
+    # the heavy burden takes all the rest of the week: less than its demand, more than the light one
+    weeks_of_cases = 300 * 26
+    assert light["time_case_admin"] == pytest.approx(1.0 * weeks_of_cases, rel=0.25)
+    assert 3 * light["time_case_admin"] < heavy["time_case_admin"] < 12.0 * weeks_of_cases
+    assert heavy["time_other"] + heavy["time_idle"] < 0.25 * (light["time_other"] + light["time_idle"])
 
 
 @pytest.mark.parametrize("org", [CENTRAL, OUTREACH, with_org(CENTRAL, caseworkers=1, meeting_interval_weeks=1)])

@@ -3,10 +3,11 @@ what a held meeting does.
 
 *The week as a time budget.*  A caseworker's contract minutes (``caseworker_hours_per_week``)
 go first to work tied to no case (``overhead_share``), then to the open-advice desk (its
-office's open afternoons on the caseworker's estate days, a fixed schedule), then to
-documentation and case handling (``case_admin_minutes`` per active case; squeezed when
-nothing is left); what remains is the week's time for the mandatory meetings, and what
-they leave is the discretionary time of process 11.
+office's open afternoons on the caseworker's estate days, a fixed schedule), then to the
+standard length of the week's due mandatory meetings, then to documentation and case
+handling (``case_admin_minutes`` per active case, squeezed to what the meetings leave);
+what remains after the case administration is the week's time for the mandatory meetings,
+and what they leave is the discretionary time of process 11.
 
 *The meetings.*  Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after
 the last (during an ``intensive`` period from enrolment: ``intensive.interval_weeks``).
@@ -92,17 +93,18 @@ def book_day(C, par, week, keys):  # pragma: no cover - compiled
 @transition(reads=("cw_active", "cw_caseload", "cw_desk_minutes"), writes=("cw_week_left",),
             counts=(Tally.TIME_TOTAL, Tally.TIME_OVERHEAD, Tally.TIME_OPEN_ADVICE, Tally.TIME_CASE_ADMIN))
 @njit(cache=True)
-def week_budget(C, par, due_count, tally):  # pragma: no cover - compiled
-    """Each active caseworker's week: the contract minutes less the overhead, the
-    open-advice desk and the case administration leave the time for meetings; the case
-    administration is squeezed first so that each due meeting keeps its minimum length."""
+def week_budget(C, par, due_minutes, tally):  # pragma: no cover - compiled
+    """Each active caseworker's week: the contract minutes less the overhead and the
+    open-advice desk keep the standard length of the week's due meetings first; the case
+    administration takes what it needs of the rest, and what is then left is the time for
+    meetings (and, after them, the discretionary time)."""
     for j in range(C.cw_active.shape[0]):
         if not C.cw_active[j]:
             continue
         total = par.week_minutes
         overhead = par.overhead * total
         desk = min(total - overhead, C.cw_desk_minutes[j])
-        reserve = min(total - overhead - desk, par.min_minutes * due_count[j])
+        reserve = min(total - overhead - desk, due_minutes[j])
         admin = min(total - overhead - desk - reserve, par.case_admin * C.cw_caseload[j])
         C.cw_week_left[j] = total - overhead - desk - admin
         tally[Tally.TIME_TOTAL] += total
@@ -122,10 +124,10 @@ def week_budget(C, par, due_count, tally):  # pragma: no cover - compiled
 @njit(cache=True)
 def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     due, who, day, outreach = book_day(C, par, week, keys)
-    due_count = np.zeros(C.cw_active.shape[0], dtype=np.int64)
+    due_minutes = np.zeros(C.cw_active.shape[0])     # the standard length of each caseworker's due meetings
     for k in range(who.shape[0]):
-        due_count[who[k]] += 1
-    week_budget(C, par, due_count, tally)
+        due_minutes[who[k]] += standard_minutes(interval_for(C, due[k], week, T), T)
+    week_budget(C, par, due_minutes, tally)
     n = due.shape[0]
     A = par.A
     start = 0
