@@ -113,7 +113,7 @@ def week_budget(C, par, due_minutes, tally):  # pragma: no cover - compiled
         tally[Tally.TIME_CASE_ADMIN] += admin
 
 
-@transition(reads=("cw_authority", "cw_week_left"),
+@transition(reads=("cw_active", "cw_authority", "cw_week_left"),
             writes=("cw_week_left", "cw_morning_used", "cancellations", "noshows", "noshow_now"),
             calls=(week_budget, book_day, interval_for, probabilities, sanctionable, sanction, hold_meeting,
                    book_meeting),
