@@ -124,11 +124,15 @@ def week_budget(C, par, due_minutes, tally):  # pragma: no cover - compiled
 @njit(cache=True)
 def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     due, who, day, outreach = book_day(C, par, week, keys)
-    due_minutes = np.zeros(C.cw_active.shape[0])     # the standard length of each caseworker's due meetings
-    for k in range(who.shape[0]):
-        due_minutes[who[k]] += standard_minutes(interval_for(C, due[k], week, T), T)
-    week_budget(C, par, due_minutes, tally)
     n = due.shape[0]
+    interval = np.empty(n, dtype=np.int64)           # each due meeting's interval and standard length
+    standard = np.empty(n)
+    due_minutes = np.zeros(C.cw_active.shape[0])     # the standard length of each caseworker's due meetings
+    for k in range(n):
+        interval[k] = interval_for(C, due[k], week, T)
+        standard[k] = standard_minutes(interval[k], T)
+        due_minutes[who[k]] += standard[k]
+    week_budget(C, par, due_minutes, tally)
     A = par.A
     start = 0
     while start < n:                     # one caseworker's week at a time, day by day
@@ -140,7 +144,7 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
         coming = 0
         for k in range(start, end):
             i = due[k]
-            p_cancel, p_noshow = probabilities(C, i, outreach[k], interval_for(C, i, week, T), week, A)
+            p_cancel, p_noshow = probabilities(C, i, outreach[k], interval[k], week, A)
             u = uniforms(keys[Stream.ATTENDANCE], week, i, 0)
             outcome[k - start] = Outcome.CANCELLED if u[0] < p_cancel else (Outcome.NO_SHOW if u[1] < p_noshow else Outcome.HELD)
             coming += outcome[k - start] != Outcome.CANCELLED
@@ -148,10 +152,8 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
         used = 0.0
         for k in range(start, end):
             i = due[k]
-            interval = interval_for(C, i, week, T)
-            standard = standard_minutes(interval, T)
             result = outcome[k - start]
-            length = min(standard, share)
+            length = min(standard[k], share)
             if result != Outcome.CANCELLED:
                 cost = length if result == Outcome.HELD else length * NOSHOW_WAIT_SHARE
                 if used + length > budget + TOLERANCE:     # no time left this week: next week
@@ -179,8 +181,8 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
                 tally[Tally.HELD_OUTREACH if outreach[k] else Tally.HELD_CENTRAL] += 1
                 tally[Tally.HELD_MINUTES] += length
                 tally[Tally.CONTACT_MINUTES] += length
-                hold_meeting(C, i, outreach[k], length / standard, week, Occasion.APPOINTMENT, T, keys, tally)
-                book_meeting(C, i, interval, week)
+                hold_meeting(C, i, outreach[k], length / standard[k], week, Occasion.APPOINTMENT, T, keys, tally)
+                book_meeting(C, i, interval[k], week)
         C.cw_week_left[j] = budget - used
         tally[Tally.TIME_MEETINGS] += used
         start = end
