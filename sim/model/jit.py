@@ -76,12 +76,14 @@ _ENTRY_POINTS: dict = {}
 
 def _kind(a):
     """What decides an argument's numba type, cheaply: a struct's type, an array's dtype,
-    dimensions and order, a named tuple's fields', a number's Python type."""
+    dimensions and order, a named tuple's fields', a number's Python type.  Arrays come
+    first: they are most of the arguments (a process's columns when they are bound)."""
+    if isinstance(a, np.ndarray):
+        flags = a.flags
+        return a.dtype, a.ndim, flags.c_contiguous, flags.writeable
     t = getattr(a, "_type", None)
     if t is not None:
         return t
-    if isinstance(a, np.ndarray):
-        return a.dtype, a.ndim, a.flags.c_contiguous, a.flags.writeable
     if isinstance(a, tuple):
         return type(a), tuple(_kind(x) for x in a)
     return type(a)

@@ -84,25 +84,46 @@ class Stream(IntEnum):
     CONTACT = 20        #: a discretionary contact: the weakest rating improves; which factor
 
 
+#: Philox4x32's multipliers and key increments (Salmon et al. 2011, Table 2)
+_M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+_W0, _W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
+_MASK = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
+_ROUNDS = 10
+
+
+@njit(cache=True, inline="always")
+def _round(c0, c1, c2, c3, k0, k1):  # pragma: no cover - compiled
+    """One Philox4x32 round of the counter under the round's key."""
+    p0 = _M0 * c0
+    p1 = _M1 * c2
+    return ((p1 >> _SHIFT) ^ c1 ^ k0) & _MASK, p1 & _MASK, ((p0 >> _SHIFT) ^ c3 ^ k1) & _MASK, p0 & _MASK
+
+
+@njit(cache=True, inline="always")
+def _next_key(k0, k1):  # pragma: no cover - compiled
+    """The key of the next round (the Weyl sequence of the key schedule)."""
+    return (k0 + _W0) & _MASK, (k1 + _W1) & _MASK
+
+
 @njit(cache=True)
 def _philox4x32(c0, c1, c2, c3, k0, k1):  # pragma: no cover - compiled
     """Philox4x32-10 of the counter (c0, c1, c2, c3) under the key (k0, k1): four 32-bit
     words (held in uint64).  Checked against Random123's known-answer vectors in the tests."""
-    mask = np.uint64(0xFFFFFFFF)
-    m0, m1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
-    w0, w1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
-    shift = np.uint64(32)
-    for _ in range(10):
-        p0 = m0 * c0
-        p1 = m1 * c2
-        c0, c1, c2, c3 = ((p1 >> shift) ^ c1 ^ k0) & mask, p1 & mask, ((p0 >> shift) ^ c3 ^ k1) & mask, p0 & mask
-        k0 = (k0 + w0) & mask
-        k1 = (k1 + w1) & mask
+    for _ in range(_ROUNDS):
+        c0, c1, c2, c3 = _round(c0, c1, c2, c3, k0, k1)
+        k0, k1 = _next_key(k0, k1)
     return c0, c1, c2, c3
 
 
 #: 2**-32: a 32-bit word as a fraction
 _SCALE = 1.0 / 4294967296.0
+
+
+@njit(cache=True, inline="always")
+def _fraction(c):  # pragma: no cover - compiled
+    """A 32-bit word as a uniform in (0, 1)."""
+    return (float(c) + 0.5) * _SCALE
 
 
 @njit(cache=True)
@@ -112,15 +133,27 @@ def uniforms(key, week, who, block):  # pragma: no cover - compiled
     open day) and the block (0 unless the decision needs more than four numbers)."""
     c0, c1, c2, c3 = _philox4x32(np.uint64(week), np.uint64(who), np.uint64(block), np.uint64(0),
                                  np.uint64(key[0]), np.uint64(key[1]))
-    return ((float(c0) + 0.5) * _SCALE, (float(c1) + 0.5) * _SCALE,
-            (float(c2) + 0.5) * _SCALE, (float(c3) + 0.5) * _SCALE)
+    return _fraction(c0), _fraction(c1), _fraction(c2), _fraction(c3)
 
 
 @njit(cache=True)
 def fill_blocks(key, week, out):  # pragma: no cover - compiled
-    """Row ``i`` of ``out`` (n, 4): the four uniforms of citizen ``i``'s block 0 this week."""
+    """Row ``i`` of ``out`` (n, 4): the four uniforms of citizen ``i``'s block 0 this week,
+    the same numbers as ``uniforms(key, week, i, 0)``.  The round keys are worked out once
+    for all citizens, which lets the compiler draw several citizens' numbers at a time."""
+    k0s = np.empty(_ROUNDS, dtype=np.uint64)
+    k1s = np.empty(_ROUNDS, dtype=np.uint64)
+    k0, k1 = np.uint64(key[0]), np.uint64(key[1])
+    for r in range(_ROUNDS):
+        k0s[r], k1s[r] = k0, k1
+        k0, k1 = _next_key(k0, k1)
+    w = np.uint64(week)
+    flat = out.reshape(-1)
     for i in range(out.shape[0]):
-        out[i, 0], out[i, 1], out[i, 2], out[i, 3] = uniforms(key, week, i, 0)
+        c0, c1, c2, c3 = w, np.uint64(i), np.uint64(0), np.uint64(0)
+        for r in range(_ROUNDS):
+            c0, c1, c2, c3 = _round(c0, c1, c2, c3, k0s[r], k1s[r])
+        flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3] = _fraction(c0), _fraction(c1), _fraction(c2), _fraction(c3)
 
 
 @njit(cache=True)
