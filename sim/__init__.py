@@ -4,7 +4,13 @@ The public names below are imported when first used (``from sim import simulate`
 that the command line starts, and installs its signal handlers, before the model and its
 compiled code are loaded."""
 
+import os
 from importlib import import_module
+
+# The model runs on one thread, and parallel work (ensembles, calibration) runs as one
+# process per core: a pool of linear-algebra threads per process (OpenBLAS, loaded with
+# numpy and scipy) only competes with them for the cores.  A user's own setting is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 _PUBLIC = {
     "OutreachModel": "sim.model.model",
