@@ -75,7 +75,7 @@ DEFINITIONS: dict[str, str] = {
     "orders_lapsed_share": "Share of the company-directed offers ordered by the caseworkers (at a meeting or with help with job search) that lapsed because the citizen's company consultant had no time left that week and the company service beyond the consultants did not take them (order_overflow_share; NaN without company consultants).",
     "mentor_time_use_share": "Share of the mentors' hours after the overhead spent on sessions and group courses.",
     "sanctions_per_case_year": "Sanctions per active case-year.",
-    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012, chapter 3, Figure 3.1: match 2 about 25-30 %).",
+    "activation_time_share": "Share of on-benefit citizen-weeks in a company placement, a guidance or upskilling course, or a group course (activation-practice-2012, chapter 3, Figure 3.1: match 2 about 30 % in 2010-12).",
     "activation_spells_per_activated": "Activation offers (courses, internships, wage subsidy, housing placements) started in the first 52 weeks, per citizen with at least one (activation-practice-2012, chapter 3, Table 3.1: match 2 about 2.0 in 2011); NaN if the run is shorter than 52 weeks.",
     "caseworker_changes_per_case_year": "Changes of caseworker per active case-year.",
     "exited_other_share": "Share of all citizens ever observed who left for another benefit, exemption or moving away by the horizon.",

@@ -214,7 +214,7 @@ class Behaviour(BaseModel):
 
     # --- guidance and upskilling courses (processes 3 and 9) ------------------------
     course_order_probability: float = P(0.167, unit="probability per held meeting", plausible=(0.0, 0.4),
-        source=FIT("0.0204", "0.38", OPEN) + f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 25-30 % for match 2 ({AP}, chapter 3, Figure 3.1)",
+        source=FIT("0.0204", "0.38", OPEN) + f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 30 % for match 2 in 2010-12 ({AP}, chapter 3, Figure 3.1)",
         doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one, beyond the offers the right and duty to activation makes due", **PROB)
     course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP}, chapters 2 and 3 (4- and 13-week spells)",
         doc="Length of a guidance or upskilling course", ge=1, le=52)
