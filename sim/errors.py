@@ -41,9 +41,11 @@ class FremskudtError(Exception):
 class InputError(FremskudtError):
     """A file the program reads is unreadable or invalid (:mod:`sim.spec.reading`).
     ``str(err)`` names the file, the key path (or a table's column and row), the bad value
-    and what is allowed."""
+    and what is allowed, on one line: what is allowed may quote a library's message, whose
+    line breaks (pandas: "Expected 7 fields in line 5, saw 8\n") become spaces."""
 
     def __init__(self, file: str | Path | None, key: str, value: Any, allowed: str):
+        allowed = " ".join(str(allowed).split())
         self.file, self.key, self.value, self.allowed = (str(file) if file else "<input>"), key, value, allowed
         where = shown_path(key, 120) or "(top level)"
         super().__init__(f"{shown_path(self.file)}: {where}: bad value {shown(value)}; {allowed}")

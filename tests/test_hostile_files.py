@@ -361,3 +361,16 @@ def test_every_committed_manifest_has_checksums_that_match():
     for manifest in sorted(CALIBRATION_DIR.glob("**/manifest.json")):
         assert changed_files(manifest.parent, keep=("notes.md",)) is None, manifest
         assert json.loads(manifest.read_text())["written_by"] == "fremskudt"
+
+
+def test_a_ragged_table_is_refused_in_one_line(tmp_path):
+    """pandas ends its message on a row with too many fields with a line break; the refusal
+    is still one line, naming the file and the row."""
+    from sim.errors import InputError
+    from sim.spec.reading import Column, read_table
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_table(path, {"a": Column(), "b": Column()}, required=("a", "b"))
+    text = str(e.value)
+    assert "\n" not in text and "ragged.csv" in text and "line 3" in text, text
