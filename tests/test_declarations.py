@@ -140,3 +140,27 @@ def test_the_shipped_order_fits_the_declarations():
     from sim.model.model import known_names, weekly_names
     assert check_order(m.processes, set(build.BUILT), weekly_names(m), known_names(m)) == []
     assert all(effective(p.own).reads | effective(p.own).writes for p in m.processes)
+
+
+def test_a_process_binds_its_columns_with_the_same_types_in_every_scenario():
+    """A process class finds the compiled function that binds its columns once (the columns
+    keep their declared dtypes); every shipped scenario gives the same numba types, and a
+    table that grows marks the processes reading it stale."""
+    import numba
+
+    from sim.paths import SCENARIO_DIR
+    from sim.spec.scenario import load_scenario
+
+    seen: dict = {}
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        sc = load_scenario(path).model_copy(update={"horizon_weeks": 2})
+        m = OutreachModel(sc, seed=1)
+        for p in m.processes:
+            fields = p.Columns(*(getattr(m, n) if t is None else getattr(getattr(m, t), n) for t, n in p._where))
+            types = tuple(numba.typeof(a) for a in fields)
+            assert seen.setdefault(type(p), types) == types, f"{p.name} in {path.name}"
+        m.run()
+        reader = next(p for p in m.processes if "pop" in p._tables)
+        assert not reader._stale
+        m.pop.add(1)
+        assert reader._stale

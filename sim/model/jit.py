@@ -145,8 +145,14 @@ def _bind(fields):  # pragma: no cover - compiled
     return as_ref(fields)
 
 
+def binder(fields):
+    """The compiled function that makes a struct of a named tuple of the kinds of ``fields``
+    (a holder of many such tuples looks it up once)."""
+    return entry_point(_bind, (fields,))
+
+
 def bind(fields):
     """A struct of the named tuple's fields, for the compiled processes (see the module's
     text)."""
-    return entry_point(_bind, (fields,))(fields)
+    return binder(fields)(fields)
 

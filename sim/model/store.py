@@ -4,8 +4,9 @@ A :class:`Store` declares its columns (name, dtype, default) once.  ``store.trus
 live array of the agents added so far (a view, no copy), so a rule over all agents is one
 vectorised expression, as in Starsim's ``People`` or LASER's ``LaserFrame``.  Capacity
 grows by doubling when agents are added, so a view held in a local variable must be
-fetched again after :meth:`Store.add`; ``store.version`` counts the changes of size, so that a
-holder of views (a process's bound arrays) knows when to fetch them again.
+fetched again after :meth:`Store.add`; ``store.version`` counts the changes of size, and the
+objects in ``store.holders`` (the processes that bound its arrays) are marked stale
+(``holder._stale = True``) so that they fetch them again.
 
 :class:`View` is the per-agent object for tests, inspection and the app: its attributes
 are properties over one row of the arrays, never a second copy of the state.
@@ -44,6 +45,7 @@ class Store:
         self.__dict__["columns"] = dict(columns)
         self.__dict__["n"] = 0
         self.__dict__["version"] = 0
+        self.__dict__["holders"] = []
         self.__dict__["weekly"] = tuple(name for name, col in columns.items() if col.weekly)
         self.__dict__["_data"] = {name: self._empty(col, max(1, capacity)) for name, col in columns.items()}
         self._refresh()
@@ -87,6 +89,8 @@ class Store:
         self.__dict__["n"] = n + k
         self.__dict__["version"] = self.version + 1
         self._refresh()
+        for holder in self.holders:
+            holder._stale = True
         return np.arange(n, n + k)
 
     def clear_weekly(self) -> None:

@@ -15,7 +15,7 @@ small named tuple ``self.par`` passed to the compiled code.
 from __future__ import annotations
 
 from ..declare import Uses, columns_type, effective, locate
-from ..jit import bind, entry_point
+from ..jit import binder as binder_for, entry_point
 
 
 class Process:
@@ -34,6 +34,7 @@ class Process:
                    frozenset(cls.streams), frozenset(cls.counts))
         cls.own = own
         cls._declared = None
+        cls._binder = None       #: the compiled function that binds its columns (found once)
 
     @classmethod
     def declaration(cls) -> Uses:
@@ -48,23 +49,29 @@ class Process:
 
     def __init__(self, model):
         self.uses = self.declaration()
-        self._layout = None
+        self._stale = True
         self._bound: dict = {}
+        for table in self._tables:             # told when a table it reads changes size
+            getattr(model, table).holders.append(self)
 
     def columns(self, m):
         """The process's arrays as a struct (sim.model.jit.bind) of its ``Columns``, fetched
-        again whenever a table it uses changed size."""
-        layout = (m.pop.version if "pop" in self._tables else 0, m.cw.version if "cw" in self._tables else 0)
-        if layout != self._layout:
-            arrays = (getattr(m, name) if table is None else getattr(getattr(m, table), name) for table, name in self._where)
-            self.C = bind(self.Columns(*arrays))
-            self._layout = layout
+        again whenever a table it uses changed size (the table marks it stale,
+        :meth:`sim.model.store.Store.add`)."""
+        if self._stale:
+            fields = self.Columns(*(getattr(m, name) if table is None else getattr(getattr(m, table), name)
+                                    for table, name in self._where))
+            binder = type(self)._binder
+            if binder is None:           # the columns' numba types never change: declared dtypes
+                binder = type(self)._binder = binder_for(fields)
+            self.C = binder(fields)
+            self._stale = False
         return self.C
 
     def run(self, m, kernel, *args):
         """Call ``kernel(C, *args)`` with the process's columns, through its compiled entry
         point (:func:`sim.model.jit.entry_point`)."""
-        C = self.columns(m)
+        C = self.columns(m) if self._stale else self.C
         fn = self._bound.get(kernel)
         if fn is None:
             fn = self._bound[kernel] = entry_point(kernel, (C, *args))
