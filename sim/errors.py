@@ -70,6 +70,11 @@ class UsageError(FremskudtError):
     """A command-line input error: a bad option value or combination."""
 
 
+class ScaleError(UsageError, ValueError):
+    """A scenario cannot be run at the population asked for (``--population``, a population
+    cap): the staff would not keep their capacity per citizen."""
+
+
 class RunError(FremskudtError):
     """A problem with a run's inputs found while preparing it (posterior file, scheduler)."""
 

@@ -67,6 +67,15 @@ def test_a_request_the_design_cannot_honour_shows_what_runs():
     assert not design_scenario(load_scenario("default"), {"mentors": 0}).organisation.group_courses
 
 
+def test_separate_offices_keep_their_own_staff_and_the_other_levers_act():
+    base = load_scenario("jobgaranti-by-municipality")
+    assert levers.disabled(base) == {"caseload", "days_in_estate"}
+    assert design_scenario(base, {"caseload": 37, "days_in_estate": 0}) is base
+    d = design_scenario(base, {"caseload": 37, "mentors": 4})
+    assert lever_values(d)["mentors"] == 4 and d.organisation.offices == base.organisation.offices
+    assert "caseload" not in levers.curve_levers(d)
+
+
 @pytest.fixture
 def page(tmp_path, monkeypatch):
     """The whole page rendered without a browser (no ensemble started)."""

@@ -31,6 +31,10 @@ def hours_per_citizen(sc) -> float:
 @pytest.mark.parametrize("k", [0.05, 0.1, 0.2, 0.5])
 def test_capacity_per_citizen_is_kept(name, k):
     full = load_scenario(name)
+    if full.organisation.offices is not None:
+        with pytest.raises(ValueError, match="separate efforts .* run it at full size"):
+            scale_scenario(full, k)
+        return
     small = scale_scenario(full, k)
     assert small.population.size == round(full.population.size * k)
     assert hours_per_citizen(small) == pytest.approx(hours_per_citizen(full), rel=0.5 / small.population.size + 1e-9)
@@ -70,3 +74,15 @@ def test_a_design_comparison_agrees_across_cheap_scales():
     assert set(table["outcome"]) >= {"ever_self_sufficient_52w", "ever_company_activation_52w", "noshow_share"}
     assert table["agrees"].all(), table.to_string()
     assert (table["se_a"] > 0).any() and (table["se_b"] > 0).any()
+
+
+def test_a_population_the_staff_cannot_be_scaled_to_is_refused_in_one_line(tmp_path, capsys):
+    """--population below a scenario with separate offices: one line, exit 2, nothing written."""
+    from sim.interface.cli import main
+
+    out = tmp_path / "sens"
+    assert main(["sensitivity", "--scenario", "jobgaranti-by-municipality", "--population", "100", "--n", "2",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "separate efforts" in err and "run it at full size" in err
+    assert not out.exists()

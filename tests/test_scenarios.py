@@ -70,6 +70,49 @@ def test_variants_state_only_what_differs():
     assert o.consultant_stance == "demand_hours" and o.drop_refusing_companies
 
 
+def test_the_jobgaranti_efforts_enrol_only_their_own_residents_and_a_thin_one_reaches_fewer():
+    """organisation.offices: each municipality's effort enrols and hands over only its own
+    area's citizens, so the effort with one case holder for the most referred citizens
+    (Fredericia, 1 for 150) enrols the smallest share, as Bilag 1 reports (27 %), and
+    the efforts with room for all (Roskilde, Hoeje Taastrup) enrol nearly everyone."""
+    import numpy as np
+
+    from sim.experiment.simulate import forget_model, run_model
+
+    sc = load_scenario("jobgaranti-by-municipality")
+    names = [o.name for o in sc.organisation.offices]
+    shares = []
+    for seed in (1, 2, 3):
+        m = run_model(sc, seed=seed)
+        P, cw = m.pop, m.cw
+        in_load = P.caseworker >= 0
+        assert in_load.sum() > 300
+        assert (cw.office[P.caseworker[in_load]] == P.area[in_load]).all()
+        residents = np.bincount(P.area, minlength=len(names)) / len(P)
+        assert residents[names.index("Fredericia")] > residents[names.index("Kolding")]
+        shares.append([(P.enrolled_week[P.area == o] >= 0).mean() for o in range(len(names))])
+        forget_model(m)
+    share = dict(zip(names, np.mean(shares, axis=0)))
+    assert share["Fredericia"] == min(share.values()) and share["Fredericia"] < 0.8
+    assert share["Roskilde"] > 0.95 and share["Hoeje Taastrup"] > 0.95
+
+
+@pytest.mark.parametrize("offices, message", [
+    ([{"caseworkers": 3, "residents": 1}], "offices lists 1 offices but outreach_offices is 5"),
+    ([{"caseworkers": 1, "residents": 1} for _ in range(5)], "the offices' caseworkers sum to 5 but caseworkers puts 7 in post"),
+    ([{"caseworkers": 3, "residents": 0}] + [{"caseworkers": 1, "residents": 1} for _ in range(4)], "residents"),
+])
+def test_offices_that_do_not_add_up_are_refused_in_one_line(offices, message, tmp_path, capsys):
+    import yaml
+
+    path = tmp_path / "offices.yaml"
+    path.write_text(yaml.safe_dump({"extends": str(SCENARIO_DIR / "jobgaranti-by-municipality.yaml"),
+                                    "organisation": {"offices": offices}}))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+
+
 def test_jobgaranti_scenario():
     j = load_scenario("jobgaranti-outreach")
     assert j.population.size == 586 and j.horizon_weeks == 60

@@ -117,7 +117,7 @@ def citizen_table(m) -> pd.DataFrame:
     return pd.DataFrame({
         "citizen": np.arange(len(P)), "first_week": P.first_week, "seniority_weeks": P.seniority_weeks,
         "enrolled_week": np.where(enrolled >= 0, enrolled, np.nan),     # NaN: never enrolled
-        "age": P.age, "female": P.female, "immigrant": P.immigrant, "benefit": np.array(BENEFITS)[P.benefit],
+        "area": P.area, "age": P.age, "female": P.female, "immigrant": P.immigrant, "benefit": np.array(BENEFITS)[P.benefit],
         "category_start": start, "category_end": letters[P.rated],
         "state_end": np.array([s.name.lower() for s in State])[P.state], "hours_end": P.hours,
         "meetings_held": P.meetings_held, "noshows": P.noshows, "cancellations": P.cancellations,

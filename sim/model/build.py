@@ -2,7 +2,7 @@
 at week 0, from the scenario.
 
 Caseworkers (``round(caseworkers)``, at least one) are spread round-robin over the outreach
-offices; the average weekdays in the estate equals ``days_in_estate`` (fractional parts
+offices, or placed as ``organisation.offices`` lists them; the average weekdays in the estate equals ``days_in_estate`` (fractional parts
 spread over the staff).  An office offers open advice on the first ``open_advice_days``
 weekdays on which any of its staff sits there.  Companies draw their willingness to agree
 ordinary hours and to take interns from Beta distributions around the behavioural means
@@ -59,12 +59,22 @@ def hire(m, office: int, days: int) -> int:
     return j
 
 
+def offices_of(org, n: int, n_offices: int) -> list[int]:
+    """The office of each of the ``n`` caseworkers: as ``organisation.offices`` lists them,
+    else round-robin over the outreach offices (-1: the central job centre)."""
+    if not n_offices:
+        return [-1] * n
+    if org.offices is not None:
+        return [o for o, office in enumerate(org.offices) for _ in range(office.caseworkers)]
+    return [i % n_offices for i in range(n)]
+
+
 def build_staff(m) -> None:
     org = m.org
     n = caseworkers_in_post(org.caseworkers)
     m.n_offices = org.outreach_offices if org.location != "central" else 0
-    for i, d in enumerate(estate_days(org.days_in_estate, n)):
-        hire(m, (i % m.n_offices) if m.n_offices else -1, d)
+    for office, d in zip(offices_of(org, n, m.n_offices), estate_days(org.days_in_estate, n)):
+        hire(m, office, d)
     m.days = None
     build_open_days(m)
     cw = m.cw

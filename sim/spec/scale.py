@@ -23,7 +23,9 @@ person can do:
   placements) are rounded, at least one where the full scenario has any; the inflow of
   new referrals is scaled exactly.
 
-At ``k = 1`` the scenario is returned unchanged.  Behaviour, horizon, seed and the
+At ``k = 1`` the scenario is returned unchanged.  A scenario whose offices are separate
+efforts (``organisation.offices``) is refused below full size: each office's whole people
+would need hours of their own.  Behaviour, horizon, seed and the
 reported evaluation figures are kept.  What stays approximate: whole offices and
 companies, and staff turnover, where one departure is a larger share of a small team.
 ``benchmarks/scale.py`` checks that a design comparison agrees across scales.
@@ -38,6 +40,8 @@ companies, and staff turnover, where one departure is a larger share of a small 
 from __future__ import annotations
 
 import math
+
+from sim.errors import ScaleError
 
 from .scenario import Scenario, caseworkers_in_post
 
@@ -64,7 +68,7 @@ def _caseworkers(org: dict, k: float) -> None:
     full = caseworkers_in_post(org["caseworkers"])    # the people the full scenario staffs
     n, hours = whole_people(k * full, org["caseworker_hours_per_week"], HOURS[1])
     if hours < HOURS[0]:
-        raise ValueError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the fewest "
+        raise ScaleError(f"scale {k:g} leaves {k * full:.2f} caseworkers: below what one person with the fewest "
                          f"hours ({HOURS[0]:g} a week) can represent; use a larger scale")
     org["caseworkers"], org["caseworker_hours_per_week"] = float(n), hours
     if org["caseload_cap"] is not None:
@@ -93,6 +97,9 @@ def scale_scenario(sc: Scenario, k: float) -> Scenario:
         raise ValueError(f"scale must be above 0 and at most 1, not {k!r}")
     if k == 1:
         return sc
+    if sc.organisation.offices is not None:
+        raise ScaleError(f"scenario {sc.name!r} runs its offices as separate efforts (organisation.offices), "
+                         "whose staff cannot be scaled down office by office; run it at full size")
     d = sc.model_dump()
     d["population"]["size"] = max(1, int(round(sc.population.size * k)))
     d["population"]["inflow_per_week"] = sc.population.inflow_per_week * k

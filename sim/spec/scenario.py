@@ -129,6 +129,15 @@ def caseworkers_in_post(caseworkers: float) -> int:
     return max(1, round(caseworkers))
 
 
+class Office(_Closed):
+    """One outreach office run as a separate effort: its own caseworkers and the residents of
+    its own area."""
+
+    name: str = Field("", max_length=80, description="What the office is called (e.g. the municipality)")
+    caseworkers: int = Field(ge=0, le=100_000, description="Caseworkers (case holders) in post in this office")
+    residents: float = Field(gt=0.0, le=1e9, description="Relative size of the target group in the office's area (normalised over the offices; e.g. the citizens referred there)")
+
+
 class Organisation(_Closed):
     """Policy levers: staff, where they sit, meetings, sanctions, the trin model."""
 
@@ -138,6 +147,7 @@ class Organisation(_Closed):
     location: Literal["central", "outreach", "split"] = Field("central", description="Where caseworkers sit: central job centre, outreach office in the estate, or days split")
     days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015, programme description: 1-4)")
     outreach_offices: int = Field(0, ge=0, le=10_000, description="Outreach offices in the estates")
+    offices: list[Office] | None = Field(None, max_length=10_000, description="Optional: each outreach office as a separate effort (e.g. one per municipality of a pool), with its own caseworkers and share of the residents; a citizen is then enrolled, and handed over at staff turnover, only within the office of their area. Without it the caseworkers are spread evenly, the residents live in each area alike, and a citizen whose office has no room is enrolled by another office")
     open_advice_days: int = Field(0, ge=0, le=5, description="Open-advice (åben rådgivning) days a week per office")
     open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015, part on open advice)")
     summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015, part on local offices)")
@@ -175,6 +185,12 @@ class Organisation(_Closed):
             raise ValueError("min_meeting_minutes must not exceed meeting_minutes")
         if self.group_courses and self.mentors == 0:
             raise ValueError("group_courses needs mentors >= 1 to run them")
+        if self.offices is not None:
+            if len(self.offices) != self.outreach_offices:
+                raise ValueError(f"offices lists {len(self.offices)} offices but outreach_offices is {self.outreach_offices}")
+            staffed = sum(o.caseworkers for o in self.offices)
+            if staffed != caseworkers_in_post(self.caseworkers):
+                raise ValueError(f"the offices' caseworkers sum to {staffed} but caseworkers puts {caseworkers_in_post(self.caseworkers)} in post")
         return self
 
 

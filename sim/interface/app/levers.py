@@ -148,7 +148,8 @@ def design_scenario(base: Scenario, requested: dict[str, Any] | None = None) -> 
     """``base`` with the requested levers applied; ``base`` itself when the result is the
     scenario (nothing requested differs, or nothing can act)."""
     own = lever_values(base)
-    want = {k: LEVERS[k].clean(v) for k, v in (requested or {}).items() if k in LEVERS}
+    fixed = FIXED_BY_OFFICES if base.organisation.offices is not None else frozenset()
+    want = {k: LEVERS[k].clean(v) for k, v in (requested or {}).items() if k in LEVERS and k not in fixed}
     want = {k: v for k, v in want.items() if v != own[k]}
     if not want:
         return base
@@ -180,6 +181,13 @@ def changed(base: Scenario, design: Scenario) -> dict[str, tuple[Any, Any]]:
     return {k: (a[k], b[k]) for k in LEVERS if a[k] != b[k]}
 
 
+#: the levers a scenario staffed office by office (``organisation.offices``) fixes: how many
+#: caseworkers each office has and where they sit
+FIXED_BY_OFFICES = frozenset({"caseload", "days_in_estate"})
+
+
 def disabled(design: Scenario) -> set[str]:
-    """Levers that cannot act in this design (open advice needs days in the estate)."""
-    return {"open_advice_days", "open_advice_hours"} if design.organisation.location == "central" else set()
+    """Levers that cannot act in this design (open advice needs days in the estate; separate
+    offices fix their own staff)."""
+    off = {"open_advice_days", "open_advice_hours"} if design.organisation.location == "central" else set()
+    return off | FIXED_BY_OFFICES if design.organisation.offices is not None else off

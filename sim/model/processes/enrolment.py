@@ -1,7 +1,8 @@
 """Enrolment (process 8): waiting citizens enter case loads, in the order they joined the
 waiting list, while a caseworker has room under ``caseload_cap``: the least-loaded active
 caseworker of the citizen's area, else of the whole job centre (ties: the one hired
-first); without room the citizen keeps waiting.  A citizen with a clarified job wish starts
+first), except where ``organisation.offices`` makes each office a separate effort; without
+room the citizen keeps waiting.  A citizen with a clarified job wish starts
 in trin 2, the others in trin 1.  The first meeting is booked within the first interval
 for the stock at week 0, next week for later referrals."""
 
@@ -21,13 +22,16 @@ NO_CAP = -1
 
 @transition(reads=("cw_active", "cw_office", "cw_caseload"))
 @njit(cache=True)
-def caseworker_with_room(C, area, cap):  # pragma: no cover - compiled
+def caseworker_with_room(C, area, cap, across):  # pragma: no cover - compiled
     """The least-loaded active caseworker with room under ``cap`` (NO_CAP: no cap) in the
-    office of ``area``, else in the whole job centre (ties: hired first); -1 if none."""
+    office of ``area``, else (``across`` offices) in the whole job centre (ties: hired
+    first); -1 if none."""
     best = -1
     for local in (True, False):
         if local and area < 0:
             continue
+        if not local and area >= 0 and not across:
+            break
         for j in range(C.cw_active.shape[0]):
             if C.cw_active[j] and (not local or C.cw_office[j] == area) and (cap == NO_CAP or C.cw_caseload[j] < cap):
                 if best < 0 or C.cw_caseload[j] < C.cw_caseload[best]:
@@ -42,14 +46,14 @@ def caseworker_with_room(C, area, cap):  # pragma: no cover - compiled
             calls=(caseworker_with_room, assign, enter_trin2, set_state, interval_for, book_meeting),
             streams=(Stream.BOOKING,))
 @njit(cache=True)
-def enrol(C, cap, T, week, keys):  # pragma: no cover - compiled
+def enrol(C, cap, across, T, week, keys):  # pragma: no cover - compiled
     n = C.state.shape[0]
     is_waiting = np.empty(n, dtype=np.bool_)
     for i in range(n):
         is_waiting[i] = C.state[i] == State.NOT_ENROLLED and C.waiting_ticket[i] >= 0
     waiting = np.flatnonzero(is_waiting)
     for i in waiting[np.argsort(C.waiting_ticket[waiting])]:
-        j = caseworker_with_room(C, C.area[i], cap)
+        j = caseworker_with_room(C, C.area[i], cap, across)
         if j < 0:
             continue
         assign(C, i, j, T)
@@ -74,6 +78,7 @@ class Enrolment(Process):
         super().__init__(m)
         cap = m.org.caseload_cap
         self.cap = NO_CAP if cap is None else int(cap)
+        self.across = m.org.offices is None      #: separate efforts enrol only their own area's citizens
 
     def step(self, m, week: int) -> None:
-        self.run(m, enrol, self.cap, m.T, week, m.keys)
+        self.run(m, enrol, self.cap, self.across, m.T, week, m.keys)

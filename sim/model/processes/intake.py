@@ -6,7 +6,8 @@ The citizens of the group at week 0 and every later referral are drawn by the sa
 residents are A or B, even odds); ratings consistent with the category
 (:func:`sim.model.barriers.draw_row`) and a first Udviklingsmål form read from them
 (``category_start``); gender, immigrant background, work experience and benefit type by the
-population's shares; age uniform; housing area at random among the outreach offices;
+population's shares; age uniform; housing area at random among the outreach offices (in
+proportion to their ``residents`` where ``organisation.offices`` lists them);
 motivation and trust uniform within ``initial_attitude_spread`` of the means.  The stock at
 week 0 has a seniority on benefit (exponential with the scenario's mean) and is part-way
 through clarification (progress uniform on ``[0, initial_progress_max]``).
@@ -30,7 +31,7 @@ from .base import Process
 IntakeParams = namedtuple("IntakeParams", [
     "category_cdf", "benefit_cdf", "job_ready_share", "immigrant_share", "female_share", "no_work_share",
     "age_min", "age_max", "seniority_mean", "motivation_mean", "trust_mean", "spread", "progress_max",
-    "language_share", "g_health_share", "n_offices"])
+    "language_share", "g_health_share", "n_offices", "area_cdf"])
 #: job-ready residents are rated A or B, at even odds (assumed: match 1 means no barrier of note)
 JOB_READY_A_SHARE = 0.5
 #: the first blocks of the population stream hold the citizen's own draws, the next ones the ratings'
@@ -93,11 +94,25 @@ def refer(C, first, count, week, initial, par, T, keys):  # pragma: no cover - c
         C.initial[i] = initial
         C.first_week[i] = week
         C.exits_from[i] = week + 1
-        C.area[i] = int(u[12] * par.n_offices) if par.n_offices > 0 else -1
+        if par.n_offices == 0:
+            C.area[i] = -1
+        elif par.area_cdf.shape[0] == 0:         # every area alike
+            C.area[i] = int(u[12] * par.n_offices)
+        else:
+            C.area[i] = _first_below(par.area_cdf, u[12])
         ratings_changed(C, i)
         fill_form(C, i, week, Occasion.INTAKE, T, keys)
         C.category_start[i] = C.rated[i]
         C.waiting_ticket[i] = take_ticket(C)
+
+
+def area_cdf(org, n_offices: int) -> np.ndarray:
+    """The cumulative shares of the residents by office area (``organisation.offices``); empty
+    when every area is alike."""
+    if not n_offices or org.offices is None:
+        return np.zeros(0)
+    residents = np.array([o.residents for o in org.offices], dtype=float)
+    return np.cumsum(residents / residents.sum())
 
 
 class Intake(Process):
@@ -117,7 +132,7 @@ class Intake(Process):
             motivation_mean=float(pop.motivation_mean), trust_mean=float(pop.trust_mean),
             spread=float(b.initial_attitude_spread), progress_max=float(b.initial_progress_max),
             language_share=float(b.language_barrier_share), g_health_share=float(b.g_health_share),
-            n_offices=int(m.n_offices))
+            n_offices=int(m.n_offices), area_cdf=area_cdf(m.org, m.n_offices))
 
     def add(self, m, k: int, initial: bool) -> np.ndarray:
         """Draw ``k`` new citizens; they join the waiting list."""

@@ -2,9 +2,9 @@
 
 A caseworker leaves with the weekly probability of ``staff_turnover_annual`` (not in the
 week of hiring).  The cases go at once to the least-loaded colleagues of the same office,
-one case at a time, else of the whole job centre (each a change of caseworker: trust
-falls, and the change penalty applies for ``caseworker_change_weeks``); ``caseload_cap``
-does not apply to them, since a job centre cannot refuse the cases it already holds (the
+one case at a time, else of the whole job centre unless ``organisation.offices`` makes
+each office a separate effort (each a change of caseworker: trust falls, and the change
+penalty applies for ``caseworker_change_weeks``); ``caseload_cap`` does not apply to them, since a job centre cannot refuse the cases it already holds (the
 cap holds back new referrals, process 8).  With no colleague left the cases wait for the
 replacement.  A replacement starts ``vacancy_weeks`` later in the same office and takes
 cases, drawn at random, from the most-loaded colleagues of that office until their loads
@@ -28,7 +28,7 @@ from ..tally import Tally
 from ..transitions import change_caseworker, leave_placement, release, set_state, take_ticket
 from .base import Process
 
-TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks"])
+TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks", "across"])
 
 
 @transition(reads=("cw_active", "cw_hired_week", "cw_replacement_week"), streams=(Stream.TURNOVER,))
@@ -48,10 +48,11 @@ def who_changes(C, par, week, keys):  # pragma: no cover - compiled
 
 @transition(reads=("cw_active", "cw_office"))
 @njit(cache=True)
-def colleagues(C, office):  # pragma: no cover - compiled
-    """The active caseworkers of ``office``, else of the whole job centre (hired first first)."""
+def colleagues(C, office, across):  # pragma: no cover - compiled
+    """The active caseworkers of ``office``, else (``across`` offices) of the whole job
+    centre (hired first first)."""
     same = np.flatnonzero(C.cw_active & (C.cw_office == office))
-    return same if same.shape[0] > 0 else np.flatnonzero(C.cw_active)
+    return same if same.shape[0] > 0 or not across else np.flatnonzero(C.cw_active)
 
 
 @transition(reads=("caseworker", "cw_office", "cw_caseload"),
@@ -63,7 +64,7 @@ def hand_over(C, par, T, j, week, keys, tally):  # pragma: no cover - compiled
     """Caseworker ``j`` has left (no longer active): each case goes in turn to the colleague
     with the fewest cases (ties: hired first)."""
     tally[Tally.CASEWORKERS_LEFT] += 1
-    near = colleagues(C, C.cw_office[j])
+    near = colleagues(C, C.cw_office[j], par.across)
     for i in np.flatnonzero(C.caseworker == j):
         new = -1
         for c in near:
@@ -89,7 +90,7 @@ def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
     (else of the whole job centre; ties: hired first) until their loads balance; each donor
     gives cases drawn at random."""
     n_cw = C.cw_active.shape[0]
-    team = colleagues(C, C.cw_office[new])
+    team = colleagues(C, C.cw_office[new], True)     # the replacement is in its own office
     target = C.cw_caseload[team].sum() // team.shape[0]
     donors = team[team != new]
     order = np.argsort(-C.cw_caseload[donors].astype(np.int64) * (n_cw + 1) + donors)
@@ -125,7 +126,8 @@ class StaffTurnover(Process):
 
     def __init__(self, m):
         super().__init__(m)
-        self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks))
+        self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks),
+                                  across=m.org.offices is None)
 
     def step(self, m, week: int) -> None:
         leave, start = self.run(m, who_changes, self.par, week, m.keys)
