@@ -56,8 +56,9 @@ class Channel:
 #: The channels of a design.  One line per channel; a new lever is added to one of them, or
 #: as a new line.  Keys name what the channel is; ``needs`` keeps a counterfactual valid.
 CHANNELS: tuple[Channel, ...] = (
-    Channel("caseload", "Case load: caseworkers and their weekly hours, case-load cap",
-            ("organisation.caseworkers", "organisation.caseworker_hours_per_week", "organisation.caseload_cap")),
+    Channel("caseload", "Case load: caseworkers and their weekly hours, case-load cap, the staff of separate offices",
+            ("organisation.caseworkers", "organisation.caseworker_hours_per_week", "organisation.caseload_cap",
+             "organisation.offices")),
     Channel("offices", "Location: outreach offices, days in the estate, who is summoned locally",
             ("organisation.location", "organisation.days_in_estate", "organisation.outreach_offices",
              "organisation.summon_vulnerable_locally")),

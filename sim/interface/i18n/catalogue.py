@@ -66,6 +66,9 @@ def lever_value(v: Any, lang: str = "en") -> str:
         return text("value.none", lang)
     if isinstance(v, (int, float)):
         return number(v, lang, 0 if float(v).is_integer() else 1)
+    if isinstance(v, (list, tuple)) and all(isinstance(o, dict) and "caseworkers" in o for o in v):   # organisation.offices
+        return "; ".join(text("value.office", lang, name=o.get("name") or str(k + 1), caseworkers=lever_value(o["caseworkers"], lang),
+                              residents=lever_value(o["residents"], lang)) for k, o in enumerate(v))
     return catalogue(lang).get("values", {}).get(str(v), str(v))
 
 
