@@ -41,6 +41,8 @@ LEVER_EVIDENCE: dict[str, LeverEvidence] = {
     "organisation.caseworkers": LeverEvidence(LEVELS, "activation-practice-2012, chapters 2 and 4; jobgaranti-midway-2019, "
                                                       "part on staffing and case loads; copenhagen-outreach-2015, programme "
                                                       "description (half the case load, with the move to the estates)"),
+    "organisation.offices": LeverEvidence(LEVELS, "jobgaranti-midway-2019, Bilag 1 (the share in an active effort in each "
+                                                  "municipality) and the part on the organisation in the five municipalities"),
     "organisation.meeting_interval_weeks": LeverEvidence(LEVELS, "alle-i-gang-2009, chapter 4, Figure 4.3"),
     "organisation.intensive": LeverEvidence(LEVELS, "alle-i-gang-2009, chapter 4, Figure 4.3"),
     "organisation.trin_model": LeverEvidence(LEVELS, "jobgaranti-midway-2019, Bilag 1"),
