@@ -18,7 +18,9 @@ FIT = ROOT / "calibration" / "fitted" / "default"
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())     # lines joined
 NOTES = (FIT / "notes.md").read_text(encoding="utf-8")
 REPORT = (FIT / "report.md").read_text(encoding="utf-8")
-WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 11: "11"}
+#: how the notes write a count: in words below ten, in figures from ten on
+WORDS = {**dict(enumerate(("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))),
+         **{k: str(k) for k in range(10, 100)}}
 
 
 def minus(x: float, nd: int) -> str:
