@@ -2,7 +2,8 @@
 at week 0, from the scenario.
 
 Caseworkers (``round(caseworkers)``, at least one) are spread round-robin over the outreach
-offices, or placed as ``organisation.offices`` lists them; the average weekdays in the estate equals ``days_in_estate`` (fractional parts
+offices, or placed as ``organisation.offices`` lists them; the average weekdays in the
+estate equals ``days_in_estate`` (fractional parts
 spread over the staff).  An office offers open advice on the first ``open_advice_days``
 weekdays on which any of its staff sits there.  Companies draw their willingness to agree
 ordinary hours and to take interns from Beta distributions around the behavioural means
@@ -64,7 +65,7 @@ def offices_of(org, n: int, n_offices: int) -> list[int]:
     else round-robin over the outreach offices (-1: the central job centre)."""
     if not n_offices:
         return [-1] * n
-    if org.offices is not None:
+    if org.separate_offices:
         return [o for o, office in enumerate(org.offices) for _ in range(office.caseworkers)]
     return [i % n_offices for i in range(n)]
 

@@ -97,7 +97,7 @@ def scale_scenario(sc: Scenario, k: float) -> Scenario:
         raise ValueError(f"scale must be above 0 and at most 1, not {k!r}")
     if k == 1:
         return sc
-    if sc.organisation.offices is not None:
+    if sc.organisation.separate_offices:
         raise ScaleError(f"scenario {sc.name!r} runs its offices as separate efforts (organisation.offices), "
                          "whose staff cannot be scaled down office by office; run it at full size")
     d = sc.model_dump()

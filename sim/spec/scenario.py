@@ -173,6 +173,12 @@ class Organisation(_Closed):
     payment_counts_internships: bool = Field(False, description="A payment criterion counts internships and ordinary hours alike (Flere Skal Med 40 %, jobgaranti-midway-2019, part on payment criteria)")
     housing: Housing = Field(default_factory=Housing)
 
+    @property
+    def separate_offices(self) -> bool:
+        """Are the outreach offices separate efforts (``offices``): citizens enrolled and
+        handed over only within their own office?"""
+        return self.offices is not None
+
     @model_validator(mode="after")
     def _check(self) -> "Organisation":
         if self.location != "central" and self.outreach_offices < 1:
@@ -185,7 +191,7 @@ class Organisation(_Closed):
             raise ValueError("min_meeting_minutes must not exceed meeting_minutes")
         if self.group_courses and self.mentors == 0:
             raise ValueError("group_courses needs mentors >= 1 to run them")
-        if self.offices is not None:
+        if self.separate_offices:
             if len(self.offices) != self.outreach_offices:
                 raise ValueError(f"offices lists {len(self.offices)} offices but outreach_offices is {self.outreach_offices}")
             staffed = sum(o.caseworkers for o in self.offices)

@@ -148,7 +148,7 @@ def design_scenario(base: Scenario, requested: dict[str, Any] | None = None) -> 
     """``base`` with the requested levers applied; ``base`` itself when the result is the
     scenario (nothing requested differs, or nothing can act)."""
     own = lever_values(base)
-    fixed = FIXED_BY_OFFICES if base.organisation.offices is not None else frozenset()
+    fixed = FIXED_BY_OFFICES if base.organisation.separate_offices else frozenset()
     want = {k: LEVERS[k].clean(v) for k, v in (requested or {}).items() if k in LEVERS and k not in fixed}
     want = {k: v for k, v in want.items() if v != own[k]}
     if not want:
@@ -190,4 +190,4 @@ def disabled(design: Scenario) -> set[str]:
     """Levers that cannot act in this design (open advice needs days in the estate; separate
     offices fix their own staff)."""
     off = {"open_advice_days", "open_advice_hours"} if design.organisation.location == "central" else set()
-    return off | FIXED_BY_OFFICES if design.organisation.offices is not None else off
+    return off | FIXED_BY_OFFICES if design.organisation.separate_offices else off

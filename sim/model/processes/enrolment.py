@@ -78,7 +78,7 @@ class Enrolment(Process):
         super().__init__(m)
         cap = m.org.caseload_cap
         self.cap = NO_CAP if cap is None else int(cap)
-        self.across = m.org.offices is None      #: separate efforts enrol only their own area's citizens
+        self.across = not m.org.separate_offices      #: separate efforts enrol only their own area's citizens
 
     def step(self, m, week: int) -> None:
         self.run(m, enrol, self.cap, self.across, m.T, week, m.keys)

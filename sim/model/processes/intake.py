@@ -109,7 +109,7 @@ def refer(C, first, count, week, initial, par, T, keys):  # pragma: no cover - c
 def area_cdf(org, n_offices: int) -> np.ndarray:
     """The cumulative shares of the residents by office area (``organisation.offices``); empty
     when every area is alike."""
-    if not n_offices or org.offices is None:
+    if not n_offices or not org.separate_offices:
         return np.zeros(0)
     residents = np.array([o.residents for o in org.offices], dtype=float)
     return np.cumsum(residents / residents.sum())

@@ -4,7 +4,8 @@ A caseworker leaves with the weekly probability of ``staff_turnover_annual`` (no
 week of hiring).  The cases go at once to the least-loaded colleagues of the same office,
 one case at a time, else of the whole job centre unless ``organisation.offices`` makes
 each office a separate effort (each a change of caseworker: trust falls, and the change
-penalty applies for ``caseworker_change_weeks``); ``caseload_cap`` does not apply to them, since a job centre cannot refuse the cases it already holds (the
+penalty applies for ``caseworker_change_weeks``); ``caseload_cap`` does not apply to them,
+since a job centre cannot refuse the cases it already holds (the
 cap holds back new referrals, process 8).  With no colleague left the cases wait for the
 replacement.  A replacement starts ``vacancy_weeks`` later in the same office and takes
 cases, drawn at random, from the most-loaded colleagues of that office until their loads
@@ -127,7 +128,7 @@ class StaffTurnover(Process):
     def __init__(self, m):
         super().__init__(m)
         self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks),
-                                  across=m.org.offices is None)
+                                  across=not m.org.separate_offices)
 
     def step(self, m, week: int) -> None:
         leave, start = self.run(m, who_changes, self.par, week, m.keys)
