@@ -134,7 +134,7 @@ class Office(_Closed):
     its own area."""
 
     name: str = Field("", max_length=80, description="What the office is called (e.g. the municipality)")
-    caseworkers: int = Field(ge=0, le=100_000, description="Caseworkers (case holders) in post in this office")
+    caseworkers: int = Field(ge=0, le=100_000, description="Caseworkers (case holders, whole people) in post in this office; they sum to the caseworkers in post")
     residents: float = Field(gt=0.0, le=1e9, description="Relative size of the target group in the office's area (normalised over the offices; e.g. the citizens referred there)")
 
 
@@ -147,7 +147,7 @@ class Organisation(_Closed):
     location: Literal["central", "outreach", "split"] = Field("central", description="Where caseworkers sit: central job centre, outreach office in the estate, or days split")
     days_in_estate: float = Field(0.0, ge=0.0, le=5.0, description="Average days a week a caseworker sits in the estate (copenhagen-outreach-2015, programme description: 1-4)")
     outreach_offices: int = Field(0, ge=0, le=10_000, description="Outreach offices in the estates")
-    offices: list[Office] | None = Field(None, max_length=10_000, description="Optional: each outreach office as a separate effort (e.g. one per municipality of a pool), with its own caseworkers and share of the residents; a citizen is then enrolled, and handed over at staff turnover, only within the office of their area. Without it the caseworkers are spread evenly, the residents live in each area alike, and a citizen whose office has no room is enrolled by another office")
+    offices: list[Office] | None = Field(None, max_length=10_000, description="Optional: each outreach office as a separate effort (e.g. one per municipality of a pool), with its own caseworkers and share of the residents; a citizen is then enrolled, and handed over at staff turnover, only within the office of their area. Without it the caseworkers are spread evenly, the residents live in each area alike, and a citizen whose office has no room is enrolled by another office (jobgaranti-midway-2019, Bilag 1 and the part on the organisation in the five municipalities: separate efforts, staffed differently)")
     open_advice_days: int = Field(0, ge=0, le=5, description="Open-advice (åben rådgivning) days a week per office")
     open_advice_hours: float = Field(3.0, ge=0.0, le=8.0, description="Open-advice hours per opening day (afternoons; copenhagen-outreach-2015, part on open advice)")
     summon_vulnerable_locally: bool = Field(True, description="Summon citizens in E-G to the local office, others centrally (copenhagen-outreach-2015, part on local offices)")
