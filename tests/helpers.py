@@ -41,3 +41,20 @@ def one_line(code: int, err: str, *pieces: str) -> None:
     assert "Traceback" not in err and len(err) < 1000, err
     for piece in pieces:
         assert piece in err, (piece, err)
+
+
+def send_half_a_result(seconds: float) -> None:
+    """Run in a process-pool worker: write the start of a result message that announces a
+    megabyte and then stop writing, as a worker ended in the middle of sending its result
+    does; sleep ``seconds``."""
+    import os
+    import struct
+    import sys
+    import time
+
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:            # concurrent.futures' worker loop
+        frame = frame.f_back
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1 << 20) + b"half")   # multiprocessing's header: the length
+    time.sleep(seconds)

@@ -310,6 +310,30 @@ def test_a_stopped_pool_has_closed_its_pipes_before_the_program_exits():
 
 
 @pytest.mark.timeout(60)
+def test_a_worker_ended_while_sending_its_result_does_not_hold_up_the_stop():
+    """SIGTERM while a worker sent a large result left the pool's manager thread waiting for
+    the rest of the message for ever: the stop waited its full allowance for the thread and
+    the exit then hung on it (the program ended itself only by its exit deadline, 10 s after
+    the signal).  Leaving the pool by an exception ends that thread within a second or two."""
+    from helpers import send_half_a_result
+
+    from sim.experiment.pool import local_pool
+
+    with pytest.raises(KeyboardInterrupt):
+        with local_pool(1, "spawn") as pool:
+            pool.submit(send_half_a_result, 30)
+            reader = pool._result_queue._reader
+            assert reader.poll(30)                        # the half message has arrived
+            time.sleep(0.2)                               # and the manager thread is reading it
+            manager = pool._executor_manager_thread
+            started = time.monotonic()
+            raise KeyboardInterrupt
+    assert time.monotonic() - started < 3.0
+    manager.join(timeout=2.0)
+    assert not manager.is_alive()
+
+
+@pytest.mark.timeout(60)
 def test_a_stop_kills_the_workers_a_library_started_and_only_those():
     """pyabc's sampling workers went on sampling for nobody after a stop and could block the
     exit; they are killed, and a process started before the sampler is left alone."""

@@ -112,7 +112,8 @@ def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseP
     for p in processes:
         if p.is_alive():
             p.terminate()
-    manager = getattr(pool, "_executor_manager_thread", None)      # shutdown forgets it; no public API
+    manager = getattr(pool, "_executor_manager_thread", None)      # shutdown forgets these two; no public API
+    result_queue = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + STOP_SECONDS
     for p in processes:
@@ -123,6 +124,12 @@ def stop(pool: ProcessPoolExecutor, also: Iterable[multiprocessing.process.BaseP
     _, alive = psutil.wait_procs(orphans, timeout=max(0.0, deadline - time.monotonic()))
     for p in alive:
         p.kill()
+    # A worker ended while it sent a result leaves half a message in the result pipe, and
+    # the manager thread waits for the rest for ever (this process holds the pipe's writing
+    # end too, so the read never sees its end).  With every worker gone, closing that end
+    # turns the wait into an end of file: the manager sees a broken pool and ends.
+    if result_queue is not None:
+        result_queue._writer.close()
     # The pool's manager thread sees its workers gone and closes its wake-up pipe.  Python
     # 3.11's exit wakes that thread through the pipe without a lock, so if the thread closed
     # it at that moment the exit printed "Exception ignored ... Bad file descriptor": wait for
