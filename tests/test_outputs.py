@@ -122,6 +122,18 @@ def test_parents_made_for_a_failed_run_are_removed(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
 
 
+def test_a_stop_while_the_working_folder_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """A stop signal between making the working folder and marking it (inside ``__enter__``,
+    where no ``__exit__`` runs) left a hidden ``.out.partial-<pid>`` behind."""
+    def stopped():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(outputs.psutil, "Process", stopped)     # read right after the folder is made
+    with pytest.raises(KeyboardInterrupt):
+        with outputs.ResultFolder(tmp_path / "a" / "out"):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
 def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()

@@ -391,6 +391,9 @@ class ResultFolder:
         except OSError as e:
             self._discard()
             raise UsageError(f"cannot create the output folder {self.out}: {e.strerror or e}") from None
+        except BaseException:           # a stop signal between making the folder and leaving here,
+            self._discard()             # where no __exit__ would remove it
+            raise
         return self
 
     def previous(self, name: str) -> Path | None:
