@@ -85,6 +85,7 @@ CITIZEN_COLUMNS: dict[str, Column] = {
     "trin2_ready_week": Column(np.int32, 0, "the consultant acts on the order from this week"),
     # meetings and sanctions
     "next_meeting": _week("week of the next mandatory meeting"),
+    "meeting_due": _week("week the current regular meeting fell due (a rebooking keeps it)"),
     "meeting_ticket": Column(np.int64, -1, "when the next meeting was booked (orders a caseworker's day)"),
     "meetings_held": Column(np.int16, 0),
     "noshows": Column(np.int16, 0),

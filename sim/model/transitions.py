@@ -272,7 +272,7 @@ def change_caseworker(C, i, j, week, T, tally):  # pragma: no cover - compiled
 
 @transition(reads=("caseworker", "mentor"),
             writes=("caseworker", "cw_caseload", "mentor", "mentors_mentees", "mentor_queue", "in_group", "consultant",
-                    "queue_ticket", "next_meeting"))
+                    "queue_ticket", "next_meeting", "meeting_due"))
 @njit(cache=True)
 def release(C, i):  # pragma: no cover - compiled
     """Close the case: no caseworker, mentor, group, consultant queue or booked meeting."""
@@ -289,6 +289,7 @@ def release(C, i):  # pragma: no cover - compiled
     C.consultant[i] = -1
     C.queue_ticket[i] = -1
     C.next_meeting[i] = -1
+    C.meeting_due[i] = -1
 
 
 # ------------------------------------------------------------------ trin 3
@@ -458,6 +459,25 @@ def book_meeting(C, i, delay, week):  # pragma: no cover - compiled
     """The next meeting, ``delay`` weeks from now (at least one), in the order booked."""
     C.next_meeting[i] = week + max(1, delay)
     C.meeting_ticket[i] = take_ticket(C)
+
+
+@transition(reads=("next_meeting",), writes=("meeting_due",), calls=(book_meeting,))
+@njit(cache=True)
+def open_cycle(C, i, delay, week):  # pragma: no cover - compiled
+    """A regular meeting ``delay`` weeks from now (at least one), the week it falls due."""
+    book_meeting(C, i, delay, week)
+    C.meeting_due[i] = C.next_meeting[i]
+
+
+@transition(reads=("meeting_due",), calls=(open_cycle,))
+@njit(cache=True)
+def book_regular(C, i, interval, week):  # pragma: no cover - compiled
+    """After a regular meeting held this week, the next one ``interval`` weeks after the week
+    this one fell due, or after this week if it was held early: a meeting cancelled, missed
+    or postponed and held late does not move the deadline of the next (the legal minimum
+    counts from the last meeting due, activation-practice-2012, chapter 2)."""
+    since = week if C.meeting_due[i] < 0 else min(week, C.meeting_due[i])
+    open_cycle(C, i, since + interval - week, week)
 
 
 # ------------------------------------------------------------------ a conversation and a held meeting

@@ -14,7 +14,7 @@ from numba import njit
 from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import State
-from ..transitions import assign, book_meeting, enter_trin2, interval_for, set_state
+from ..transitions import assign, enter_trin2, interval_for, open_cycle, set_state
 from .base import Process
 
 NO_CAP = -1
@@ -43,7 +43,7 @@ def caseworker_with_room(C, area, cap, across):  # pragma: no cover - compiled
 
 @transition(reads=("state", "waiting_ticket", "area", "job_wish", "enrolled_week"),
             writes=("waiting_ticket", "enrolled_week"),
-            calls=(caseworker_with_room, assign, enter_trin2, set_state, interval_for, book_meeting),
+            calls=(caseworker_with_room, assign, enter_trin2, set_state, interval_for, open_cycle),
             streams=(Stream.BOOKING,))
 @njit(cache=True)
 def enrol(C, cap, across, T, week, keys):  # pragma: no cover - compiled
@@ -67,7 +67,7 @@ def enrol(C, cap, across, T, week, keys):  # pragma: no cover - compiled
         first = 1
         if week == 0:
             first = 1 + int(uniforms(keys[Stream.BOOKING], week, i, 1)[0] * interval_for(C, i, week, T))
-        book_meeting(C, i, first, week)
+        open_cycle(C, i, first, week)
 
 
 class Enrolment(Process):

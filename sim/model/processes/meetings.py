@@ -10,7 +10,8 @@ what remains after the case administration is the week's time for the mandatory 
 and what they leave is the discretionary time of process 11.
 
 *The meetings.*  Every enrolled citizen has a next meeting ``meeting_interval_weeks`` after
-the last (during an ``intensive`` period from enrolment: ``intensive.interval_weeks``).
+the last one due (during an ``intensive`` period from enrolment: ``intensive.interval_weeks``):
+a meeting held late does not push the next one back (:func:`sim.model.transitions.book_regular`).
 Where a meeting is held: with no estate days at the central job centre; with
 ``summon_vulnerable_locally`` citizens whose latest form rates them E-G at the estate
 office and A-D centrally (copenhagen-outreach-2015, part on local offices); else at the
@@ -21,7 +22,8 @@ order they were booked, share the week's time for meetings: a cancellation (afbu
 in advance) takes no time; each other meeting gets ``min(standard,
 max(min_meeting_minutes, minutes / meetings))``, and those that no longer fit are postponed
 to next week; a no-show costs the share of its slot the caseworker waits, and awaits a
-follow-up call (process 11).  A missed meeting is booked again ``rebook_weeks`` later and
+follow-up call (process 11).  A missed meeting is booked again ``rebook_weeks`` later (it
+keeps the week it fell due) and
 an unexcused no-show may be sanctioned.  A held meeting's effects scale with
 ``sqrt(minutes held / standard)`` (:func:`sim.model.transitions.hold_meeting`).
 """
@@ -42,7 +44,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import Occasion, Outcome, State
 from ..tally import Tally
-from ..transitions import book_meeting, hold_meeting, interval_for, standard_minutes
+from ..transitions import book_meeting, book_regular, hold_meeting, interval_for, standard_minutes
 from .base import Process
 
 #: a no-show costs this share of its slot: the caseworker waits before moving on (assumed)
@@ -116,7 +118,7 @@ def week_budget(C, par, due_minutes, tally):  # pragma: no cover - compiled
 @transition(reads=("cw_active", "cw_authority", "cw_week_left"),
             writes=("cw_week_left", "cw_morning_used", "cancellations", "noshows", "noshow_now"),
             calls=(week_budget, book_day, interval_for, probabilities, sanctionable, sanction, hold_meeting,
-                   book_meeting),
+                   book_meeting, book_regular),
             streams=(Stream.ATTENDANCE,),
             counts=(Tally.SUMMONED_OUTREACH, Tally.SUMMONED_CENTRAL, Tally.CANCEL_OUTREACH, Tally.CANCEL_CENTRAL,
                     Tally.NOSHOW_OUTREACH, Tally.NOSHOW_CENTRAL, Tally.HELD_OUTREACH, Tally.HELD_CENTRAL,
@@ -182,7 +184,7 @@ def meetings(C, par, T, week, keys, tally):  # pragma: no cover - compiled
                 tally[Tally.HELD_MINUTES] += length
                 tally[Tally.CONTACT_MINUTES] += length
                 hold_meeting(C, i, outreach[k], length / standard[k], week, Occasion.APPOINTMENT, T, keys, tally)
-                book_meeting(C, i, interval[k], week)
+                book_regular(C, i, interval[k], week)
         C.cw_week_left[j] = budget - used
         tally[Tally.TIME_MEETINGS] += used
         start = end

@@ -29,7 +29,7 @@ from ..declare import transition
 from ..rng import Stream, poisson, uniforms
 from ..states import Occasion, State
 from ..tally import Tally
-from ..transitions import add_progress, book_meeting, hold_meeting, interval_for
+from ..transitions import add_progress, book_regular, hold_meeting, interval_for
 from .base import Process
 
 OpenAdviceParams = namedtuple("OpenAdviceParams", ["open_at", "length", "close", "service", "patience", "other_visitors",
@@ -89,7 +89,7 @@ def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
 
 
 @transition(reads=("state", "next_meeting", "category"), writes=("trust", "unsolved"),
-            calls=(add_progress, hold_meeting, book_meeting, interval_for), streams=(Stream.DROPIN,),
+            calls=(add_progress, hold_meeting, book_regular, interval_for), streams=(Stream.DROPIN,),
             counts=(Tally.VISITS_SERVED, Tally.VISITS_UNSERVED, Tally.VISITS_NOT_SOLVED, Tally.SUMMONED_OUTREACH,
                     Tally.HELD_OUTREACH, Tally.HELD_VIA_OPEN_ADVICE, Tally.CONTACT_MINUTES))
 @njit(cache=True)
@@ -117,7 +117,7 @@ def settle(C, par, T, visitor, served, server, minutes, week, keys, tally):  # p
             tally[Tally.HELD_OUTREACH] += 1
             tally[Tally.HELD_VIA_OPEN_ADVICE] += 1
             hold_meeting(C, i, True, 1.0, week, Occasion.OPEN_ADVICE, T, keys, tally)
-            book_meeting(C, i, interval_for(C, i, week, T), week)
+            book_regular(C, i, interval_for(C, i, week, T), week)
         if not is_good(C.category[i]) and uniforms(keys[Stream.DROPIN], week, i, 0)[0] >= par.solve_poor:
             tally[Tally.VISITS_NOT_SOLVED] += 1
             C.unsolved[i] = True
