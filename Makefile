@@ -20,7 +20,7 @@ demo: setup
 
 test: setup
 	bash scripts/test-deps.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"

@@ -61,16 +61,16 @@ class Behaviour(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # --- attendance at mandatory meetings (process 9, mandatory meetings) -------------
-    noshow_central: float = P(0.152, unit="probability per summoned meeting", plausible=(0.08, 0.22),
-        source=FIT("0.143", "0.161", ID) + f"{CPH}, Table 1 (ordinary departments JKI 1-3, 2014)",
+    noshow_central: float = P(0.153, unit="probability per summoned meeting", plausible=(0.08, 0.22),
+        source=FIT("0.143", "0.164", ID) + f"{CPH}, Table 1 (ordinary departments JKI 1-3, 2014)",
         doc="No-show (udeblivelse) probability at the central job centre for an average citizen, 13-week interval", **PROB)
-    noshow_outreach: float = P(0.0721, unit="probability per summoned meeting", plausible=(0.03, 0.12),
-        source=FIT("0.0414", "0.109", PARTLY) + f"{CPH}, Table 1 (outreach department UB, 2014)",
+    noshow_outreach: float = P(0.0712, unit="probability per summoned meeting", plausible=(0.03, 0.12),
+        source=FIT("0.043", "0.105", PARTLY) + f"{CPH}, Table 1 (outreach department UB, 2014)",
         doc="No-show probability at the outreach office in the estate, average citizen", **PROB)
-    cancel_central: float = P(0.132, unit="probability per summoned meeting", plausible=(0.08, 0.22),
-        source=FIT("0.124", "0.142", ID) + f"{CPH}, Table 1 (JKI 1-3, 2014)", doc="Cancellation (afbud) probability at the central job centre", **PROB)
-    cancel_outreach: float = P(0.0441, unit="probability per summoned meeting", plausible=(0.02, 0.12),
-        source=FIT("0.0228", "0.0699", PARTLY) + f"{CPH}, Table 1 (UB, 2014)", doc="Cancellation probability at the outreach office", **PROB)
+    cancel_central: float = P(0.133, unit="probability per summoned meeting", plausible=(0.08, 0.22),
+        source=FIT("0.125", "0.141", ID) + f"{CPH}, Table 1 (JKI 1-3, 2014)", doc="Cancellation (afbud) probability at the central job centre", **PROB)
+    cancel_outreach: float = P(0.0467, unit="probability per summoned meeting", plausible=(0.02, 0.12),
+        source=FIT("0.0245", "0.0768", PARTLY) + f"{CPH}, Table 1 (UB, 2014)", doc="Cancellation probability at the outreach office", **PROB)
     attendance_trust_effect: float = P(1.5, unit="log-odds per unit of trust", plausible=(0.0, 3.0),
         source=f"assumed; direction from {CPH}, conclusions, and {KS}, section on informal settings and trust",
         doc="Lower odds of no-show and cancellation per unit of trust above 0.5", ge=0.0, le=10.0)
@@ -80,8 +80,8 @@ class Behaviour(BaseModel):
     attendance_health_reference: float = P(0.4, unit="share of summoned citizens", plausible=(0.3, 0.6),
         source=f"assumed centring of the health term; the share of summoned meetings with health rated 1-2 is 0.37-0.56 in the Copenhagen scenarios, and the base odds (noshow_*, cancel_*) are fitted with this centring",
         doc="Share of summoned citizens with health rated 1-2 at which the health term of attendance is zero (the average citizen of the reported no-show shares)", **PROB)
-    attendance_frequency_effect: float = P(0.171, unit="log-odds per halving of the meeting interval", plausible=(0.0, 0.4),
-        source=FIT("0.0316", "0.302", PARTLY) + f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG}, chapter 4, Figure 4.3)",
+    attendance_frequency_effect: float = P(0.167, unit="log-odds per halving of the meeting interval", plausible=(0.0, 0.4),
+        source=FIT("0.0508", "0.293", PARTLY) + f"assumed; chosen so weekly meetings give about 60 % attendance ({AIG}, chapter 4, Figure 4.3)",
         doc="Meeting fatigue: higher odds of no-show and cancellation per halving of the interval below 13 weeks", ge=0.0, le=2.0)
     sanction_threat_effect: float = P(0.8, unit="log-odds", plausible=(0.0, 2.0),
         source=f"assumed; {AIG}, chapter 4, Figure 4.3 and footnote 17 (93 % attendance with an explicit deduction warning, Sønderborg)",
@@ -107,8 +107,8 @@ class Behaviour(BaseModel):
         doc="Fall in motivation after a sanction", ge=0.0, le=1.0)
 
     # --- problems and open advice (processes 6 problems, 10 open advice, 12 unsolved) -
-    problem_rate: float = P(0.0825, unit="problems per citizen-week", plausible=(0.02, 0.15),
-        source=FIT("0.0467", "0.121", PARTLY) + f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month (derived from {CPH}, part on open advice, visitor registration March 2015)",
+    problem_rate: float = P(0.0863, unit="problems per citizen-week", plausible=(0.02, 0.15),
+        source=FIT("0.0492", "0.122", PARTLY) + f"assumed; scaled so open advice gives about 0.29 unsummoned visits per active case per month (derived from {CPH}, part on open advice, visitor registration March 2015)",
         doc="Rate at which an average citizen meets a problem (letters, debt, health, conflict at a placement)", ge=0.0, le=1.0)
     problem_barrier_effect: float = P(0.25, unit="relative increase per factor rated 1-2", plausible=(0.0, 0.6), source="assumed",
         doc="Extra problem rate per Udviklingsmål factor rated 1-2", ge=0.0, le=3.0)
@@ -122,8 +122,8 @@ class Behaviour(BaseModel):
     other_visitors_per_open_day: float = P(1.0, unit="visitors per office per opening day", plausible=(0.0, 3.0),
         source=f"{CPH}, part on open advice, visitor registration March 2015 (1 of 14 daily visitors has no UB case)",
         doc="Visitors without a case who also take staff time at open advice", ge=0.0, le=50.0)
-    problem_escalation_probability: float = P(0.378, unit="probability per unsolved problem", plausible=(0.1, 0.7),
-        source=FIT("0.162", "0.664", OPEN) + f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (ABCD→EFG 11.8 % outreach vs 15.9 % ordinary)",
+    problem_escalation_probability: float = P(0.353, unit="probability per unsolved problem", plausible=(0.1, 0.7),
+        source=FIT("0.144", "0.622", OPEN) + f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2 (ABCD→EFG 11.8 % outreach vs 15.9 % ordinary)",
         doc="Probability that an unsolved problem worsens one Udviklingsmål rating by one step", **PROB)
     problem_breakdown_probability: float = P(0.25, unit="probability per unsolved problem", plausible=(0.05, 0.5),
         source=f"assumed; {KS}, section on open advice (it supports attendance at placements and jobs)",
@@ -131,8 +131,8 @@ class Behaviour(BaseModel):
     dropin_meeting_window_weeks: int = P(3, unit="weeks", plausible=(0, 6), source=f"{CPH}, part on open advice (a due follow-up meeting held at open advice)",
         doc="A drop-in at most this many weeks before a due meeting counts as that meeting held", ge=0, le=13)
 
-    dropin_solve_poor: float = P(0.622, unit="probability per served visit", plausible=(0.2, 1.0),
-        source=FIT("0.248", "0.977", OPEN) + f"assumed; {CPH}, Udviklingsmål tables after Bilag 2 (open advice helps keep A-D, no difference for E-G)",
+    dropin_solve_poor: float = P(0.61, unit="probability per served visit", plausible=(0.2, 1.0),
+        source=FIT("0.225", "0.948", OPEN) + f"assumed; {CPH}, Udviklingsmål tables after Bilag 2 (open advice helps keep A-D, no difference for E-G)",
         doc="Probability that a served open-advice visit solves the problem of a citizen whose barriers are E-G (always for A-D; the problem's weight is the citizen's real situation, not the form)", **PROB)
 
     # --- barrier dynamics on the A-G scale (processes 5 drift, 9, 11, 13) ----------
@@ -142,28 +142,28 @@ class Behaviour(BaseModel):
     form_use_share: float = P(0.5, unit="share of held meetings", plausible=(0.45, 0.6),
         source=f"{CPH}, Udviklingsmål tables after Bilag 2 (use of the form: 47 % of conversations in the outreach department, 47-57 % in the ordinary departments, 2014)",
         doc="Share of held mandatory meetings at which the caseworker fills in the Udviklingsmål form (the A-G category the tables and the caseworker's decisions use)", **PROB)
-    rating_misread: float = P(0.229, unit="probability per factor per form", plausible=(0.0, 0.3),
-        source=FIT("0.0714", "0.288", PARTLY) + f"assumed size; {CPH}, Bilag 2 (the consultant fills in the form, with or without the citizen) and Udviklingsmål tables (practice differs between departments); part on time per citizen (trust brings out barriers)",
+    rating_misread: float = P(0.227, unit="probability per factor per form", plausible=(0.0, 0.3),
+        source=FIT("0.102", "0.295", PARTLY) + f"assumed size; {CPH}, Bilag 2 (the consultant fills in the form, with or without the citizen) and Udviklingsmål tables (practice differs between departments); part on time per citizen (trust brings out barriers)",
         doc="Probability that a caseworker reads one of the five Udviklingsmål factors one step off (up or down) for a citizen of trust 0.5; twice as often at trust 0, never at trust 1", **PROB)
     improve_per_mentor_session: float = P(0.05, unit="probability per session", plausible=(0.0, 0.15), source="assumed",
         doc="Probability that a mentor session improves the weakest rating by one", **PROB)
     improve_per_group_session: float = P(0.03, unit="probability per session", plausible=(0.0, 0.1),
         source=f"assumed; {JG}, recommendations (recommendation 1: peer-to-peer group courses)",
         doc="Probability that a group-course session improves the weakest rating by one", **PROB)
-    improve_spontaneous: float = P(0.721, unit="probability per year", plausible=(0.1, 0.95), source=FIT("0.146", "0.919", OPEN) + f"assumed; with deterioration, sized to the churn in {CPH}, Udviklingsmål tables after Bilag 2 (the ratings are subjective forms)",
+    improve_spontaneous: float = P(0.707, unit="probability per year", plausible=(0.1, 0.95), source=FIT("0.321", "0.932", OPEN) + f"assumed; with deterioration, sized to the churn in {CPH}, Udviklingsmål tables after Bilag 2 (the ratings are subjective forms)",
         doc="Annual probability that a rating improves by one without any contact", **PROB)
-    deteriorate_spontaneous: float = P(0.633, unit="probability per year", plausible=(0.1, 0.95),
-        source=FIT("0.211", "0.899", OPEN) + f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2",
+    deteriorate_spontaneous: float = P(0.63, unit="probability per year", plausible=(0.1, 0.95),
+        source=FIT("0.25", "0.905", OPEN) + f"assumed; calibrate to {CPH}, Udviklingsmål tables after Bilag 2",
         doc="Annual probability that a rating worsens by one without an identifiable problem", **PROB)
 
     # --- exits and returns (process 2) ---------------------------------------------
-    exit_other_annual: float = P(0.141, unit="probability per year", plausible=(0.08, 0.25),
-        source=FIT("0.0831", "0.208", PARTLY) + f"{CPH}, Udviklingsmål tables after Bilag 2 ('andet' 15-21 % a year)",
+    exit_other_annual: float = P(0.135, unit="probability per year", plausible=(0.08, 0.25),
+        source=FIT("0.09", "0.203", PARTLY) + f"{CPH}, Udviklingsmål tables after Bilag 2 ('andet' 15-21 % a year)",
         doc="Annual probability of leaving for another benefit, sickness exemption, pension or moving away", **PROB)
     exit_other_g_multiplier: float = P(1.2, unit="multiplier", plausible=(1.0, 2.0), source="assumed",
         doc="Higher other-exit hazard for citizens in category G (health or social conditions rated 1): the weekly hazard is multiplied", ge=0.0, le=5.0)
-    job_exit_annual_good: float = P(0.0496, unit="probability per year", plausible=(0.01, 0.08),
-        source=FIT("0.0188", "0.0774", OPEN) + f"{CPH}, Udviklingsmål tables after Bilag 2 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
+    job_exit_annual_good: float = P(0.0521, unit="probability per year", plausible=(0.01, 0.08),
+        source=FIT("0.0187", "0.0762", OPEN) + f"{CPH}, Udviklingsmål tables after Bilag 2 (ABCD → job/education 5.0-5.8 % a year, of which part via placements)",
         doc="Annual probability of a direct exit to job or education from categories A-D (also during a placement, beside the placement's own route, process 4)", **PROB)
     job_exit_annual_poor: float = P(0.03, unit="probability per year", plausible=(0.0, 0.04), source=f"{CPH}, Udviklingsmål tables after Bilag 2 (EFG → job/education 2.1 %)",
         doc="Annual probability of a direct exit to job or education from categories E-G", **PROB)
@@ -172,8 +172,8 @@ class Behaviour(BaseModel):
         doc="Annual probability of a direct exit to job or education for job-ready residents in the case loads", **PROB)
     education_share: float = P(0.3, unit="share", plausible=(0.1, 0.5), source="assumed",
         doc="Share of direct job-or-education exits that are to education (SU)", **PROB)
-    restgroup_annual: float = P(0.154, unit="probability per year", plausible=(0.05, 0.2),
-        source=FIT("0.125", "0.176", ID) + f"{CPH}, effect analysis and Bilag 1 (17.8 % ever self-sufficient of which 4.3 % job/education: the rest is the 'restgruppe')",
+    restgroup_annual: float = P(0.149, unit="probability per year", plausible=(0.05, 0.2),
+        source=FIT("0.13", "0.175", ID) + f"{CPH}, effect analysis and Bilag 1 (17.8 % ever self-sufficient of which 4.3 % job/education: the rest is the 'restgruppe')",
         doc="Annual probability of a spell off benefit without registered income (counts as self-sufficient in DREAM)", **PROB)
     restgroup_mean_weeks: float = P(6.0, unit="weeks", plausible=(1.0, 26.0), source="assumed",
         doc="Mean length of a restgroup spell off benefit", ge=1.0, le=260.0)
@@ -213,8 +213,8 @@ class Behaviour(BaseModel):
         doc="Higher caseworker belief when staff work in a team that keeps belief alive", ge=0.0, le=1.0)
 
     # --- guidance and upskilling courses (processes 3 and 9) ------------------------
-    course_order_probability: float = P(0.172, unit="probability per held meeting", plausible=(0.0, 0.4),
-        source=FIT("0.0236", "0.361", OPEN) + f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 30 % for match 2 in 2010-12 ({AP}, chapter 3, Figure 3.1)",
+    course_order_probability: float = P(0.218, unit="probability per held meeting", plausible=(0.0, 0.4),
+        source=FIT("0.0321", "0.359", OPEN) + f"assumed; the discretionary remainder beside the right and duty to activation (reoffer_weeks), which alone gives about 0.29 of the time in ordinary practice against the national 30 % for match 2 in 2010-12 ({AP}, chapter 3, Figure 3.1)",
         doc="Probability that a held meeting orders a guidance or upskilling course (vejledning og opkvalificering) for a citizen in trin 1-2 not already in one, beyond the offers the right and duty to activation makes due", **PROB)
     course_weeks: int = P(8, unit="weeks", plausible=(4, 13), source=f"assumed; {AP}, chapters 2 and 3 (4- and 13-week spells)",
         doc="Length of a guidance or upskilling course", ge=1, le=52)
@@ -232,14 +232,14 @@ class Behaviour(BaseModel):
         doc="Trin-1 progress per week of a course", ge=0.0, le=1.0)
 
     # --- trin 2: job match (process 14) ----------------------------------------------
-    match_probability: float = P(0.242, unit="probability per attempt", plausible=(0.1, 0.7), source=FIT("0.186", "0.304", ID) + "assumed",
+    match_probability: float = P(0.235, unit="probability per attempt", plausible=(0.1, 0.7), source=FIT("0.166", "0.297", ID) + "assumed",
         doc="Probability that a match attempt for a citizen in categories A-D finds an interested company", **PROB)
     match_poor_multiplier: float = P(0.5, unit="multiplier", plausible=(0.2, 1.0), source="assumed",
         doc="Lower match probability for citizens in categories E-G", ge=0.0, le=1.0)
     order_delay_weeks: int = P(3, unit="weeks", plausible=(1, 8), source=f"assumed; {AP}, chapter 5 (bestilling by e-mail)",
         doc="Delay before a company consultant acts on an order in the order-and-deliver split", ge=0, le=26)
-    company_hours_willingness: float = P(0.302, unit="probability", plausible=(0.1, 0.5),
-        source=FIT("0.136", "0.49", OPEN) + f"assumed; {JG}, part on payment criteria (internships are easier to get than ordinary hours)",
+    company_hours_willingness: float = P(0.251, unit="probability", plausible=(0.1, 0.5),
+        source=FIT("0.111", "0.466", OPEN) + f"assumed; {JG}, part on payment criteria (internships are easier to get than ordinary hours)",
         doc="Mean probability that a company agrees to ordinary paid hours when asked", **PROB)
     company_internship_willingness: float = P(0.7, unit="probability", plausible=(0.4, 0.9), source=f"assumed; {JG}, part on trin 2 (companies expect free labour)",
         doc="Mean probability that a company accepts an unpaid internship", **PROB)
@@ -261,8 +261,8 @@ class Behaviour(BaseModel):
         doc="Probability that an internship with an agreement on hours 'på sigt' turns into ordinary hours at its end", **PROB)
     wage_subsidy_conversion: float = P(0.3, unit="probability", plausible=(0.1, 0.6), source="assumed",
         doc="Probability that a wage-subsidy job turns into ordinary hours at its end", **PROB)
-    job_hire_share: float = P(0.248, unit="share", plausible=(0.1, 0.6),
-        source=FIT("0.118", "0.456", PARTLY) + f"assumed size; {JG}, the step model (trin 3 begins in an internship or a job; the aim is self-support or employment with ordinary hours) and Bilag 1 (Høje Taastrup: 19 % self-supporting, 3 % with ordinary hours)",
+    job_hire_share: float = P(0.251, unit="share", plausible=(0.1, 0.6),
+        source=FIT("0.122", "0.508", OPEN) + f"assumed size; {JG}, the step model (trin 3 begins in an internship or a job; the aim is self-support or employment with ordinary hours) and Bilag 1 (Høje Taastrup: 19 % self-supporting, 3 % with ordinary hours)",
         doc="Where småjobs exist (trin model, or consultants who pursue ordinary hours): share of agreements on ordinary hours that are a job with enough hours to leave benefit (the others are småjobs of a few hours); elsewhere every agreement is a job", **PROB)
     initial_hours_min: float = P(20.0, unit="paid hours per month", plausible=(8.0, 30.0),
         source=f"{JG}, Box 3 (småjob tasks of 1-2 hours a day: about 20-40 hours a month) and the step model (a småjob is at least 30 hours a month, about one day a week)",
@@ -280,14 +280,14 @@ class Behaviour(BaseModel):
         doc="Rise in motivation and belief when the citizen starts ordinary paid hours", ge=0.0, le=1.0)
 
     # --- the staff's week: a time budget (processes 9, 11, 13, 14) ---------------------
-    overhead_share: float = P(0.382, unit="share of contract hours", plausible=(0.15, 0.45),
-        source=FIT("0.247", "0.442", PARTLY) + f"{CPH}, programme description (one hour available per citizen per month at about 113 cases per consultant: about 70 % of a 37-hour week goes to the citizens); {AP}, chapter 4 (weekly or fortnightly team and department meetings)",
+    overhead_share: float = P(0.381, unit="share of contract hours", plausible=(0.15, 0.45),
+        source=FIT("0.251", "0.44", PARTLY) + f"{CPH}, programme description (one hour available per citizen per month at about 113 cases per consultant: about 70 % of a 37-hour week goes to the citizens); {AP}, chapter 4 (weekly or fortnightly team and department meetings)",
         doc="Share of every staff member's hours spent on work tied to no case: team and department meetings, training, general administration", **PROB)
-    case_admin_minutes: float = P(9.25, unit="minutes per active case per week", plausible=(1.0, 12.0),
-        source=FIT("3.92", "11.8", PARTLY) + f"assumed size; {AP}, chapter 4 ('all the time spent documenting and clicking here and clicking there' takes time from citizen contact)",
+    case_admin_minutes: float = P(9.19, unit="minutes per active case per week", plausible=(1.0, 12.0),
+        source=FIT("1.71", "11.6", OPEN) + f"assumed size; {AP}, chapter 4 ('all the time spent documenting and clicking here and clicking there' takes time from citizen contact)",
         doc="A caseworker's documentation and case handling per active case a week that does not depend on contact (journal, job plan, offers, refund registration)", ge=0.0, le=60.0)
-    discretionary_time_use: float = P(0.165, unit="share of the time left", plausible=(0.1, 1.0),
-        source=FIT("0.106", "0.365", ID) + f"assumed; {AP}, chapter 2 (in practice the legal minimum is the maximum: 'we do not follow up on anything') and chapter 4 (relationship-oriented caseworkers phone weekly, efforts made in spite of the system)",
+    discretionary_time_use: float = P(0.158, unit="share of the time left", plausible=(0.1, 1.0),
+        source=FIT("0.107", "0.351", ID) + f"assumed; {AP}, chapter 2 (in practice the legal minimum is the maximum: 'we do not follow up on anything') and chapter 4 (relationship-oriented caseworkers phone weekly, efforts made in spite of the system)",
         doc="Share of a caseworker's time left after administration, mandatory meetings and open advice that goes to the discretionary uses (no-show and placement follow-up, job-search help, extra contact); the rest goes to other tasks", **PROB)
     extra_contact_minutes: float = P(15.0, unit="minutes", plausible=(5.0, 30.0),
         source=f"assumed; {AP}, chapter 4 (weekly phone calls; 5-10-minute conversations when time is short)",
@@ -302,8 +302,8 @@ class Behaviour(BaseModel):
     attempt_minutes: float = P(62.0, unit="minutes per match attempt", plausible=(30.0, 120.0),
         source=f"assumed; a full-time company consultant then makes about 25 attempts a week after the overhead; {JG}, part on staffing and case loads (company consultants need considerably lower case loads than caseworkers)",
         doc="A company consultant's time for one match attempt with a company (finding, contacting, negotiating, notes)", ge=5.0, le=480.0)
-    order_overflow_share: float = P(0.542, unit="share of the orders beyond the consultant's week", plausible=(0.0, 1.0),
-        source=FIT("0.0749", "0.966", OPEN) + f"assumed; no publication gives the capacity of a job centre's company service beyond the consultants a programme names ({CPH}, programme description: 2 company consultants for 1,750 cases; {JG}, part on staffing and case loads); the calibration leaves it open: the arms' company-directed activation is fitted at any value of it, with the match probability",
+    order_overflow_share: float = P(0.521, unit="share of the orders beyond the consultant's week", plausible=(0.0, 1.0),
+        source=FIT("0.0889", "0.944", OPEN) + f"assumed; no publication gives the capacity of a job centre's company service beyond the consultants a programme names ({CPH}, programme description: 2 company consultants for 1,750 cases; {JG}, part on staffing and case loads); the calibration leaves it open: the arms' company-directed activation is fitted at any value of it, with the match probability",
         doc="Probability that an offer ordered by a caseworker when the citizen's company consultant has no attempt left that week is taken all the same (by the job centre's company service beyond the programme's consultants, or arranged by the caseworker); otherwise it lapses. 0: the consultants' hours are the only capacity; 1: orders are never limited by them", ge=0.0, le=1.0)
     mentor_session_minutes: float = P(60.0, unit="minutes per session", plausible=(30.0, 90.0), source="assumed",
         doc="A mentor's time for one session with a mentee (travel and notes included)", ge=5.0, le=480.0)
