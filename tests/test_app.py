@@ -5,6 +5,7 @@ the page's words, assets and the command."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 
 import pytest
 
@@ -399,3 +400,20 @@ def test_the_curve_of_the_explored_lever_around_the_design():
     few = steps.points(small, {}, "caseload")[0]
     assert [p.staffed for p in few.points] == [3, 2, 1] and few.reference == 175 and 175 in few.values
     assert "open_advice_days" not in levers.curve_levers(base) and "caseload" in levers.curve_levers(base)
+
+
+@pytest.mark.slow
+def test_the_warm_pool_ends_at_once_when_the_server_exits():
+    """The exit does not wait for a running replication (sim.experiment.pool.stop)."""
+    pool = ensemble.warm_pool(1)
+    try:
+        running = pool.executor.submit(time.sleep, 60)
+        deadline = time.monotonic() + 10
+        while not running.running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.running()
+        t0 = time.monotonic()
+    finally:
+        ensemble.shutdown_pool()
+    assert time.monotonic() - t0 < 8
+    assert not multiprocessing.active_children()

@@ -41,7 +41,7 @@ import pandas as pd
 
 from sim.experiment.findings import ComparisonFindings, compare_findings, left_out
 from sim.experiment.horizon import Horizon, HorizonBudget, horizon_budget
-from sim.experiment.pool import die_with_parent
+from sim.experiment.pool import die_with_parent, stop as stop_pool
 from sim.experiment.resources import usable_cores
 from sim.experiment.runner import DEFAULT_POSTERIOR, Replication, Task, load_posterior, plan, replications_table, run_task
 from sim.experiment.statistics import comparison_frame, summary_frame
@@ -117,9 +117,15 @@ class WarmPool:
         self._ready.set()
         self._stop.wait()
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Let the running replications finish and end the workers; ``now``: end them at
+        once, their running replications lost (:func:`sim.experiment.pool.stop`, which also
+        frees the pool from a worker that was ended while it sent a result)."""
         if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            if now:
+                stop_pool(self.executor)
+            else:
+                self.executor.shutdown(wait=True, cancel_futures=True)
         self._stop.set()
         self._keeper.join(timeout=5)
 
@@ -144,10 +150,10 @@ def warm_pool(workers: int) -> WarmPool:
 
 
 def shutdown_pool() -> None:
-    """End the warm pool's workers (they also end with the server)."""
+    """End the warm pool's workers at once, as the server exits (they also end with it)."""
     with _pool_lock:
         while _pool:
-            _pool.pop().close()
+            _pool.pop().close(now=True)
 
 
 class Cancelled(Exception):
