@@ -59,25 +59,52 @@ BELIEF_WEIGHT = 0.5
 
 #: the uses in their order of priority (the rows of the week's lists of citizens due)
 NOSHOW, PLACEMENT, JOB_SEARCH, CONTACT = 0, 1, 2, 3
+USES = 4
 
 
-@transition(reads=("cw_active", "cw_week_left", "caseworker", "noshow_now", "placement", "followed_until", "state",
-                   "trin2_ready_week", "helped_until", "order_ticket", "last_contact", "belief"),
+@transition(reads=("caseworker", "noshow_now", "placement", "followed_until", "state", "trin2_ready_week",
+                   "helped_until", "order_ticket", "last_contact"))
+@njit(cache=True)
+def due_for(C, week, par):  # pragma: no cover - compiled
+    """Which uses each citizen with a caseworker is due for this week, one bit per use, in
+    one pass over the citizens (no use changes who is due for another, and a caseworker acts
+    only on its own cases, so this can be worked out before any caseworker acts)."""
+    wants = np.zeros(C.state.shape[0], dtype=np.uint8)
+    for i in range(C.state.shape[0]):
+        if C.caseworker[i] < 0:
+            continue
+        s = C.state[i]
+        w = 0
+        if C.noshow_now[i]:
+            w |= 1 << NOSHOW
+        if C.placement[i] != Placement.NONE and C.followed_until[i] <= week:
+            w |= 1 << PLACEMENT
+        if (s == State.TRIN2 and week >= C.trin2_ready_week[i] and C.helped_until[i] <= week
+                and C.order_ticket[i] < 0):
+            w |= 1 << JOB_SEARCH
+        if (s == State.TRIN1 or s == State.TRIN2) and C.last_contact[i] + par.contact_weeks <= week:
+            w |= 1 << CONTACT
+        wants[i] = w
+    return wants
+
+
+@transition(reads=("cw_active", "cw_week_left", "caseworker", "last_contact", "belief"),
             writes=("followed_until", "helped_until", "order_ticket"),
-            calls=(book_meeting, talk, take_ticket), streams=(Stream.CONTACT,),
+            calls=(due_for, book_meeting, talk, take_ticket), streams=(Stream.CONTACT,),
             counts=(Tally.TIME_NOSHOW_FOLLOWUP, Tally.TIME_PLACEMENT_FOLLOWUP, Tally.TIME_JOB_SEARCH,
                     Tally.TIME_EXTRA_CONTACT, Tally.TIME_OTHER, Tally.TIME_IDLE, Tally.CONTACT_MINUTES,
                     Tally.NOSHOW_FOLLOWUPS, Tally.PLACEMENT_FOLLOWUPS, Tally.JOB_SEARCH_HELP, Tally.EXTRA_CONTACTS))
 @njit(cache=True)
 def discretionary(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     n_cw = C.cw_active.shape[0]
-    cases = np.flatnonzero(C.caseworker >= 0)
+    wants = due_for(C, week, par)
+    cases = np.flatnonzero(wants)                   # the citizens due for any use, by caseworker
     cases, bounds = group_by(C.caseworker[cases], n_cw, cases)
     widest = 0
     for j in range(n_cw):
         widest = max(widest, bounds[j + 1] - bounds[j])
-    due = np.empty((4, widest), dtype=np.int64)         # each use's citizens due, in case order
-    n_due = np.zeros(4, dtype=np.int64)
+    due = np.empty((USES, widest), dtype=np.int64)     # each use's citizens due, in case order
+    n_due = np.zeros(USES, dtype=np.int64)
     cheapest = min(par.followup, par.contact)
     for j in range(n_cw):
         if not C.cw_active[j]:
@@ -85,17 +112,11 @@ def discretionary(C, par, T, week, keys, tally):  # pragma: no cover - compiled
         left = max(0.0, C.cw_week_left[j])
         budget = par.use * left
         if budget >= cheapest:
-            # who is due for each use (no use changes who is due for another)
+            # each use's list of this caseworker's citizens due, in case order
             n_due[:] = 0
             for i in cases[bounds[j]: bounds[j + 1]]:
-                s = C.state[i]
-                for use, is_due in ((NOSHOW, C.noshow_now[i]),
-                                    (PLACEMENT, C.placement[i] != Placement.NONE and C.followed_until[i] <= week),
-                                    (JOB_SEARCH, s == State.TRIN2 and week >= C.trin2_ready_week[i]
-                                     and C.helped_until[i] <= week and C.order_ticket[i] < 0),
-                                    (CONTACT, (s == State.TRIN1 or s == State.TRIN2)
-                                     and C.last_contact[i] + par.contact_weeks <= week)):
-                    if is_due:
+                for use in range(USES):
+                    if wants[i] & (1 << use):
                         due[use, n_due[use]] = i
                         n_due[use] += 1
             for i in due[NOSHOW, :n_due[NOSHOW]]:          # 1. no-shows
