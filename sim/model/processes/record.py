@@ -43,6 +43,10 @@ def record_week(C, week, tally):  # pragma: no cover - compiled
     hist = C.model_hours_hist
     row = C.model_weekly_counts[week]
     row[COL_WEEK] = week
+    # citizen-weeks are counted in local integers and added once (whole numbers: the same
+    # totals as adding 1.0 each time); paid hours are added to their counters as they come
+    case_weeks = benefit_weeks = placement_weeks = course_weeks = group_weeks = 0
+    with_hours = smajob_weeks = with_hours_on_benefit = 0
     for i in range(C.state.shape[0]):
         s = C.state[i]
         row[COL_STATES + s] += 1
@@ -53,9 +57,9 @@ def record_week(C, week, tally):  # pragma: no cover - compiled
         if on:
             C.benefit_weeks[i] += 1.0
             C.paid_hours_on_benefit[i] += worked
-            tally[Tally.BENEFIT_WEEKS] += 1.0
+            benefit_weeks += 1
             if s != State.NOT_ENROLLED:
-                tally[Tally.CASE_WEEKS] += 1.0
+                case_weeks += 1
         elif s == State.SELF_SUFFICIENT:
             C.self_sufficient_weeks[i] += 1.0
         p = C.placement[i]
@@ -66,25 +70,33 @@ def record_week(C, week, tally):  # pragma: no cover - compiled
         elif p == Placement.HOUSING:
             C.housing_placement_weeks[i] += 1.0
         if s == State.TRIN3:
-            tally[Tally.PLACEMENT_WEEKS] += 1.0
+            placement_weeks += 1
         if C.in_course[i]:
             C.course_weeks[i] += 1.0
-            tally[Tally.COURSE_WEEKS] += 1.0
+            course_weeks += 1
         if C.in_group[i]:
             C.group_course_weeks[i] += 1.0
-            tally[Tally.GROUP_WEEKS] += 1.0
+            group_weeks += 1
         if C.mentor[i] >= 0:
             C.mentor_weeks[i] += 1.0
         if h > 0:
-            row[COL_WITH_HOURS] += 1
+            with_hours += 1
             tally[Tally.HOURS_WEEKS] += h
-            tally[Tally.WITH_HOURS_WEEKS] += 1.0
             if h >= SMAJOB_HOURS:
-                tally[Tally.SMAJOB_WEEKS] += 1.0
+                smajob_weeks += 1
             if on:
                 tally[Tally.HOURS_WEEKS_ON_BENEFIT] += h
-                tally[Tally.WITH_HOURS_WEEKS_ON_BENEFIT] += 1.0
+                with_hours_on_benefit += 1
             hist[min(int(h / HOURS_BIN), hist.shape[0] - 1)] += 1
+    row[COL_WITH_HOURS] += with_hours
+    tally[Tally.CASE_WEEKS] += case_weeks
+    tally[Tally.BENEFIT_WEEKS] += benefit_weeks
+    tally[Tally.PLACEMENT_WEEKS] += placement_weeks
+    tally[Tally.COURSE_WEEKS] += course_weeks
+    tally[Tally.GROUP_WEEKS] += group_weeks
+    tally[Tally.WITH_HOURS_WEEKS] += with_hours
+    tally[Tally.SMAJOB_WEEKS] += smajob_weeks
+    tally[Tally.WITH_HOURS_WEEKS_ON_BENEFIT] += with_hours_on_benefit
     row[COL_CASEWORKERS] = C.cw_active.sum()
     row[COL_WAITING] = row[COL_STATES + State.NOT_ENROLLED]
     row[COL_SANCTIONS] = tally[Tally.SANCTIONS]
