@@ -105,9 +105,10 @@ def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
         taken += spare
     if taken == 0:
         return
-    giving = np.empty(C.caseworker.shape[0], dtype=np.bool_)
-    for i in range(C.caseworker.shape[0]):
-        giving[i] = C.caseworker[i] >= 0 and give[C.caseworker[i]] > 0
+    caseworker = C.caseworker
+    giving = np.empty(caseworker.shape[0], dtype=np.bool_)
+    for i in range(caseworker.shape[0]):
+        giving[i] = caseworker[i] >= 0 and give[caseworker[i]] > 0
     cases = np.flatnonzero(giving)
     draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
     for i in cases[np.argsort(draw)]:                     # each donor gives cases drawn at random
