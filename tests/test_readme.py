@@ -65,6 +65,8 @@ def test_make_targets_do_what_their_tests_exercise():
     assert "app: setup\n\t$(BIN)/fremskudt app" in makefile
     assert "$(BIN)/python -m sim.spec" in makefile and "$(BIN)/python -m benchmarks all" in makefile
     assert "bash scripts/test-deps.sh" in makefile
+    test = re.search(r"^test: setup\n((?:\t.*\n)+)", makefile, re.M)[1]      # both parts: none is left out
+    assert '-m "not serial"' in test and "-m serial" in test and "$$parallel" in test and "$$serial" in test
 
 
 @pytest.mark.slow
