@@ -27,7 +27,9 @@ test: setup
 	test $$parallel -eq 0 && test $$serial -eq 0
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not slow and not browser and not serial"; parallel=$$?; \
+	$(BIN)/python -m pytest -m "serial and not slow and not browser"; serial=$$?; \
+	test $$parallel -eq 0 && test $$serial -eq 0
 
 app: setup
 	$(BIN)/fremskudt app
