@@ -18,12 +18,18 @@ setup: $(BIN)/python
 demo: setup
 	$(BIN)/fremskudt run scenarios/default.yaml
 
+# The tests run on two processes (pytest-xdist), except those marked serial, which assert
+# how long something takes and run alone afterwards; make test fails if either part fails.
 test: setup
 	bash scripts/test-deps.sh
-	$(BIN)/python -m pytest --durations=25
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not serial" --durations=25; parallel=$$?; \
+	$(BIN)/python -m pytest -m serial --durations=5; serial=$$?; \
+	test $$parallel -eq 0 && test $$serial -eq 0
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not slow and not browser and not serial"; parallel=$$?; \
+	$(BIN)/python -m pytest -m "serial and not slow and not browser"; serial=$$?; \
+	test $$parallel -eq 0 && test $$serial -eq 0
 
 app: setup
 	$(BIN)/fremskudt app

@@ -62,6 +62,7 @@ def test_the_prices_corpus_is_complete():
     assert sorted(p.name for p in (HOSTILE / "prices").iterdir()) == sorted(PRICES)
 
 
+@pytest.mark.serial
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", sorted(PRICES))
 def test_hostile_prices_file_is_refused_with_one_line(name, tmp_path):
@@ -100,6 +101,7 @@ def test_a_price_far_beyond_any_real_one_is_refused(old, new, pieces, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.serial
 def test_a_prices_file_of_two_gigabytes_is_not_read(tmp_path):
     big = tmp_path / "big.yaml"
     with open(big, "wb") as f:           # a sparse file: no disk used, nothing to read

@@ -47,6 +47,7 @@ def no_work(monkeypatch):
     ["check-fit"],
     ["app", "--no-browser"],
 ])
+@pytest.mark.serial
 def test_more_workers_than_cores_are_refused_with_the_reason(argv, tmp_path, no_work):
     """`--workers 500` on 2 cores once started 60 processes and took 4 GB in 14 s."""
     cores = resources.usable_cores()
@@ -138,6 +139,7 @@ def short_waits(monkeypatch):
     monkeypatch.setattr(runner, "DASK_POLL_SECONDS", 0.5)
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("answer", [None, b"HTTP/1.0 400 Bad Request\r\n\r\n"])
@@ -154,6 +156,7 @@ def test_a_scheduler_address_where_something_else_listens(answer, tmp_path, shor
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_silent_scheduler_at_the_real_deadlines(tmp_path):
@@ -166,6 +169,7 @@ def test_a_silent_scheduler_at_the_real_deadlines(tmp_path):
     assert time.monotonic() - started < runner.DASK_CONNECT_TIMEOUT + runner.DASK_GRACE + 5
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_scheduler_that_loses_its_workers_during_a_run(tmp_path, short_waits):

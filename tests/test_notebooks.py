@@ -25,6 +25,7 @@ def test_committed_without_outputs(path):
     assert params and "SMALL = True" in params[0].source, f"{path.name} needs a parameter cell with SMALL = True"
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -65,12 +65,16 @@ def test_make_targets_do_what_their_tests_exercise():
     assert "app: setup\n\t$(BIN)/fremskudt app" in makefile
     assert "$(BIN)/python -m sim.spec" in makefile and "$(BIN)/python -m benchmarks all" in makefile
     assert "bash scripts/test-deps.sh" in makefile
+    test = re.search(r"^test: setup\n((?:\t.*\n)+)", makefile, re.M)[1]      # both parts: none is left out
+    assert '-m "not serial"' in test and "-m serial" in test and "$$parallel" in test and "$$serial" in test
 
 
 @pytest.mark.slow
 def test_make_test_fast_leaves_out_slow_and_browser_tests():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert 'test-fast: setup\n\t$(BIN)/python -m pytest -m "not slow and not browser"' in makefile
+    fast_target = re.search(r"^test-fast: setup\n((?:\t.*\n)+)", makefile, re.M)[1]   # in two parts, as make test
+    assert '-m "not slow and not browser and not serial"' in fast_target
+    assert '-m "serial and not slow and not browser"' in fast_target and "$$serial" in fast_target
 
     out = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "--collect-only", "-q", "-p", "no:cacheprovider",
                           "-m", "not slow and not browser"], cwd=ROOT, capture_output=True, text=True, timeout=300).stdout

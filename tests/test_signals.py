@@ -265,6 +265,7 @@ def test_a_stop_signal_that_interrupted_code_loses_still_stops(interrupted_code,
     assert not (tmp_path / "out").exists() and hidden(tmp_path) == []
 
 
+@pytest.mark.serial
 @pytest.mark.timeout(120)
 def test_a_worker_started_but_not_recorded_is_ended_with_the_pool(capfd):
     """A stop signal between a spawned worker's start and multiprocessing's record of it left
@@ -309,6 +310,7 @@ def test_a_stopped_pool_has_closed_its_pipes_before_the_program_exits():
     assert wakeup._closed
 
 
+@pytest.mark.serial
 @pytest.mark.timeout(60)
 def test_a_worker_ended_while_sending_its_result_does_not_hold_up_the_stop():
     """SIGTERM while a worker sent a large result left the pool's manager thread waiting for
@@ -384,6 +386,7 @@ def test_a_stop_lands_in_a_calibration_only_while_it_samples():
     assert blocked() == set() and "sample_until_n_accepted" not in vars(sampler)
 
 
+@pytest.mark.serial
 @pytest.mark.timeout(60)
 def test_a_stopped_command_that_cannot_exit_is_ended_with_the_stops_status():
     """Once "stopped by SIGTERM" was printed and the process then hung until it was killed.
@@ -400,6 +403,7 @@ def test_a_stopped_command_that_cannot_exit_is_ended_with_the_stops_status():
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.serial
 @pytest.mark.slow
 @pytest.mark.timeout(4 * 3600)
 def test_sigterms_at_random_moments():
