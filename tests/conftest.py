@@ -7,19 +7,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_sessionstart(session):
-    """Compile the model's processes once before any test (about a second when they are
-    in the cache), so that tests which start fresh processes load the compiled code instead
+    """Compile the model's processes once before any test (a no-op when this checkout's
+    cache is warm), so that tests which start fresh processes load the compiled code instead
     of each compiling it.  With pytest-xdist (``-n 2``) this runs in the main process before
-    the workers start, so they do not compile side by side.
-
-    Not ``ensure_compiled()``: its mark is per version of the model, but numba keeps its
-    cache per folder of the source files, so in a fresh clone of a version compiled
-    elsewhere the mark is there and the code is not: every process would compile it."""
+    the workers start, so they do not compile side by side."""
     if not hasattr(session.config, "workerinput"):
-        from sim.model import jit, warmup
-        print("Compiling or loading the model's processes ...", flush=True)
-        warmup.compile_all()
-        jit.mark_warm()
+        from sim.model.warmup import ensure_compiled
+        ensure_compiled()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -403,6 +403,7 @@ def test_the_curve_of_the_explored_lever_around_the_design():
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 def test_the_warm_pool_ends_at_once_when_the_server_exits():
     """The exit does not wait for a running replication (sim.experiment.pool.stop)."""
     pool = ensemble.warm_pool(1)

@@ -30,3 +30,18 @@ def test_mesas_optional_parts_load_when_used():
 def test_mesa_imported_first_is_left_as_it_is():
     code = "import mesa, sys; import sim.model.model; print('scipy.spatial' in sys.modules, type(mesa.space).__name__)"
     assert run(code) == "True module"
+
+
+def test_the_compiled_code_and_its_mark_are_kept_per_checkout(tmp_path, monkeypatch):
+    """numba keeps its cache per folder of source files, so the same model in another
+    folder (a second clone) has its own cache folder and its own 'every process compiled'
+    mark: a fresh clone is told it compiles, and compiles once, not in every process."""
+    import shutil
+
+    from sim.model import jit
+
+    here = jit.source_digest()
+    copy = tmp_path / "model"
+    shutil.copytree(jit.MODEL_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(jit, "MODEL_DIR", copy)
+    assert jit.source_digest() != here

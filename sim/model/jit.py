@@ -4,10 +4,12 @@ compiled process cheaply.
 The processes' compiled functions are cached on disk (``@njit(cache=True)``), so a new
 worker process loads them instead of compiling again.  The cache lives outside the source
 tree, in ``$XDG_CACHE_HOME/fremskudt/numba/<digest>`` (``~/.cache`` by default), where the
-digest covers every source file of :mod:`sim.model`, numba's and Python's versions: numba
-checks only the file of a cached function, not the files of the functions it calls, so a
-change anywhere in the model starts a fresh cache instead of loading stale code.  A user's
-own ``NUMBA_CACHE_DIR`` is respected.
+digest covers every source file of :mod:`sim.model`, numba's and Python's versions and the
+folder the model is in: numba checks only the file of a cached function, not the files of
+the functions it calls, so a change anywhere in the model starts a fresh cache instead of
+loading stale code; and numba keeps a cache per folder of source files, so the mark that
+every process is compiled (:func:`mark_warm`) is kept per checkout too.  A user's own
+``NUMBA_CACHE_DIR`` is respected.
 
 A process's arrays reach its compiled code as one struct of arrays (:func:`bind`), made
 once from the named tuple of its declared arrays: numba passes a named tuple to a function
@@ -36,9 +38,9 @@ WARM_STAMP = "compiled"        #: written into the cache folder once every proce
 
 
 def source_digest() -> str:
-    """A digest of the model's source files and of the compiler's version."""
+    """A digest of the model's source files, of where they are and of the compiler's version."""
     h = hashlib.sha256()
-    h.update(f"{numba.__version__} {sys.version_info[:3]}".encode())
+    h.update(f"{numba.__version__} {sys.version_info[:3]} {MODEL_DIR}".encode())
     for path in sorted(MODEL_DIR.rglob("*.py")):
         h.update(path.relative_to(MODEL_DIR).as_posix().encode())
         h.update(path.read_bytes())
