@@ -43,10 +43,10 @@ def one_line(code: int, err: str, *pieces: str) -> None:
         assert piece in err, (piece, err)
 
 
-def send_half_a_result(seconds: float) -> None:
+def send_half_a_result(seconds: float, written: str) -> None:
     """Run in a process-pool worker: write the start of a result message that announces a
     megabyte and then stop writing, as a worker ended in the middle of sending its result
-    does; sleep ``seconds``."""
+    does; then create the file ``written`` and sleep ``seconds``."""
     import os
     import struct
     import sys
@@ -57,4 +57,5 @@ def send_half_a_result(seconds: float) -> None:
         frame = frame.f_back
     writer = frame.f_locals["result_queue"]._writer
     os.write(writer.fileno(), struct.pack("!i", 1 << 20) + b"half")   # multiprocessing's header: the length
+    open(written, "w").close()
     time.sleep(seconds)

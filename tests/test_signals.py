@@ -312,7 +312,7 @@ def test_a_stopped_pool_has_closed_its_pipes_before_the_program_exits():
 
 @pytest.mark.serial
 @pytest.mark.timeout(60)
-def test_a_worker_ended_while_sending_its_result_does_not_hold_up_the_stop():
+def test_a_worker_ended_while_sending_its_result_does_not_hold_up_the_stop(tmp_path):
     """SIGTERM while a worker sent a large result left the pool's manager thread waiting for
     the rest of the message for ever: the stop waited its full allowance for the thread and
     the exit then hung on it (the program ended itself only by its exit deadline, 10 s after
@@ -323,9 +323,12 @@ def test_a_worker_ended_while_sending_its_result_does_not_hold_up_the_stop():
 
     with pytest.raises(KeyboardInterrupt):
         with local_pool(1, "spawn") as pool:
-            pool.submit(send_half_a_result, 30)
-            reader = pool._result_queue._reader
-            assert reader.poll(30)                        # the half message has arrived
+            written = tmp_path / "written"
+            pool.submit(send_half_a_result, 30, str(written))
+            deadline = time.monotonic() + 30
+            while not written.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert written.exists()                       # the half message is in the pipe
             time.sleep(0.2)                               # and the manager thread is reading it
             manager = pool._executor_manager_thread
             started = time.monotonic()
