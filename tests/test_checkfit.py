@@ -156,3 +156,13 @@ def test_the_committed_folds_are_taken_as_they_are_by_default():
         done = holdout.finished_fold(programme, s)
         assert done is not None, programme
         assert "generations" in holdout.describe_fold(programme, done[1], s)
+
+
+def test_a_fold_without_its_generations_is_described_so(tmp_path):
+    """A fold whose folder holds no record of its generations says so (it once raised a
+    NameError instead)."""
+    from sim.analysis.checkfit import holdout
+
+    s = holdout.FoldSettings(fitted_dir=tmp_path)
+    text = holdout.describe_fold("copenhagen", {"particles": 50, "seeds": 2}, s)
+    assert text == "copenhagen: 50 particles, 2 seeds per evaluation, generations not recorded"

@@ -25,7 +25,7 @@ import pandas as pd
 from sim.analysis.calibration import (FITTED_DIR, PRIORS_DEFAULT, RUNS_DIR, TARGETS_DEFAULT, Target, file_hash,
                                      run_calibration)
 from sim.analysis.calibration.restore import stored_fit
-from sim.errors import FremskudtError
+from sim.errors import FremskudtError, UsageError
 from sim.experiment.runner import load_posterior
 from sim.paths import display_path
 
