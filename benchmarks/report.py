@@ -182,7 +182,7 @@ def render(store: dict) -> str:
                 f"| {md['wall_s']:.2f} | {md['cpu_s']:.2f} | {md['import_cpu_s']:.2f} | {md['simulation_cpu_s']:.2f} | "
                 f"{md['maxrss_mb']:.0f} | {_ok(md['wall_s'] <= GOALS['startup_wall_s'])} |", "",
                 "The compiled processes come from the cache (`sim/model/jit.py`); compiling them once after a change",
-                "of the model takes about a minute, and the command line says so.", "",
+                "of the model takes about two minutes on 2 cores, and the command line says so.", "",
                 f"Machine: {_machine_line(r['machine'])}", ""]
     if "calibration" in store:
         r, md = store["calibration"], store["calibration"]["median"]

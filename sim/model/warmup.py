@@ -43,7 +43,7 @@ def ensure_compiled(say: Callable[[str], None] | None = None) -> None:
     if jit.cache_is_warm():
         return
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
-    say("Compiling the model's processes for this version (once; about a minute on 2 cores) ...")
+    say("Compiling the model's processes for this version (once; about two minutes on 2 cores) ...")
     t = time.perf_counter()
     compile_all()
     jit.mark_warm()
