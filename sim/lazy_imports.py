@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import sys
+import threading
 import types
 
 #: Mesa's subpackages that its ``__init__`` imports and a simulation never uses
@@ -26,10 +27,25 @@ class DeferredModule(types.ModuleType):
     start, so importing it or its submodules does not run it)."""
 
     def __getattr__(self, name: str):
-        spec = self.__dict__["__spec__"]
-        self.__class__ = types.ModuleType            # from now on an ordinary module
-        spec.loader.exec_module(self)
-        return getattr(self, name)
+        state = self.__dict__
+        with _LOADING:                      # one thread runs the code; the others wait for it
+            if type(self) is DeferredModule and not state.get(_RUNNING):
+                state[_RUNNING] = True      # a read during its own code (a submodule's import) is not a new load
+                try:
+                    state["__spec__"].loader.exec_module(self)
+                finally:
+                    del state[_RUNNING]     # after a failure the next read tries again
+                self.__class__ = types.ModuleType     # from now on an ordinary module
+        try:
+            return state[name]
+        except KeyError:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}") from None
+
+
+#: held while a deferred module runs its code (a server's threads may read one at once)
+_LOADING = threading.RLock()
+#: set in a deferred module's namespace while its code runs
+_RUNNING = "__deferred_running__"
 
 
 def defer_mesa_extras() -> None:

@@ -2,8 +2,14 @@
 continuous space, networkx through its grids) are not imported by a simulation, and still
 work when something uses them (sim/lazy_imports.py)."""
 
+import importlib.util
 import subprocess
 import sys
+import threading
+
+import pytest
+
+from sim.lazy_imports import DeferredModule
 
 
 def run(code: str) -> str:
@@ -45,3 +51,32 @@ def test_the_compiled_code_and_its_mark_are_kept_per_checkout(tmp_path, monkeypa
     shutil.copytree(jit.MODEL_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(jit, "MODEL_DIR", copy)
     assert jit.source_digest() != here
+
+
+def deferred(path, code: str) -> DeferredModule:
+    """A module of ``code`` at ``path``, deferred as Mesa's subpackages are."""
+    path.write_text(code)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(path.stem, path))
+    module.__class__ = DeferredModule
+    return module
+
+
+def test_a_deferred_module_runs_its_code_once_whichever_thread_reads_it_first(tmp_path):
+    runs = tmp_path / "runs"
+    module = deferred(tmp_path / "slowmod.py",
+                      f"import time\nopen({str(runs)!r}, 'a').write('ran\\n')\ntime.sleep(0.3)\nVALUE = 42\n")
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(module.VALUE)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [42] * 4                           # no thread saw the module half run
+    assert runs.read_text() == "ran\n"                # and its code ran once
+
+
+def test_a_deferred_module_that_fails_to_load_says_so_each_time(tmp_path):
+    module = deferred(tmp_path / "badmod.py", "raise ImportError('needs something missing')\n")
+    for _ in range(2):
+        with pytest.raises(ImportError, match="needs something missing"):
+            module.anything
