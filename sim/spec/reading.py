@@ -13,7 +13,8 @@ The limits (the README's section "Limits" lists them for users):
   its size limit, so ``/dev/zero`` or a named pipe cannot make a command read forever;
 * **text** (YAML, CSV, notes): at most :data:`MAX_TEXT_BYTES`, UTF-8 (the message gives the
   byte offset of the first bad byte) and no NUL byte;
-* **YAML**: the safe loader (a file can never run code), one document, no aliases
+* **YAML**: the safe loader (a file can never run code; libyaml's parser where PyYAML has it,
+  :data:`FAST_LOADER`), one document, no aliases
   (``*name``: aliases let a kilobyte expand to gigabytes), nesting at most
   :data:`MAX_DEPTH` levels, every key text and none twice in a mapping (YAML would silently
   keep the last).  Depth and aliases are checked on the parser's events, before anything
@@ -142,9 +143,17 @@ def _yaml_problem(e: yaml.YAMLError) -> tuple[str, str]:
     return f"<YAML syntax error at {where}>", f"the file must be valid YAML ({what})"
 
 
-def _check_events(text: str, path: Path, error: ErrorType) -> None:
+#: the parser that reads every YAML file first: libyaml's (PyYAML's C extension, about ten
+#: times faster than its pure-Python parser; a scenario with its prices file is read in a few
+#: milliseconds instead of about 100), where PyYAML was built with it.  A text it does not read
+#: into a mapping is read again by the pure-Python parser, so every refusal is in that
+#: parser's words (:func:`read_yaml`); ``tests/test_reading.py`` checks the two read the same.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_events(text: str, path: Path, error: ErrorType, loader_class: type = yaml.SafeLoader) -> None:
     """Refuse aliases and deep nesting from the event stream (nothing is built yet)."""
-    loader = yaml.SafeLoader(text)
+    loader = loader_class(text)
     try:
         depth = 0
         while loader.check_event():
@@ -186,20 +195,32 @@ def _check_keys(root: yaml.Node, path: Path, error: ErrorType) -> None:
                 stack.append((value, full))
 
 
+def _parse(text: str, path: Path, error: ErrorType, loader_class: type) -> Any:
+    """The document in ``text``, checked on the parser's events and nodes before it is built."""
+    _check_events(text, path, error, loader_class)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_keys(node, path, error)
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: str | Path, error: ErrorType = InputError, *, empty: str = "the file is empty") -> dict:
     """One YAML file as a mapping, read with the limits of this module."""
     path = Path(path)
     text = read_text(path, error, kind="YAML file")
-    try:
-        _check_events(text, path, error)
-        loader = yaml.SafeLoader(text)
+    if FAST_LOADER is not yaml.SafeLoader:
         try:
-            node = loader.get_single_node()
-            if node is not None:
-                _check_keys(node, path, error)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+            data = _parse(text, path, error, FAST_LOADER)
+            if isinstance(data, dict) and data:
+                return data
+        except (yaml.YAMLError, InputError):
+            pass                         # the pure-Python parser below says why, in its own words
+    try:
+        data = _parse(text, path, error, yaml.SafeLoader)
     except yaml.YAMLError as e:
         value, allowed = _yaml_problem(e)
         raise error(path, "", value, allowed) from None
