@@ -41,26 +41,46 @@ def plot_targets(fit: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
+#: the parameter panels' layout, in inches: a panel, the gaps between panels (a title above,
+#: the x-axis's numbers below) and the figure's margins (the overall title at the top)
+PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.4
+PANEL_GAP_WIDE, PANEL_GAP_HIGH = 0.3, 0.6
+MARGIN_SIDE, MARGIN_BOTTOM, MARGIN_TOP = 0.2, 0.35, 0.6
+
+
 def plot_parameters(priors: Sequence[Prior], posterior: pd.DataFrame, path: Path) -> None:
+    """Each parameter's weighted posterior density (a step histogram of 20 bins over the
+    prior's range) against the uniform prior and the default.  The densities' scale is left
+    off (the prior's flat line is the reference) and the panels are placed at fixed distances
+    in inches: a figure of 22 panels is drawn in about a third of the time that fitting the
+    layout to the labels (``tight_layout``) and the y-axis's numbers took."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
     k = len(priors)
     cols = 3 if k > 4 else k
     rows = math.ceil(k / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.4 * rows), squeeze=False)
+    width = 2 * MARGIN_SIDE + cols * PANEL_WIDTH + (cols - 1) * PANEL_GAP_WIDE
+    height = MARGIN_BOTTOM + MARGIN_TOP + rows * PANEL_HEIGHT + (rows - 1) * PANEL_GAP_HIGH
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height), squeeze=False)
+    fig.subplots_adjust(left=MARGIN_SIDE / width, right=1 - MARGIN_SIDE / width, bottom=MARGIN_BOTTOM / height,
+                        top=1 - MARGIN_TOP / height, wspace=PANEL_GAP_WIDE / PANEL_WIDTH,
+                        hspace=PANEL_GAP_HIGH / PANEL_HEIGHT)
+    weights = posterior["weight"].to_numpy(float)
     for ax, p in zip(axes.flat, priors):
-        ax.hist(posterior[p.name], bins=20, range=(p.low, p.high), weights=posterior["weight"], density=True,
-                color="tab:blue", alpha=0.7, label="posterior")
+        density, edges = np.histogram(posterior[p.name].to_numpy(float), bins=20, range=(p.low, p.high),
+                                      weights=weights, density=True)
+        ax.stairs(density, edges, fill=True, color="tab:blue", alpha=0.7, label="posterior")
         ax.plot([p.low, p.high], [1 / (p.high - p.low)] * 2, color="tab:orange", lw=2, label="prior")
         ax.axvline(Behaviour.model_fields[p.name].default, color="grey", ls=":", lw=1, label="default")
         ax.set_title(p.name, fontsize=8)
+        ax.set_yticks([])
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[k:]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6)
-    fig.suptitle("Prior (uniform) vs posterior marginals", fontsize=10)
-    fig.tight_layout()
+    fig.suptitle("Prior (uniform) vs posterior marginals (density)", fontsize=10, y=1 - 0.15 / height, va="top")
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
