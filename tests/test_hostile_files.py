@@ -160,9 +160,12 @@ def test_a_posterior_over_the_cell_cap_is_refused_before_it_is_read(tmp_path, mo
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_small_posterior_file_of_300_million_rows(tmp_path):
-    """The case found: 2.7 MB of parquet holding 300 M rows (over 4 GB once read)."""
+    """The case found: 2.7 MB of parquet holding 300 M rows (over 4 GB once read).  Here the
+    cells are empty, which makes the file (1.4 MB) ten times quicker to write; the rows are
+    refused from the file's footer before any cell is read."""
     def write(path):
-        chunk = pa.table({"noshow_central": np.full(2_000_000, 0.2), "weight": np.ones(2_000_000)})
+        empty = pa.nulls(2_000_000, pa.float64())
+        chunk = pa.table({"noshow_central": empty, "weight": empty})
         with pq.ParquetWriter(path, chunk.schema, compression="zstd") as w:
             for _ in range(150):
                 w.write_table(chunk)
