@@ -168,10 +168,11 @@ def trial(delay: float) -> Trial:
     return t
 
 
-def run(trials: int, seed: int = 1, progress: bool = True, window: tuple[float, float] | None = None) -> list[Trial]:
+def run(trials: int, seed: int = 1, progress: bool = True, window: tuple[float, float] | None = None,
+        undisturbed_runs: int = 2) -> list[Trial]:
     """``trials`` runs stopped after delays drawn uniformly from ``window`` (default: zero to
-    1.1 times an undisturbed run)."""
-    base = undisturbed_seconds()
+    1.1 times the quickest of ``undisturbed_runs`` undisturbed runs)."""
+    base = undisturbed_seconds(undisturbed_runs)
     low, high = window or (0.0, base * 1.1)
     rng = random.Random(seed)
     out, started = [], time.monotonic()
