@@ -32,6 +32,16 @@ def test_every_outcome_has_a_label_in_every_language_and_a_danish_definition():
     assert label("noshow_share", "da") == "Udeblivelser fra obligatoriske samtaler"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_catalogue_reads_the_same_with_pyyaml_s_own_parser(lang):
+    """The catalogues are read with libyaml's parser (sim.spec.reading.FAST_LOADER); PyYAML's
+    pure-Python parser reads them the same."""
+    import yaml
+    raw = (Path(__file__).resolve().parents[1] / "sim" / "interface" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8")
+    reference = yaml.load(raw, Loader=yaml.SafeLoader)
+    assert catalogue(lang) == reference and repr(catalogue(lang)) == repr(reference)
+
+
 def test_languages_have_the_same_keys_and_placeholders():
     en, da = catalogue("en"), catalogue("da")
     for section in ("outcomes", "levers", "values", "states", "channels", "text"):
