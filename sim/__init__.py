@@ -12,10 +12,11 @@ from importlib import import_module
 # numpy and scipy) only competes with them for the cores.  A user's own setting is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-# Mesa's optional subpackages (scipy.spatial, networkx) load only if something uses them.
-from .lazy_imports import defer_mesa_extras  # noqa: E402
+# Mesa's optional subpackages (scipy.spatial, networkx) and scipy's linear algebra load only
+# if something uses them.
+from .lazy_imports import defer_optional_parts  # noqa: E402
 
-defer_mesa_extras()
+defer_optional_parts()
 
 _PUBLIC = {
     "OutreachModel": "sim.model.model",

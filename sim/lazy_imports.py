@@ -1,13 +1,19 @@
-"""Mesa's optional parts, imported when first used.
+"""Optional parts of Mesa and scipy, imported when first used.
 
 ``import mesa`` imports, besides the model and agent classes the simulation uses, its
 experimental package (continuous space, which pulls in scipy.spatial), its grid spaces
 (networkx) and its discrete spaces: about half a second of CPU in every new process, none
-of it used by a simulation.  Before Mesa is first imported, :func:`defer_mesa_extras`
-registers those subpackages as deferred modules: ``mesa.space``, ``mesa.experimental`` and
-``mesa.discrete_space`` exist as usual (name, spec, path) and run their code the first time
-one of their other names is read (the workshop's visualisation does).  If Mesa was already
-imported, nothing changes."""
+of it used by a simulation.  And numba, the first time it loads compiled code, checks that
+a BLAS is at hand by importing ``scipy.linalg.cython_blas``, which runs all of
+``scipy.linalg``'s ``__init__`` (about 0.3 s of CPU); the model uses no linear algebra, and
+the BLAS module itself loads without it.
+
+Before Mesa or scipy's linear algebra is first imported, :func:`defer_optional_parts`
+registers those packages (:data:`DEFERRED`) as deferred modules: they exist as usual (name,
+spec, path), their submodules import as usual, and their own code runs the first time one
+of their other names is read (the workshop's visualisation reads Mesa's spaces;
+calibration, sensitivity analysis and statistics read scipy's linear algebra).  A package
+already imported is left as it is."""
 
 from __future__ import annotations
 
@@ -17,8 +23,9 @@ import sys
 import threading
 import types
 
-#: Mesa's subpackages that its ``__init__`` imports and a simulation never uses
-MESA_EXTRAS = ("experimental", "space", "discrete_space")
+#: package -> its subpackages that a simulation never runs the code of: Mesa's that its
+#: ``__init__`` imports; scipy's linear algebra, whose BLAS module numba imports
+DEFERRED = {"mesa": ("experimental", "space", "discrete_space"), "scipy": ("linalg",)}
 
 
 class DeferredModule(types.ModuleType):
@@ -48,20 +55,22 @@ _LOADING = threading.RLock()
 _RUNNING = "__deferred_running__"
 
 
-def defer_mesa_extras() -> None:
-    """Register Mesa's optional subpackages as deferred modules, unless Mesa is imported."""
-    if "mesa" in sys.modules:
-        return
-    mesa = importlib.util.find_spec("mesa")          # found, not imported
-    if mesa is None or not mesa.submodule_search_locations:
-        return
-    for name in MESA_EXTRAS:
-        full = f"mesa.{name}"
-        if full in sys.modules:
+def defer_optional_parts() -> None:
+    """Register the subpackages of :data:`DEFERRED` as deferred modules, unless their
+    package is imported already."""
+    for package, parts in DEFERRED.items():
+        if package in sys.modules:
             continue
-        spec = importlib.machinery.PathFinder.find_spec(full, list(mesa.submodule_search_locations))
-        if spec is None or spec.loader is None:
+        found = importlib.util.find_spec(package)          # found, not imported
+        if found is None or not found.submodule_search_locations:
             continue
-        module = importlib.util.module_from_spec(spec)
-        module.__class__ = DeferredModule
-        sys.modules[full] = module
+        for name in parts:
+            full = f"{package}.{name}"
+            if full in sys.modules:
+                continue
+            spec = importlib.machinery.PathFinder.find_spec(full, list(found.submodule_search_locations))
+            if spec is None or spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(spec)
+            module.__class__ = DeferredModule
+            sys.modules[full] = module

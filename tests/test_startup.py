@@ -1,6 +1,7 @@
 """A new process starts quickly: Mesa's optional subpackages (scipy.spatial through its
-continuous space, networkx through its grids) are not imported by a simulation, and still
-work when something uses them (sim/lazy_imports.py)."""
+continuous space, networkx through its grids) are not imported by a simulation, nor is
+scipy's linear algebra run (numba imports only its BLAS module), and all of them still work
+when something uses them (sim/lazy_imports.py)."""
 
 import importlib.util
 import subprocess
@@ -33,6 +34,30 @@ def test_mesas_optional_parts_load_when_used():
     assert run(code) == "MultiGrid OrthogonalMooreGrid ContinuousSpace mesa.experimental.devs True"
 
 
+def test_a_simulation_does_not_run_scipys_linear_algebra_and_numba_still_has_its_blas():
+    code = ("import sys; from sim import simulate, load_scenario; "
+            "simulate(load_scenario('scenarios/default.yaml').model_copy(update={'horizon_weeks': 2}), seed=1); "
+            "from numba.np import arraymath; "
+            "print(type(sys.modules['scipy.linalg']).__name__, 'scipy.linalg.cython_blas' in sys.modules, "
+            "arraymath._HAVE_BLAS)")
+    assert run(code) == "DeferredModule True True"
+
+
+def test_scipys_linear_algebra_works_when_used():
+    code = ("import sim.model.model, sys, numpy as np, numba; from sim import simulate, load_scenario; "
+            "simulate(load_scenario('scenarios/default.yaml').model_copy(update={'horizon_weeks': 2}), seed=1); "
+            "import scipy.linalg, scipy.stats; from scipy.linalg import lstsq; "
+            "dot = numba.njit(lambda a, b: np.dot(a, b)); "
+            "print(scipy.linalg.solve(np.eye(2), np.ones(2)).tolist(), lstsq.__name__, scipy.stats.norm.cdf(0.0), "
+            "dot(np.ones(3), np.ones(3)), type(sys.modules['scipy.linalg']).__name__)")
+    assert run(code) == "[1.0, 1.0] lstsq 0.5 3.0 module"
+
+
+def test_scipys_linear_algebra_imported_first_is_left_as_it_is():
+    code = "import scipy.linalg, sys; import sim.model.model; print(type(sys.modules['scipy.linalg']).__name__)"
+    assert run(code) == "module"
+
+
 def test_mesa_imported_first_is_left_as_it_is():
     code = "import mesa, sys; import sim.model.model; print('scipy.spatial' in sys.modules, type(mesa.space).__name__)"
     assert run(code) == "True module"
@@ -54,7 +79,7 @@ def test_the_compiled_code_and_its_mark_are_kept_per_checkout(tmp_path, monkeypa
 
 
 def deferred(path, code: str) -> DeferredModule:
-    """A module of ``code`` at ``path``, deferred as Mesa's subpackages are."""
+    """A module of ``code`` at ``path``, deferred as Mesa's subpackages and scipy's linear algebra are."""
     path.write_text(code)
     module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(path.stem, path))
     module.__class__ = DeferredModule
