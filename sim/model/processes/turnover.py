@@ -56,6 +56,31 @@ def colleagues(C, office, across):  # pragma: no cover - compiled
     return same if same.shape[0] > 0 or not across else np.flatnonzero(C.cw_active)
 
 
+@njit(cache=True)
+def cases_of(caseworker, j):  # pragma: no cover - compiled
+    """The citizens whose caseworker is ``j``, in order (one pass over the citizens)."""
+    out = np.empty(caseworker.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(caseworker.shape[0]):
+        if caseworker[i] == j:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def cases_of_donors(caseworker, give):  # pragma: no cover - compiled
+    """The citizens whose caseworker has cases to give (``give`` above zero), in order."""
+    out = np.empty(caseworker.shape[0], dtype=np.int64)
+    k = 0
+    for i in range(caseworker.shape[0]):
+        c = caseworker[i]
+        if c >= 0 and give[c] > 0:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
 @transition(reads=("caseworker", "cw_office", "cw_caseload"),
             writes=("hours", "waiting_ticket", "cw_caseload", "cw_replacement_week"),
             calls=(colleagues, change_caseworker, leave_placement, release, set_state, take_ticket),
@@ -66,7 +91,7 @@ def hand_over(C, par, T, j, week, keys, tally):  # pragma: no cover - compiled
     with the fewest cases (ties: hired first)."""
     tally[Tally.CASEWORKERS_LEFT] += 1
     near = colleagues(C, C.cw_office[j], par.across)
-    for i in np.flatnonzero(C.caseworker == j):
+    for i in cases_of(C.caseworker, j):
         new = -1
         for c in near:
             if new < 0 or C.cw_caseload[c] < C.cw_caseload[new]:
@@ -105,12 +130,10 @@ def take_over(C, T, new, week, keys, tally):  # pragma: no cover - compiled
         taken += spare
     if taken == 0:
         return
-    caseworker = C.caseworker
-    giving = np.empty(caseworker.shape[0], dtype=np.bool_)
-    for i in range(caseworker.shape[0]):
-        giving[i] = caseworker[i] >= 0 and give[caseworker[i]] > 0
-    cases = np.flatnonzero(giving)
-    draw = np.array([uniforms(keys[Stream.CASES], week, i, 0)[0] for i in cases])
+    cases = cases_of_donors(C.caseworker, give)
+    draw = np.empty(cases.shape[0])
+    for k in range(cases.shape[0]):
+        draw[k] = uniforms(keys[Stream.CASES], week, cases[k], 0)[0]
     for i in cases[np.argsort(draw)]:                     # each donor gives cases drawn at random
         d = C.caseworker[i]
         if give[d] > 0:
