@@ -70,7 +70,10 @@ def cases_of(caseworker, j):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def cases_of_donors(caseworker, give):  # pragma: no cover - compiled
-    """The citizens whose caseworker has cases to give (``give`` above zero), in order."""
+    """The citizens whose caseworker has cases to give (``give`` above zero), in order.
+    (Not :func:`cases_of` with a mask of the leaver: its comparison with one caseworker is
+    compiled to vector instructions, and a departure's pass over the national population
+    took 0.35 s in all through the mask against 0.08 s.)"""
     out = np.empty(caseworker.shape[0], dtype=np.int64)
     k = 0
     for i in range(caseworker.shape[0]):
