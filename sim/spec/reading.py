@@ -151,7 +151,7 @@ def _yaml_problem(e: yaml.YAMLError) -> tuple[str, str]:
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _check_events(text: str, path: Path, error: ErrorType, loader_class: type = yaml.SafeLoader) -> None:
+def _check_events(text: str, path: Path, error: ErrorType, loader_class: type) -> None:
     """Refuse aliases and deep nesting from the event stream (nothing is built yet)."""
     loader = loader_class(text)
     try:
