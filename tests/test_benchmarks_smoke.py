@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # the benchmarks package lives at the repo root
 
 from benchmarks import report  # noqa: E402
-from benchmarks.cli import main  # noqa: E402
+from benchmarks.cli import SUITES, main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _table_rows(text: str, heading: str) -> list[list[str]]:
@@ -27,9 +30,13 @@ def _table_rows(text: str, heading: str) -> list[list[str]]:
 
 
 @pytest.mark.slow
-def test_benchmarks_quick_run_writes_table(tmp_path):
+def test_make_bench_runs_every_suite(tmp_path):
+    """``make bench``'s command with tiny settings: every suite runs and writes its table,
+    and a later suite run alone keeps the others' figures."""
     out = tmp_path / "RESULTS.md"
-    assert main(["scaling", "--quick", "--repeats", "1", "--results", str(out)]) == 0
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "all", "--quick", "--repeats", "1", "--results", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
     assert main(["copenhagen", "--quick", "--repeats", "2", "--results", str(out)]) == 0
     text = out.read_text()
     assert "Quick mode" in text
@@ -37,15 +44,16 @@ def test_benchmarks_quick_run_writes_table(tmp_path):
     assert [int(r[0].replace(",", "")) for r in rows] == [200, 400, 800]
     assert all(float(r[1]) > 0 for r in rows)
     (cph,) = _table_rows(text, "Copenhagen")
-    assert float(cph[2]) > 0
+    assert float(cph[2]) > 0 and float(cph[4].rstrip("×")) > 0
+    for heading in ("National", "A fresh worker", "A calibration evaluation"):
+        assert _table_rows(text, heading)
     store = json.loads(out.with_suffix(".json").read_text())
-    assert set(store) == {"scaling", "copenhagen", "history"}   # the second suite kept the first one's figures
-    assert [h["suite"] for h in store["history"]] == ["scaling", "copenhagen"]
+    assert set(store) == {*SUITES, "history"}                      # the last run kept the other suites' figures
+    assert [h["suite"] for h in store["history"]] == [*SUITES, "copenhagen"]
     assert all(r["reference_cpu_s"] > 0 for r in store["copenhagen"]["runs"])   # the naive-Mesa yardstick, same run
-    assert float(cph[4].rstrip("×")) > 0
-    assert len(store["copenhagen"]["runs"]) == 2
+    assert len(store["copenhagen"]["runs"]) == 2 and len(store["national"]["runs"]) == 1
     assert store["copenhagen"]["machine"]["cores"] >= 1
-    assert text.count("Machine:") == 2 and "Python 3." in text
+    assert text.count("Machine:") == len(SUITES) and "Python 3." in text
 
 
 def test_national_section_renders():
@@ -85,9 +93,8 @@ def test_early_rejection_benchmark_refuses_a_folder_that_is_no_fit(tmp_path, cap
 def test_no_benchmark_replaces_a_committed_file_unless_asked():
     """Every benchmark writes to the git-ignored benchmarks/out/ by default; the committed
     RESULTS.md, SCALE.md and profiles/ are written only with --write-committed."""
-    import subprocess
     from benchmarks import cli, profile, scale
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     for default, committed in ((cli.DEFAULT_RESULTS, cli.COMMITTED_RESULTS), (scale.OUT, scale.COMMITTED),
                                (profile.OUT, profile.COMMITTED)):
         assert default.is_relative_to(root / "benchmarks" / "out"), default

@@ -34,7 +34,7 @@ MAKE = {
     "make setup": "CI (.ci/run), as part of make demo and make test",
     "make app": "tests/test_signals.py::test_app_stops_its_server (the server) and make test (the assets)",
     "make docs": "tests/test_docs.py::test_parameter_table_is_generated_from_the_code",
-    "make bench": "test_make_bench_runs below, with --quick",
+    "make bench": "tests/test_benchmarks_smoke.py::test_make_bench_runs_every_suite, with --quick",
     "make test-fast": "test_make_test_fast_leaves_out_slow_and_browser_tests below",
 }
 
@@ -83,14 +83,6 @@ def test_make_test_fast_leaves_out_slow_and_browser_tests():
     assert counted and int(counted[1]) == len(fast) > 0 and int(counted[3]) > 0, out[-500:]
     assert (ROOT / "tests" / "test_app_browser.py").is_file() and all("test_app_browser" not in t for t in fast)
     assert all("test_every_fremskudt_example_runs" not in t for t in fast)     # marked slow
-
-
-@pytest.mark.slow
-def test_make_bench_runs(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "all", "--quick", "--repeats", "1", "--results",
-                           str(tmp_path / "RESULTS.md")], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "RESULTS.md").is_file()
 
 
 def _set(argv: list[str], option: str, value: str) -> None:
