@@ -494,6 +494,31 @@ def test_posterior_correlations_find_a_trade_off():
     assert abs(t.set_index(["first", "second"]).loc[("a", "c"), "correlation"]) < 0.2
 
 
+@pytest.mark.parametrize("k", [1, 2, 22])
+def test_correlation_figure_keeps_every_name_inside_the_figure(tmp_path, monkeypatch, k):
+    """The correlation figure is laid out in inches from the longest parameter name: the
+    drawn names, the colour bar and the title all fall inside the figure, for one parameter
+    and for every prior's."""
+    import matplotlib.pyplot as plt
+    from sim.analysis.calibration import figures
+    names = sorted((p.name for p in load_priors()), key=len, reverse=True)[:k]
+    rng = np.random.default_rng(2)
+    post = pd.DataFrame({n: rng.random(60) for n in names} | {"weight": rng.uniform(0.5, 1, 60)})
+    drawn = []
+    monkeypatch.setattr(plt, "close", drawn.append)          # keep the figure to measure it
+    figures.plot_correlations(post, tmp_path / "c.png")
+    (fig,) = drawn
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    texts = [t for ax in fig.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels(), ax.title, ax.yaxis.label)
+             if t.get_text()]
+    assert len(texts) >= 2 * k + 2
+    for t in texts:
+        e = t.get_window_extent(renderer)
+        assert box.x0 <= e.x0 and e.x1 <= box.x1 and box.y0 <= e.y0 and e.y1 <= box.y1, t.get_text()
+    plt.close(fig)
+
+
 def test_pairwise_figure_puts_each_pair_where_its_particles_are(tmp_path):
     """The pairwise posterior is drawn over the priors' ranges: a weighted density of two
     parameters peaks in the cell of the heavy particles, not of the light ones; the figure

@@ -85,15 +85,36 @@ def plot_parameters(priors: Sequence[Prior], posterior: pd.DataFrame, path: Path
     plt.close(fig)
 
 
+#: the correlation figure's layout, in inches: a cell of the matrix, the width of one
+#: character of a parameter's name at the labels' size 7 (generous, so that the longest name
+#: fits), the matrix's least side (its title fits above a matrix of few parameters), the colour
+#: bar, its numbers and its label (the label's middle that far right of the bar), and the
+#: margins (the title at the top)
+CELL, LABEL_CHARACTER, LEAST_SIDE = 0.45, 0.065, 3.0
+COLOURBAR_GAP, COLOURBAR_WIDTH, COLOURBAR_NUMBERS, COLOURBAR_LABEL = 0.3, 0.25, 0.6, 0.9
+MARGIN, MARGIN_TITLE = 0.25, 0.5
+
+
 def plot_correlations(posterior: pd.DataFrame, path: Path) -> None:
-    """Heat map of the weighted posterior correlations between the parameters."""
+    """Heat map of the weighted posterior correlations between the parameters.  The matrix,
+    its labels and the colour bar are placed at fixed distances in inches, worked out from
+    the longest parameter name: fitting the layout to the drawn labels (``tight_layout``)
+    took about half of the figure's time."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
     pars, r = correlation_matrix(posterior)
     k = len(pars)
-    fig, ax = plt.subplots(figsize=(0.45 * k + 3.5, 0.45 * k + 2.5))
+    side = max(CELL * k, LEAST_SIDE)
+    labels = LABEL_CHARACTER * max((len(p) for p in pars), default=1)
+    width = MARGIN + labels + side + COLOURBAR_GAP + COLOURBAR_WIDTH + COLOURBAR_LABEL
+    height = MARGIN + labels + side + MARGIN_TITLE
+    fig = plt.figure(figsize=(width, height))
+    left, bottom = (MARGIN + labels) / width, (MARGIN + labels) / height
+    ax = fig.add_axes((left, bottom, side / width, side / height))
+    bar = fig.add_axes(((MARGIN + labels + side + COLOURBAR_GAP) / width, bottom + 0.15 * side / height,
+                        COLOURBAR_WIDTH / width, 0.7 * side / height))
     im = ax.imshow(r, vmin=-1, vmax=1, cmap="RdBu_r")
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
@@ -103,8 +124,8 @@ def plot_correlations(posterior: pd.DataFrame, path: Path) -> None:
         for j in range(k):
             if i != j and np.isfinite(r[i, j]) and abs(r[i, j]) >= 0.3:
                 ax.text(j, i, f"{r[i, j]:.1f}", ha="center", va="center", fontsize=6)
-    fig.colorbar(im, ax=ax, shrink=0.7, label="posterior correlation")
+    fig.colorbar(im, cax=bar, label="posterior correlation")
+    bar.yaxis.set_label_coords(1 + COLOURBAR_NUMBERS / COLOURBAR_WIDTH, 0.5)
     ax.set_title("Posterior correlations (|r| ≥ 0.3 labelled)", fontsize=9)
-    fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
