@@ -134,13 +134,16 @@ def bench_startup(repeats: int, quick: bool) -> dict:
                    cwd=WORKDIR, check=True)
     runs = []
     for i in range(1 if quick else repeats):
-        w0 = time.perf_counter()
+        w0 = time.clock_gettime(time.CLOCK_MONOTONIC)       # the system's clock: the worker reads the same one
         (r,) = run_worker({"setting": "startup"})
-        r["wall_s"] = time.perf_counter() - w0
+        ended = time.clock_gettime(time.CLOCK_MONOTONIC)
+        r["wall_s"] = r["simulated_at"] - w0                 # from the start of the process to the simulation's end
+        r["exit_s"] = ended - r["simulated_at"]              # the rest: the result printed, the process ended
         runs.append(r)
-        _say(f"startup {i + 1}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU (imports {r['import_cpu_s']:.2f} s, "
-             f"first simulation {r['simulation_cpu_s']:.2f} s)")
-    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "import_cpu_s", "simulation_cpu_s", "maxrss_mb")}
+        _say(f"startup {i + 1}: {r['wall_s']:.2f} s wall to the end of the first simulation, {r['cpu_s']:.2f} s CPU "
+             f"(imports {r['import_cpu_s']:.2f} s, first simulation {r['simulation_cpu_s']:.2f} s); the process "
+             f"ended {r['exit_s']:.2f} s later")
+    med = {k: _median(runs, k) for k in ("wall_s", "cpu_s", "import_cpu_s", "simulation_cpu_s", "exit_s", "maxrss_mb")}
     return {"setting": "a fresh Python process: import sim, load the compiled processes, one Copenhagen simulation",
             "repeats": len(runs), "quick": quick, "median": med, "runs": runs}
 
