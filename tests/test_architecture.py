@@ -1,6 +1,6 @@
 """The package's layers: nothing imports upwards.
 
-    errors, paths, lazy_imports  <  spec  <  model  <  experiment  <  analysis  <  interface
+    errors, paths, lazy_imports, shutdown  <  spec  <  model  <  experiment  <  analysis  <  interface
 
 A module may import its own layer and the layers below it (``sim/__init__.py``, the public
 API, may import anything)."""
@@ -11,7 +11,7 @@ from pathlib import Path
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
 ORDER = ["errors", "paths", "spec", "model", "experiment", "analysis", "interface"]
-RANK = {"errors": 0, "paths": 0, "lazy_imports": 0, **{name: i for i, name in enumerate(ORDER)}}
+RANK = {"errors": 0, "paths": 0, "lazy_imports": 0, "shutdown": 0, **{name: i for i, name in enumerate(ORDER)}}
 
 
 def layer_of(module: str) -> str | None:

@@ -288,7 +288,7 @@ def test_the_exit_finalises_what_was_garbage_before_it_freezes_the_rest(tmp_path
     not search them for garbage); whatever was garbage by then is finalised first, as the
     exit's own collection would have done."""
     import gc
-    from sim.interface.cli import _leave_the_objects_to_the_system
+    from sim.shutdown import leave_the_objects_to_the_system
     path = tmp_path / "finalised.txt"
 
     class Cycle:
@@ -301,7 +301,7 @@ def test_the_exit_finalises_what_was_garbage_before_it_freezes_the_rest(tmp_path
     Cycle()
     assert not path.exists()
     try:
-        _leave_the_objects_to_the_system()
+        leave_the_objects_to_the_system()
         assert path.read_text(encoding="utf-8") == "finalised"
         assert gc.get_freeze_count() > 0
     finally:

@@ -29,6 +29,8 @@ from typing import Iterable, Iterator
 
 import psutil
 
+from sim.shutdown import at_exit_leave_the_objects_to_the_system
+
 PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
 WATCH_SECONDS = 1.0           # how often a worker checks that its parent still runs
 STOP_SECONDS = 5.0            # how long a stopped worker may take before it is killed
@@ -54,7 +56,9 @@ def signal_on_parent_death(sig: int = signal.SIGTERM) -> None:
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """Run in a worker process: end it when ``parent_pid`` ends; leave SIGINT to the parent."""
+    """Run in a worker process: end it when ``parent_pid`` ends; leave SIGINT to the parent;
+    at a normal exit, hand what is left back to the system without a search
+    (:mod:`sim.shutdown`)."""
     global _watching_pid
     _watching_pid = os.getpid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -65,6 +69,7 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:      # the parent died before prctl took effect
         os._exit(1)
     threading.Thread(target=_watch, args=(parent_pid,), daemon=True, name="watch-parent").start()
+    at_exit_leave_the_objects_to_the_system()
 
 
 def ensure_dies_with(parent_pid: int) -> None:
