@@ -306,3 +306,30 @@ def test_the_exit_finalises_what_was_garbage_before_it_freezes_the_rest(tmp_path
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_command_builds_only_its_own_parser_and_a_typo_still_lists_every_command(capsys):
+    """Given its command line, the program builds the parser of the command named there
+    alone (its module imports what its options need); without a command, or with a name that
+    is no command, it builds them all, so that help and the error list every command."""
+    from sim.interface.cli import build_parser
+
+    def commands(parser):
+        return set(parser._subparsers._group_actions[0].choices)     # no public API lists them
+
+    every = commands(build_parser())
+    assert {"run", "compare", "check-fit", "calibrate", "list", "app"} <= every
+    for name in every:
+        assert commands(build_parser([name, "--help"])) == {name}
+    assert commands(build_parser(["--help"])) == every == commands(build_parser(["rnu"]))
+    with pytest.raises(SystemExit) as e:
+        main(["rnu"])
+    assert e.value.code == 2 and "invalid choice: 'rnu'" in capsys.readouterr().err
+
+
+def test_listing_the_scenarios_loads_neither_the_model_nor_the_calibration():
+    code = ("import sys; sys.argv = ['fremskudt', 'list']; from sim.interface.cli import main; main();"
+            "print(sorted(m for m in ('numba', 'pyabc', 'pandas', 'mesa', 'sim.model.model') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "central-jobcentre" in done.stdout and done.stdout.strip().splitlines()[-1] == "[]"
