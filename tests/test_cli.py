@@ -322,6 +322,10 @@ def test_a_command_builds_only_its_own_parser_and_a_typo_still_lists_every_comma
     for name in every:
         assert commands(build_parser([name, "--help"])) == {name}
     assert commands(build_parser(["--help"])) == every == commands(build_parser(["rnu"]))
+    assert commands(build_parser(["--version"])) == set()
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.startswith("fremskudt ")
     with pytest.raises(SystemExit) as e:
         main(["rnu"])
     assert e.value.code == 2 and "invalid choice: 'rnu'" in capsys.readouterr().err
