@@ -101,3 +101,19 @@ def test_no_benchmark_replaces_a_committed_file_unless_asked():
         ignored = subprocess.run(["git", "check-ignore", "-q", str(default)], cwd=root)
         assert ignored.returncode == 0, f"{default} is not git-ignored"
         assert not committed.is_relative_to(root / "benchmarks" / "out")
+
+
+def test_the_benchmarks_readme_names_every_suite_its_repeats_and_the_goals():
+    from benchmarks.cli import DEFAULT_REPEATS
+    text = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    rows = {r[0].strip("`"): r for r in (line.strip("|").split("|") for line in text.splitlines()
+                                          if line.startswith("| `")) for r in [[c.strip() for c in r]]}
+    assert set(SUITES) <= set(rows), set(SUITES) - set(rows)
+    for suite in SUITES:
+        assert rows[suite][-1] == str(DEFAULT_REPEATS[suite]), suite
+    goals = " ".join(text.split("Goals (`report.py`, `GOALS`):", 1)[1].split("\n\n", 1)[0].split())
+    g = report.GOALS
+    for figure in (f"≤ {g['national_cpu_s']:g} s of CPU", f"≤ {g['national_rss_mb'] / 1024:g} GB",
+                   f"≥ {g['copenhagen_sims_per_cpu_s']:g} simulations", f"at least {g['copenhagen_speed_vs_reference']:g} times",
+                   f"within {g['startup_wall_s']:g} s", f"≤ {g['calibration_cpu_s']:g} s", f"within {g['scaling_ratio']:g}×"):
+        assert figure in goals, figure
