@@ -59,3 +59,11 @@ def send_half_a_result(seconds: float, written: str) -> None:
     os.write(writer.fileno(), struct.pack("!i", 1 << 20) + b"half")   # multiprocessing's header: the length
     open(written, "w").close()
     time.sleep(seconds)
+
+def local_cluster(**options):
+    """A Dask cluster on this machine for a test, without a dashboard and with the
+    scheduler's HTTP server on a free port: its default, 8787, is taken whenever the other
+    test process has a cluster of its own (Dask then warns and moves)."""
+    import distributed
+    return distributed.LocalCluster(dashboard_address=None, silence_logs=50,
+                                    scheduler_kwargs={"dashboard_address": ":0"}, **options)

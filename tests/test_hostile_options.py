@@ -22,7 +22,7 @@ import pytest
 from sim.experiment import resources, runner
 
 ROOT = Path(__file__).resolve().parent.parent
-from helpers import one_line, run
+from helpers import local_cluster, one_line, run
 
 
 @pytest.fixture
@@ -173,11 +173,10 @@ def test_a_silent_scheduler_at_the_real_deadlines(tmp_path):
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_scheduler_that_loses_its_workers_during_a_run(tmp_path, short_waits):
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     big = tmp_path / "big.yaml"
     big.write_text("extends: central-jobcentre\npopulation:\n  size: 8000\n")
-    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None,
-                                  silence_logs=50) as cluster:
+    with local_cluster(n_workers=1, processes=False, threads_per_worker=1) as cluster:
         def leave():
             # the workers leave once the run has handed them work (not after a fixed time,
             # which a slow start or a fast machine would miss)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from sim.interface.cli import build_parser, main
+from helpers import local_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -133,14 +134,13 @@ def tiny(argv: list[str], tmp: Path, scheduler: str) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_every_fremskudt_example_runs(tmp_path, monkeypatch):
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     for name in ("scenarios", "calibration"):
         (tmp_path / name).symlink_to(ROOT / name)
     (tmp_path / "my.yaml").write_text("name: my\nextends: scenarios/default.yaml\npopulation:\n  size: 60\n")
     monkeypatch.chdir(tmp_path)
     commands = [c for c in examples() if c.startswith("fremskudt ")]
-    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None,
-                                  silence_logs=50) as cluster:
+    with local_cluster(n_workers=1, processes=False, threads_per_worker=1) as cluster:
         for command in commands:
             if command == "fremskudt COMMAND --help":
                 for sub in build_parser()._subparsers._group_actions[0].choices:

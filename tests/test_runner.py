@@ -14,6 +14,7 @@ from sim.experiment import runner
 from sim.interface.cli import main
 from sim.model.rng import replication_seeds
 from sim.spec.scenario import SCENARIO_DIR, load_scenario
+from helpers import local_cluster
 
 SMALL = {"population": {"size": 150}, "horizon_weeks": 20}
 
@@ -70,11 +71,10 @@ def test_cli_workers_1_and_2_identical(tmp_path):
 
 @pytest.mark.slow
 def test_dask_identical_to_serial():
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     _, tasks = _tasks(n=3)
     serial = runner.execute(tasks)
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
-                                  silence_logs=50) as cluster:
+    with local_cluster(n_workers=2, processes=True, threads_per_worker=1) as cluster:
         ticks = []
         dask = runner.execute(tasks, scheduler=cluster.scheduler_address, progress=lambda: ticks.append(1))
     assert len(ticks) == 3
@@ -83,25 +83,24 @@ def test_dask_identical_to_serial():
 
 def test_parallel_map_on_dask_keeps_the_order_and_its_deadlines(monkeypatch):
     import operator
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     jobs = list(range(9))
-    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=3, dashboard_address=None,
-                                  silence_logs=50) as cluster:
+    with local_cluster(n_workers=1, processes=False, threads_per_worker=3) as cluster:
         ticks = []
         out = runner.parallel_map(operator.neg, jobs, scheduler=cluster.scheduler_address,
                                   progress=lambda: ticks.append(1))
     assert out == [-j for j in jobs] and len(ticks) == len(jobs)
     monkeypatch.setattr(runner, "DASK_WORKER_TIMEOUT", 1.0)
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as cluster:
+    with local_cluster(n_workers=0, processes=False) as cluster:
         with pytest.raises(runner.RunError, match="has no workers"):
             runner.parallel_map(operator.neg, jobs, scheduler=cluster.scheduler_address)
 
 
 def test_scheduler_without_workers_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     monkeypatch.setattr(runner, "DASK_WORKER_TIMEOUT", 1.0)
     path = small_file(tmp_path)
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50) as cluster:
+    with local_cluster(n_workers=0, processes=False) as cluster:
         rc = main(["run", str(path), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "o"),
                    "--quiet"])
     assert rc == 2
