@@ -176,13 +176,13 @@ def render(store: dict) -> str:
                 f"Machine: {_machine_line(r['machine'])}", ""]
     if "startup" in store:
         r, md = store["startup"], store["startup"]["median"]
-        _exit = lambda med: f"{med['exit_s']:.2f}" if "exit_s" in med else "in the wall time"   # noqa: E731
+        exit_cell = f"{md['exit_s']:.2f}" if "exit_s" in md else "in the wall time"    # figures from before the column
         out += ["## A fresh worker", "", f"Setting: {r['setting']}. Repeats: {r['repeats']} (fresh process each).", "",
                 f"| wall s | CPU s | of which imports | of which the simulation | then the process's exit, wall s | "
                 f"peak RSS MB | goal ≤ {GOALS['startup_wall_s']:g} s |",
                 "|---:|---:|---:|---:|---:|---:|---|",
                 f"| {md['wall_s']:.2f} | {md['cpu_s']:.2f} | {md['import_cpu_s']:.2f} | {md['simulation_cpu_s']:.2f} | "
-                f"{_exit(md)} | {md['maxrss_mb']:.0f} | {_ok(md['wall_s'] <= GOALS['startup_wall_s'])} |", "",
+                f"{exit_cell} | {md['maxrss_mb']:.0f} | {_ok(md['wall_s'] <= GOALS['startup_wall_s'])} |", "",
                 "Wall and CPU time run from the start of the process to the end of its first simulation (the",
                 "goal); the process's exit after it (printing the result, the interpreter's shutdown) is shown",
                 "apart (figures written before this column existed include the exit in the wall time).", "",

@@ -94,13 +94,12 @@ def test_no_benchmark_replaces_a_committed_file_unless_asked():
     """Every benchmark writes to the git-ignored benchmarks/out/ by default; the committed
     RESULTS.md, SCALE.md and profiles/ are written only with --write-committed."""
     from benchmarks import cli, profile, scale
-    root = ROOT
     for default, committed in ((cli.DEFAULT_RESULTS, cli.COMMITTED_RESULTS), (scale.OUT, scale.COMMITTED),
                                (profile.OUT, profile.COMMITTED)):
-        assert default.is_relative_to(root / "benchmarks" / "out"), default
-        ignored = subprocess.run(["git", "check-ignore", "-q", str(default)], cwd=root)
+        assert default.is_relative_to(ROOT / "benchmarks" / "out"), default
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(default)], cwd=ROOT)
         assert ignored.returncode == 0, f"{default} is not git-ignored"
-        assert not committed.is_relative_to(root / "benchmarks" / "out")
+        assert not committed.is_relative_to(ROOT / "benchmarks" / "out")
 
 
 def test_the_benchmarks_readme_names_every_suite_its_repeats_and_the_goals():
@@ -117,3 +116,13 @@ def test_the_benchmarks_readme_names_every_suite_its_repeats_and_the_goals():
                    f"≥ {g['copenhagen_sims_per_cpu_s']:g} simulations", f"at least {g['copenhagen_speed_vs_reference']:g} times",
                    f"within {g['startup_wall_s']:g} s", f"≤ {g['calibration_cpu_s']:g} s", f"within {g['scaling_ratio']:g}×"):
         assert figure in goals, figure
+
+
+def test_a_fresh_worker_s_exit_is_shown_apart_and_older_figures_say_where_it_was():
+    med = {"wall_s": 1.9, "cpu_s": 1.9, "import_cpu_s": 1.0, "simulation_cpu_s": 0.8, "maxrss_mb": 260.0}
+    store = {"startup": {"setting": "test", "repeats": 1, "median": med, "runs": [], "machine": report.machine()}}
+    (row,) = _table_rows(report.render(store), "A fresh worker")
+    assert row[4] == "in the wall time" and row[-1] == "met"
+    store["startup"]["median"] = dict(med, exit_s=0.5, wall_s=2.1)
+    (row,) = _table_rows(report.render(store), "A fresh worker")
+    assert row[0] == "2.10" and row[4] == "0.50" and row[-1] == "**not met**"
