@@ -60,6 +60,7 @@ def send_half_a_result(seconds: float, written: str) -> None:
     open(written, "w").close()
     time.sleep(seconds)
 
+
 def local_cluster(**options):
     """A Dask cluster on this machine for a test, without a dashboard and with the
     scheduler's HTTP server on a free port: its default, 8787, is taken whenever the other
