@@ -20,6 +20,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from sim.errors import InputError
+from sim.spec.reading import read_json, starts_with
+
 from . import report, settings
 
 HERE = Path(__file__).resolve().parent
@@ -164,6 +167,29 @@ SUITES = {"national": bench_national, "copenhagen": bench_copenhagen, "scaling":
           "startup": bench_startup, "calibration": bench_calibration}
 
 
+def stored_figures(p: argparse.ArgumentParser, results: Path) -> dict:
+    """The figures kept beside ``results`` (its .json sibling), checked before anything runs:
+    ``results`` is a Markdown file this command writes, new or one it wrote before (never
+    another file), and the stored figures are a JSON object.  A new default store starts
+    from the committed figures.  A bad path or store ends the command with one line (exit 2)."""
+    if results.suffix != ".md":
+        p.error(f"--results must name a Markdown file ending in .md (its .json sibling keeps the figures), not {results}")
+    if results.exists() and not starts_with(results, report.TITLE):
+        p.error(f"--results: {results} is not a results file this command wrote; it is left as it is, choose another path")
+    path = results.with_suffix(".json")
+    if not path.exists() and results == DEFAULT_RESULTS:
+        path = COMMITTED_RESULTS.with_suffix(".json")   # the other suites' latest committed figures
+    if not path.exists():
+        return {}
+    try:
+        store = read_json(path)
+    except InputError as e:
+        p.error(f"--results: the stored figures cannot be used: {e}")
+    if not isinstance(store, dict) or not isinstance(store.get("history", []), list):
+        p.error(f"--results: {path} does not hold stored benchmark figures (a JSON object); it is left as it is")
+    return store
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("suite", nargs="?", default="all", choices=[*SUITES, "all"])
@@ -184,11 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.write_committed:
         a.results = COMMITTED_RESULTS
+    store = stored_figures(p, a.results)        # before anything runs: a bad path costs no measurement
     if a.render_only:
-        stored = a.results.with_suffix(".json")
-        if not stored.is_file():
-            p.error(f"--render-only: no stored figures in {stored}")
-        a.results.write_text(report.render(json.loads(stored.read_text())))
+        if not a.results.with_suffix(".json").is_file():
+            p.error(f"--render-only: no stored figures in {a.results.with_suffix('.json')}")
+        a.results.write_text(report.render(store))
         return 0
     if a.repeats is not None and a.repeats < 1:
         p.error("--repeats must be at least 1")
@@ -196,16 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     JOBS = max(1, a.jobs)
     WORKDIR = snapshot(a.rev) if a.rev else ROOT
     store_path = a.results.with_suffix(".json")
-    committed = COMMITTED_RESULTS.with_suffix(".json")
-    if store_path == DEFAULT_RESULTS.with_suffix(".json") and not store_path.exists() and committed.is_file():
-        store_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(committed, store_path)      # the other suites' latest committed figures
     names = list(SUITES) if a.suite == "all" else [a.suite]
     for name in names:
         result = SUITES[name](a.repeats or DEFAULT_REPEATS[name], a.quick)
         result["machine"] = report.machine(a.rev)
         result["jobs"] = JOBS
-        store = json.loads(store_path.read_text()) if store_path.exists() else {}
         store[name] = result
         store.setdefault("history", []).append(report.history_entry(name, result))
         store_path.parent.mkdir(parents=True, exist_ok=True)

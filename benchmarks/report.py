@@ -107,8 +107,11 @@ def _history(store: dict) -> list[str]:
     return out + [""]
 
 
+TITLE = "# Benchmark results"     #: the first line of every results file the command writes
+
+
 def render(store: dict) -> str:
-    out = ["# Benchmark results", "",
+    out = [TITLE, "",
            "Written by `.venv/bin/python -m benchmarks [national|copenhagen|scaling|startup|calibration|all] [--repeats N]`",
            "(see `benchmarks/__init__.py`). Figures are medians over the repeats; wall time is build plus run",
            "of one simulation, CPU time is the process CPU time of the same span (the simulation is",

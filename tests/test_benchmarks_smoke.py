@@ -70,6 +70,37 @@ def test_national_section_renders():
     assert row[-2:] == ["**not met**", "met"]
 
 
+def _refused(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    return err
+
+
+@pytest.mark.parametrize("name, text, says", [
+    ("figures.json", '{"history": []}', "ending in .md"),
+    ("README.md", "# Read me\n", "is not a results file this command wrote"),
+])
+def test_the_benchmarks_refuse_a_results_path_they_did_not_write(tmp_path, capsys, name, text, says):
+    """Before any suite runs: ``--results`` names a Markdown file the command writes; any
+    other file is left as it was."""
+    target = tmp_path / name
+    target.write_text(text)
+    err = _refused(["copenhagen", "--quick", "--results", str(target)], capsys)
+    assert says in err
+    assert target.read_text() == text
+
+
+@pytest.mark.parametrize("stored", ["", "{not json", "[1, 2]", '{"history": 3}'])
+def test_the_benchmarks_refuse_stored_figures_they_cannot_use_and_leave_them(tmp_path, capsys, stored):
+    out = tmp_path / "RESULTS.md"
+    out.with_suffix(".json").write_text(stored)
+    err = _refused(["copenhagen", "--quick", "--results", str(out)], capsys)
+    assert err.startswith("python -m benchmarks: error: --results:") and "stored" in err
+    assert out.with_suffix(".json").read_text() == stored and not out.exists()
+
+
 def test_early_rejection_benchmark_agrees_with_full_evaluations_on_the_committed_fit(tmp_path, capsys):
     from benchmarks.early import main as early
     out = tmp_path / "early.csv"
