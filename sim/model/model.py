@@ -4,7 +4,8 @@ Citizens' state is a set of arrays (``model.pop``, :mod:`sim.model.population`);
 companies and the housing organisation are Mesa agents over small arrays
 (:mod:`sim.model.agents`).  One step is one week: the week's hand-offs are cleared, then
 the processes of :data:`sim.model.processes.PROCESSES` run in that order (docs/ODD.md
-§1.3), each a compiled loop over the arrays it declares (:mod:`sim.model.declare`).  Every
+§1.3), each a compiled loop over the arrays it declares (:mod:`sim.model.declare`); a
+stretch of processes with no Python work is one compiled call (:mod:`sim.model.week`).  Every
 random draw comes from a named stream seeded from the scenario's seed (:mod:`sim.model.rng`).
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 from sim.spec.parameters import Behaviour
 from sim.spec.scenario import Scenario
 
-from . import agents, build, invariants
+from . import agents, build, invariants, week
 from .declare import check_order
 from .jit import bind
 from .population import Citizens, new_store
@@ -73,6 +74,7 @@ class OutreachModel(mesa.Model):
         self.T = bind(transition_parameters(self.b, self.org, self.n_consultants))
         build.build_citizens(self)
         self.processes = [cls(self) for cls in processes]
+        self.processes_stepped = tuple(processes)
         key = tuple(processes)
         if key not in _CHECKED:
             problems = check_order(self.processes, set(build.BUILT), weekly_names(self), known_names(self))
@@ -80,6 +82,7 @@ class OutreachModel(mesa.Model):
                 raise RuntimeError("the processes' declarations do not fit their order:\n" + "\n".join(map(str, problems)))
             _CHECKED.add(key)
         self.citizens = Citizens(self)
+        self.week_parts = week.parts(self)     #: the processes, a stretch of compiled ones as one call (sim.model.week)
         self.running = True
 
     # ------------------------------------------------------------------ what the processes share
@@ -119,8 +122,8 @@ class OutreachModel(mesa.Model):
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
         self.start_week()
-        for process in self.processes:
-            process.step(self, self.week)
+        for part in self.week_parts:
+            part.step(self, self.week)
         self.week += 1
         if self.week >= self.horizon:
             self.running = False

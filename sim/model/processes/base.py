@@ -10,12 +10,29 @@ is one compiled loop over the arrays it declares.
 
 ``__init__`` computes what the scenario fixes (probabilities per week, tables), as a
 small named tuple ``self.par`` passed to the compiled code.
+
+Most processes' week is nothing but compiled calls: :meth:`Process.plan` lists them (each
+kernel with the arguments after its columns, ``WEEK`` standing for the week's number) and
+:meth:`Process.active` says whether the scenario runs the process at all.  The model then
+runs a stretch of such processes as one compiled call (:mod:`sim.model.week`); a process with
+Python work of its own (hiring staff, drawing the week's referrals) has no plan and its own
+:meth:`Process.step`.
 """
 
 from __future__ import annotations
 
 from ..declare import Uses, columns_type, effective, locate
 from ..jit import binder as binder_for, entry_point
+
+
+class _Week:
+    """Stands for the week's number among a plan's arguments."""
+
+    def __repr__(self) -> str:
+        return "WEEK"
+
+
+WEEK = _Week()
 
 
 class Process:
@@ -54,13 +71,17 @@ class Process:
         for table in self._tables:             # told when a table it reads changes size
             getattr(model, table).holders.append(self)
 
+    def fields(self, m):
+        """The named tuple (``Columns``) of the process's declared arrays as they are now."""
+        return self.Columns(*(getattr(m, name) if table is None else getattr(getattr(m, table), name)
+                              for table, name in self._where))
+
     def columns(self, m):
         """The process's arrays as a struct (sim.model.jit.bind) of its ``Columns``, fetched
         again whenever a table it uses changed size (the table marks it stale,
         :meth:`sim.model.store.Store.add`)."""
         if self._stale:
-            fields = self.Columns(*(getattr(m, name) if table is None else getattr(getattr(m, table), name)
-                                    for table, name in self._where))
+            fields = self.fields(m)
             binder = type(self)._binder
             if binder is None:           # the columns' numba types never change: declared dtypes
                 binder = type(self)._binder = binder_for(fields)
@@ -77,8 +98,21 @@ class Process:
             fn = self._bound[kernel] = entry_point(kernel, (C, *args))
         return fn(C, *args)
 
-    def step(self, m, week: int) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def plan(self, m) -> tuple | None:
+        """The week's compiled calls in order, each ``(kernel, arguments after the columns)``
+        with :data:`WEEK` for the week's number; None when the step has Python work of its
+        own (it then overrides :meth:`step`)."""
+        return None
+
+    def active(self, m) -> bool:
+        """Does the scenario run this process at all (fixed for a run)?"""
+        return True
+
+    def step(self, m, week: int) -> None:
+        """The week of this process alone: its plan's calls, in order."""
+        if self.active(m):
+            for kernel, args in self.plan(m):
+                self.run(m, kernel, *(week if a is WEEK else a for a in args))
 
     def __repr__(self) -> str:
         return f"<process {self.name!r}>"

@@ -9,7 +9,7 @@ from numba import njit
 
 from ..declare import transition
 from ..transitions import end_course
-from .base import Process
+from .base import WEEK, Process
 
 
 @transition(reads=("in_course", "course_end"), calls=(end_course,))
@@ -24,5 +24,5 @@ class CourseEnds(Process):
     name = "course ends"
     calls = (course_ends,)
 
-    def step(self, m, week: int) -> None:
-        self.run(m, course_ends, m.T, week, m.keys)
+    def plan(self, m):
+        return ((course_ends, (m.T, WEEK, m.keys)),)

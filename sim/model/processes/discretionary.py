@@ -47,7 +47,7 @@ from ..states import Placement, State
 from ..tally import Tally
 from ..rng import Stream, uniforms
 from ..transitions import book_meeting, take_ticket, talk
-from .base import Process
+from .base import WEEK, Process
 
 DiscretionaryParams = namedtuple("DiscretionaryParams", ["use", "followup", "contact", "quality", "followup_weeks",
                                                          "contact_weeks"])
@@ -170,5 +170,5 @@ class DiscretionaryTime(Process):
                                        followup_weeks=int(b.followup_interval_weeks),
                                        contact_weeks=int(b.contact_interval_weeks))
 
-    def step(self, m, week: int) -> None:
-        self.run(m, discretionary, self.par, m.T, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((discretionary, (self.par, m.T, WEEK, m.keys, m.tally)),)

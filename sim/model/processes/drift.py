@@ -16,7 +16,7 @@ from ..declare import transition
 from ..rng import rescaled
 from ..states import LAST_ON_BENEFIT
 from ..transitions import deteriorate, improve
-from .base import Process
+from .base import WEEK, Process
 
 DriftParams = namedtuple("DriftParams", ["p_change", "p_up"])
 FACTORS = 5
@@ -48,6 +48,8 @@ class BarrierDrift(Process):
         up, down = annual_to_weekly(m.b.improve_spontaneous), annual_to_weekly(m.b.deteriorate_spontaneous)
         self.par = DriftParams(p_change=float(min(1.0, up + down)), p_up=float(up / (up + down) if up + down > 0 else 0.0))
 
-    def step(self, m, week: int) -> None:
-        if self.par.p_change > 0:
-            self.run(m, drift, self.par, week, m.keys)
+    def active(self, m) -> bool:
+        return self.par.p_change > 0
+
+    def plan(self, m):
+        return ((drift, (self.par, WEEK, m.keys)),)

@@ -15,7 +15,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import State
 from ..transitions import assign, enter_trin2, interval_for, open_cycle, set_state
-from .base import Process
+from .base import WEEK, Process
 
 NO_CAP = -1
 
@@ -80,5 +80,5 @@ class Enrolment(Process):
         self.cap = NO_CAP if cap is None else int(cap)
         self.across = not m.org.separate_offices      #: separate efforts enrol only their own area's citizens
 
-    def step(self, m, week: int) -> None:
-        self.run(m, enrol, self.cap, self.across, m.T, week, m.keys)
+    def plan(self, m):
+        return ((enrol, (self.cap, self.across, m.T, WEEK, m.keys)),)

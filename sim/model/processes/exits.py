@@ -34,7 +34,7 @@ from ..population import BENEFITS, UDDANNELSESHJAELP
 from ..rng import Stream, rescaled, uniforms
 from ..states import LAST_ON_BENEFIT, Category, OffKind, State
 from ..transitions import exit_for_good, go_off_benefit, job_chance, return_to_benefit
-from .base import Process
+from .base import WEEK, Process
 
 ExitsParams = namedtuple("ExitsParams", ["p_other", "p_job", "scale", "p_education", "p_rest", "p_return"])
 #: index of the direct-exit probabilities: A-D, E-G, job-ready
@@ -101,5 +101,5 @@ class Exits(Process):
                             annual_to_weekly(b.job_exit_annual_job_ready)]),
             scale=scale, p_education=edu / scale, p_rest=float(annual_to_weekly(b.restgroup_annual)), p_return=p_return)
 
-    def step(self, m, week: int) -> None:
-        self.run(m, exits, self.par, m.T, week, m.keys)
+    def plan(self, m):
+        return ((exits, (self.par, m.T, WEEK, m.keys)),)

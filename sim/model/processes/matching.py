@@ -44,7 +44,7 @@ from ..states import Placement, State
 from ..tally import Tally
 from ..queues import group_by, split_queue
 from ..transitions import WAGE_SUBSIDY_MIN_WEEKS, job_chance, start_placement, take_ticket, weeks_on_benefit
-from .base import Process
+from .base import WEEK, Process
 
 MatchingParams = namedtuple("MatchingParams", ["p_match", "poor_multiplier", "chance_cap", "orientation", "housing_hours",
                                        "hours_boost", "culture_shift", "drop_refusing", "promise_factor",
@@ -203,5 +203,5 @@ class Matching(Process):
                           consultant_minutes=float(org.consultant_hours_per_week * MINUTES_PER_HOUR * (1.0 - b.overhead_share)),
                           attempt_minutes=float(b.attempt_minutes), overflow=float(b.order_overflow_share))
 
-    def step(self, m, week: int) -> None:
-        self.run(m, matching, self.par, m.T, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((matching, (self.par, m.T, WEEK, m.keys, m.tally)),)

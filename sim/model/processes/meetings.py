@@ -45,7 +45,7 @@ from ..rng import Stream, uniforms
 from ..states import Occasion, Outcome, State
 from ..tally import Tally
 from ..transitions import book_meeting, book_regular, hold_meeting, interval_for, standard_minutes
-from .base import Process
+from .base import WEEK, Process
 
 #: a no-show costs this share of its slot: the caseworker waits before moving on (assumed)
 NOSHOW_WAIT_SHARE = 0.5
@@ -203,5 +203,5 @@ class Meetings(Process):
                                   week_minutes=float(org.caseworker_hours_per_week * MINUTES_PER_HOUR),
                                   overhead=float(m.b.overhead_share), case_admin=float(m.b.case_admin_minutes))
 
-    def step(self, m, week: int) -> None:
-        self.run(m, meetings, self.par, m.T, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((meetings, (self.par, m.T, WEEK, m.keys, m.tally)),)

@@ -27,7 +27,7 @@ from ..states import LAST_ON_BENEFIT, State
 from ..tally import Tally
 from ..queues import split_queue
 from ..transitions import add_progress, improve, take_ticket
-from .base import Process
+from .base import WEEK, Process
 
 #: a long mentor queue is first sorted this many times as far as the free places (split_queue)
 QUEUE_HEAD = 4
@@ -158,8 +158,8 @@ class Mentoring(Process):
                                    session_minutes=float(b.mentor_session_minutes),
                                    group_minutes=float(b.group_session_minutes))
 
-    def step(self, m, week: int) -> None:
-        if not m.n_mentors:
-            return
-        self.run(m, assign_mentors, m.tally)
-        self.run(m, sessions, self.par, m.T, week, m.keys, m.tally)
+    def active(self, m) -> bool:
+        return m.n_mentors > 0
+
+    def plan(self, m):
+        return ((assign_mentors, (m.tally,)), (sessions, (self.par, m.T, WEEK, m.keys, m.tally)))

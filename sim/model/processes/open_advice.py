@@ -30,7 +30,7 @@ from ..rng import Stream, poisson, uniforms
 from ..states import Occasion, State
 from ..tally import Tally
 from ..transitions import add_progress, book_regular, hold_meeting, interval_for
-from .base import Process
+from .base import WEEK, Process
 
 OpenAdviceParams = namedtuple("OpenAdviceParams", ["open_at", "length", "close", "service", "patience", "other_visitors",
                                          "trust_gain", "progress", "window", "solve_poor"])
@@ -150,11 +150,18 @@ class OpenAdvice(Process):
                           solve_poor=float(b.dropin_solve_poor))
         self.engine = m.office_engine
 
+    def active(self, m) -> bool:
+        return len(m.days.office) > 0
+
+    def plan(self, m):
+        """The compiled queue; none with the SimPy reference, which has Python work."""
+        return ((open_advice, (self.par, m.T, WEEK, m.keys, m.tally)),) if self.engine == "compiled" else None
+
     def step(self, m, week: int) -> None:
-        if len(m.days.office) == 0:
-            return
         if self.engine == "compiled":
-            self.run(m, open_advice, self.par, m.T, week, m.keys, m.tally)
+            super().step(m, week)
+            return
+        if not self.active(m):
             return
         # the readable reference: the same week with the SimPy queue (sim.model.office.serve_simpy)
         arrival, visit_start, visitor, server, ready, used, budget, server_start = self.run(

@@ -19,7 +19,7 @@ from ..declare import transition
 from ..rng import rescaled
 from ..states import LAST_ON_BENEFIT, MIDPOINT
 from ..tally import Tally
-from .base import Process
+from .base import WEEK, Process
 
 ProblemsParams = namedtuple("ProblemsParams", ["p_by_low", "dropin_logit", "trust_effect"])
 
@@ -59,5 +59,5 @@ class Problems(Process):
                                              for k in range(6)]),
                           dropin_logit=float(logit(b.dropin_probability)), trust_effect=float(b.attendance_trust_effect))
 
-    def step(self, m, week: int) -> None:
-        self.run(m, problems, self.par, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((problems, (self.par, WEEK, m.keys, m.tally)),)

@@ -16,7 +16,7 @@ from ..declare import transition
 from ..states import LAST_ON_BENEFIT, OffKind, Placement, State, Status52
 from ..tally import Tally
 from ..transitions import SMAJOB_HOURS
-from .base import Process
+from .base import WEEK, Process
 
 STATE_KEYS = tuple(s.name.lower() for s in State)
 #: the columns of the weekly table (``model.weekly_counts``, one row per week of the run)
@@ -29,17 +29,35 @@ HOURS_BIN = 5.0       #: width of the bins of the paid-hours distribution (hours
 HOURS_BINS = 33       #: 0-5, 5-10, ..., 155-160 and 160 or more
 
 
+@transition(reads=("state", "off_kind", "rated"), writes=("status52",))
+@njit(cache=True)
+def status_at_52(C):  # pragma: no cover - compiled
+    """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after
+    Bilag 2): off benefit to a job or education, another status, or on benefit with the
+    category of the latest form."""
+    for i in range(C.state.shape[0]):
+        s, k = C.state[i], C.off_kind[i]
+        if s == State.SELF_SUFFICIENT and (k == OffKind.JOB or k == OffKind.EDUCATION):
+            C.status52[i] = Status52.JOB_EDUCATION
+        elif s == State.SELF_SUFFICIENT or s == State.EXITED:
+            C.status52[i] = Status52.OTHER
+        else:
+            C.status52[i] = Status52.GOOD if is_good(C.rated[i]) else Status52.POOR
+
+
 @transition(reads=("state", "hours", "placement", "in_course", "in_group", "mentor", "cw_active"),
             writes=("benefit_weeks", "self_sufficient_weeks", "paid_hours", "paid_hours_on_benefit", "internship_weeks",
                     "wage_subsidy_weeks", "housing_placement_weeks", "course_weeks", "mentor_weeks",
                     "group_course_weeks", "model_hours_hist", "model_weekly_counts"),
             counts=(Tally.CASE_WEEKS, Tally.BENEFIT_WEEKS, Tally.PLACEMENT_WEEKS, Tally.COURSE_WEEKS, Tally.GROUP_WEEKS,
                     Tally.HOURS_WEEKS, Tally.WITH_HOURS_WEEKS, Tally.SMAJOB_WEEKS, Tally.HOURS_WEEKS_ON_BENEFIT,
-                    Tally.WITH_HOURS_WEEKS_ON_BENEFIT))
+                    Tally.WITH_HOURS_WEEKS_ON_BENEFIT),
+            calls=(status_at_52,))
 @njit(cache=True)
 def record_week(C, week, tally):  # pragma: no cover - compiled
     """Add this week to each citizen's totals and to the counters, and write the week's row
-    of the weekly table; the histogram counts citizen-weeks with paid hours by hours a month."""
+    of the weekly table; the histogram counts citizen-weeks with paid hours by hours a month.
+    At the end of week 52 (week 51 counted from 0), each citizen's status for the A-G tables."""
     hist = C.model_hours_hist
     row = C.model_weekly_counts[week]
     row[COL_WEEK] = week
@@ -101,29 +119,13 @@ def record_week(C, week, tally):  # pragma: no cover - compiled
     row[COL_WAITING] = row[COL_STATES + State.NOT_ENROLLED]
     row[COL_SANCTIONS] = tally[Tally.SANCTIONS]
     row[COL_VISITS] = tally[Tally.VISITS_CASE]
-
-
-@transition(reads=("state", "off_kind", "rated"), writes=("status52",))
-@njit(cache=True)
-def status_at_52(C):  # pragma: no cover - compiled
-    """Status for the 12-month A-G tables (copenhagen-outreach-2015, Udviklingsmål tables after
-    Bilag 2): off benefit to a job or education, another status, or on benefit with the
-    category of the latest form."""
-    for i in range(C.state.shape[0]):
-        s, k = C.state[i], C.off_kind[i]
-        if s == State.SELF_SUFFICIENT and (k == OffKind.JOB or k == OffKind.EDUCATION):
-            C.status52[i] = Status52.JOB_EDUCATION
-        elif s == State.SELF_SUFFICIENT or s == State.EXITED:
-            C.status52[i] = Status52.OTHER
-        else:
-            C.status52[i] = Status52.GOOD if is_good(C.rated[i]) else Status52.POOR
+    if week + 1 == WEEKS_PER_YEAR:
+        status_at_52(C)
 
 
 class Record(Process):
     name = "record"
-    calls = (record_week, status_at_52)
+    calls = (record_week,)
 
-    def step(self, m, week: int) -> None:
-        self.run(m, record_week, week, m.tally)
-        if week + 1 == WEEKS_PER_YEAR:
-            self.run(m, status_at_52)
+    def plan(self, m):
+        return ((record_week, (WEEK, m.tally)),)

@@ -30,7 +30,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import OffKind, Placement, State
 from ..transitions import FULL_HEALTH, FULL_TIME_HOURS, back_to_trin2, go_off_benefit, set_hours, start_ordinary_hours
-from .base import Process
+from .base import WEEK, Process
 
 Trin3Params = namedtuple("Trin3Params", ["p_convert", "p_convert_no_agreement", "p_convert_subsidy", "p_breakdown",
                                     "p_breakdown_supported", "retention_support", "month_starts", "p_growth",
@@ -100,5 +100,5 @@ class PlacementsAndHours(Process):
                           p_growth=float(b.hours_growth_probability), hours_step=float(b.hours_step),
                           self_sufficiency_hours=float(b.self_sufficiency_hours))
 
-    def step(self, m, week: int) -> None:
-        self.run(m, placements_and_hours, self.par, m.T, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((placements_and_hours, (self.par, m.T, WEEK, m.keys, m.tally)),)

@@ -16,7 +16,7 @@ from ..rng import Stream, uniforms
 from ..states import LAST_ON_BENEFIT, Placement
 from ..tally import Tally
 from ..transitions import back_to_trin2, deteriorate
-from .base import Process
+from .base import WEEK, Process
 
 UnsolvedParams = namedtuple("UnsolvedParams", ["debt_counselling", "p_counselled", "p_escalation", "p_breakdown", "factors"])
 
@@ -50,5 +50,5 @@ class UnsolvedProblems(Process):
                           p_counselled=float(b.debt_counselling_solve), p_escalation=float(b.problem_escalation_probability),
                           p_breakdown=float(b.problem_breakdown_probability), factors=ESCALATION_FACTORS)
 
-    def step(self, m, week: int) -> None:
-        self.run(m, unsolved_problems, self.par, m.T, week, m.keys, m.tally)
+    def plan(self, m):
+        return ((unsolved_problems, (self.par, m.T, WEEK, m.keys, m.tally)),)

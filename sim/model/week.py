@@ -1,0 +1,210 @@
+"""The week in a few compiled calls (docs/ODD.md §1.3).
+
+Most processes' week is nothing but compiled calls (:meth:`Process.plan`).  A stretch of
+such processes in a row is a *segment*: one compiled function, written out from their plans,
+that calls their kernels in the same order with the same arguments, each process only if the
+scenario runs it (:meth:`Process.active`).  The results are the same, bit for bit, as those of
+stepping the processes one by one (tests/test_week.py); what changes is the cost of the week
+from Python: one call a segment instead of one a kernel, about 80 µs a week before.  A
+process with Python work of its own (staff turnover hires Mesa agents, intake draws the
+week's referrals) runs between the segments.
+
+The segments' source is generated from the default list of processes and written once, under
+its digest, into the compiled-code cache (:data:`sim.model.jit.CACHE_DIR`), where numba caches
+their compiled code like any other; the source depends only on the processes' code, not on
+the scenario.  A segment's arguments are one struct (as :func:`sim.model.jit.bind` makes them): each
+process's on-switch, its columns' struct and its own arguments, then the model's shared
+ones.  The segment's module has its own binder, which makes the processes' structs and the
+segment's in one compiled call (and whose cache alone names the module's types).  Where the cache folder cannot be written, or a run steps other processes than the
+default ones, or open advice runs on the SimPy reference, the processes step one by one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from . import jit
+from .processes import PROCESSES
+from .processes.base import WEEK
+
+#: the model's attributes a plan may pass, named in a segment's struct once
+SHARED = ("T", "keys", "tally")
+
+_MODULES: dict[str, object] = {}       # a segment module by its source's digest
+_MODULE_OF: dict[tuple, object] = {}     # the segment module of a list of processes (None: none can be written)
+
+
+def parts(m) -> list:
+    """The week's parts in order: segments, and the processes with Python work of their own;
+    the processes themselves when the week cannot run in segments (see the module's text)."""
+    if m.processes_stepped != PROCESSES or m.office_engine != "compiled":
+        return list(m.processes)
+    plans = [p.plan(m) for p in m.processes]
+    groups: list[list] = []
+    for p, plan in zip(m.processes, plans):
+        if plan is None:
+            groups.append(p)
+        elif groups and isinstance(groups[-1], list):
+            groups[-1].append((p, plan))
+        else:
+            groups.append([(p, plan)])
+    key = m.processes_stepped
+    if key not in _MODULE_OF:
+        _MODULE_OF[key] = segment_module(m, [g for g in groups if isinstance(g, list)])
+    module = _MODULE_OF[key]
+    if module is None:
+        return list(m.processes)
+    out, k = [], 0
+    for g in groups:
+        if isinstance(g, list):
+            out.append(Segment(m, [p for p, _ in g], [plan for _, plan in g], module, k))
+            k += 1
+        else:
+            out.append(g)
+    return out
+
+
+def _role(m, arg, i: int, k: int) -> str:
+    """The struct field (or ``week``) an argument of a plan is read from."""
+    if arg is WEEK:
+        return "week"
+    for name in SHARED:
+        if arg is getattr(m, name):
+            return f"s.{name}"
+    return f"s.a{i}_{k}"
+
+
+def _fields(m, plans) -> list[str]:
+    names = []
+    for i, plan in enumerate(plans):
+        names += [f"on{i}", f"c{i}"]
+        names += [f"a{i}_{k}" for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"]
+    return names + list(SHARED)
+
+
+def _made(name: str) -> str:
+    """How the segment's binder makes a field of the struct from the same field of the named
+    tuple it is given: a process's columns become their struct, the rest is kept."""
+    return f"as_ref(f.{name})" if re.fullmatch(r"c\d+", name) else f"f.{name}"
+
+
+def _args(plan) -> list:
+    """A plan's arguments in order, all its calls' together."""
+    return [arg for _, args in plan for arg in args]
+
+
+def source(m, segments) -> str:
+    """The segments' module: for each segment, the named tuple of its struct's fields and the
+    compiled function that runs its processes' calls."""
+    imports = sorted({(k.py_func.__module__, k.py_func.__name__) for seg in segments for _, plan in seg for k, _ in plan})
+    lines = ['"""The week\'s segments, written by sim.model.week from the processes\' plans."""', "",
+             "from collections import namedtuple", "", "from numba import njit", "", "from sim.model.jit import as_ref"]
+    lines += [f"from {mod} import {name}" for mod, name in imports]
+    for s, seg in enumerate(segments):
+        plans = [plan for _, plan in seg]
+        lines += ["", "", f"Segment{s} = namedtuple('Segment{s}', {_fields(m, plans)!r})", "", "",
+                  "@njit(cache=True)", f"def bind{s}(f):  # pragma: no cover - compiled",
+                  f"    return as_ref(Segment{s}({', '.join(_made(name) for name in _fields(m, plans))}))", "", "",
+                  "@njit(cache=True)", f"def segment{s}(s, week):  # pragma: no cover - compiled",
+                  f"    \"\"\"{', '.join(p.name for p, _ in seg)}.\"\"\""]
+        for i, (p, plan) in enumerate(seg):
+            lines.append(f"    if s.on{i}:")
+            k = 0
+            for kernel, args in plan:
+                call = [f"s.c{i}"]
+                for arg in args:
+                    call.append(_role(m, arg, i, k))
+                    k += 1
+                lines.append(f"        {kernel.py_func.__name__}({', '.join(call)})")
+    return "\n".join(lines) + "\n"
+
+
+def segment_module(m, segments):
+    """The imported module of the segments (written into the cache folder once); None when
+    it cannot be written there, or the file there is not the text this code writes."""
+    text = source(m, segments)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    module = _MODULES.get(digest)
+    if module is not None:
+        return module
+    folder = jit.CACHE_DIR / "week"
+    path = folder / f"segments_{digest}.py"
+    name = f"fremskudt_week_{digest}"
+    try:
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_once(path, text)
+        if path.read_text(encoding="utf-8") != text:    # not what this code writes: never run it
+            return None
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module          # numba's cache finds the struct types' named tuples here
+        spec.loader.exec_module(module)
+    except (OSError, UnicodeDecodeError):
+        sys.modules.pop(name, None)
+        return None
+    _MODULES[digest] = module
+    return module
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write ``path`` unless it exists; a file already there (another process wrote the same
+    text at the same time) is kept, so its compiled code in numba's cache stays valid."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".segments-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+
+
+class Segment:
+    """Processes in a row whose week is compiled calls only, run as one compiled call."""
+
+    def __init__(self, m, processes, plans, module, index: int):
+        self.processes = processes
+        self.name = " + ".join(p.name for p in processes)
+        self.kernel = getattr(module, f"segment{index}")
+        self.Fields = getattr(module, f"Segment{index}")
+        self.binder = getattr(module, f"bind{index}")     # makes the processes' structs and the segment's in one call
+        own = []
+        for i, (p, plan) in enumerate(zip(processes, plans)):
+            own.append([arg for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"])
+        self.own = own
+        self.on = [bool(p.active(m)) for p in processes]
+        self.make = self.call = None     # the compiled binder and segment, looked up at the first bind
+        self._stale = True
+        for table in sorted({t for p in processes for t in p._tables}):
+            getattr(m, table).holders.append(self)
+
+    def bind(self, m) -> None:
+        """The struct of the segment's arguments (again whenever a table it uses changed size)."""
+        values = []
+        for p, on, own in zip(self.processes, self.on, self.own):
+            values += [on, p.fields(m), *own]
+        values += [getattr(m, name) for name in SHARED]
+        fields = self.Fields(*values)
+        if self.make is None:       # the arguments' types are the same at every bind: declared dtypes
+            self.make = jit.entry_point(self.binder, (fields,))
+        self.S = self.make(fields)
+        if self.call is None:
+            self.call = jit.entry_point(self.kernel, (self.S, 0))
+        self._stale = False
+
+    def step(self, m, week: int) -> None:
+        if self._stale:
+            self.bind(m)
+        self.call(self.S, week)
+
+    def __repr__(self) -> str:
+        return f"<segment {self.name!r}>"
