@@ -29,12 +29,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sim.errors import InputError
+from sim.spec.reading import read_text
+
 from . import jit
 from .processes import PROCESSES
 from .processes.base import WEEK
 
 #: the model's attributes a plan may pass, named in a segment's struct once
 SHARED = ("T", "keys", "tally")
+
+#: the most a segments file may hold (the generated text is a few kilobytes)
+SOURCE_LIMIT = 1 << 20
 
 _MODULES: dict[str, object] = {}       # a segment module by its source's digest
 _MODULE_OF: dict[tuple, object] = {}     # the segment module of a list of processes (None: none can be written)
@@ -140,13 +146,13 @@ def segment_module(m, segments):
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
             _write_once(path, text)
-        if path.read_text(encoding="utf-8") != text:    # not what this code writes: never run it
+        if read_text(path, limit=SOURCE_LIMIT) != text:    # not what this code writes: never run it
             return None
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module          # numba's cache finds the struct types' named tuples here
         spec.loader.exec_module(module)
-    except (OSError, UnicodeDecodeError):
+    except (OSError, InputError):
         sys.modules.pop(name, None)
         return None
     _MODULES[digest] = module
