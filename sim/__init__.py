@@ -12,8 +12,8 @@ from importlib import import_module
 # numpy and scipy) only competes with them for the cores.  A user's own setting is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-# Mesa's optional subpackages (scipy.spatial, networkx) and scipy's linear algebra load only
-# if something uses them.
+# Mesa's optional subpackages (scipy.spatial, networkx), scipy's linear algebra and pandas load
+# only if something uses them.
 from .lazy_imports import defer_optional_parts  # noqa: E402
 
 defer_optional_parts()

@@ -1,7 +1,7 @@
 """A new process starts quickly: Mesa's optional subpackages (scipy.spatial through its
 continuous space, networkx through its grids) are not imported by a simulation, nor is
-scipy's linear algebra run (numba imports only its BLAS module), and all of them still work
-when something uses them (sim/lazy_imports.py)."""
+scipy's linear algebra run (numba imports only its BLAS module), nor pandas until a table is
+made, and all of them still work when something uses them (sim/lazy_imports.py)."""
 
 import importlib.util
 import subprocess
@@ -61,6 +61,29 @@ def test_scipys_linear_algebra_imported_first_is_left_as_it_is():
 def test_mesa_imported_first_is_left_as_it_is():
     code = "import mesa, sys; import sim.model.model; print('scipy.spatial' in sys.modules, type(mesa.space).__name__)"
     assert run(code) == "True module"
+
+
+def test_a_simulation_s_summary_does_not_run_pandas_and_its_tables_do():
+    code = ("import sys; from sim import simulate, load_scenario; "
+            "sc = load_scenario('scenarios/default.yaml').model_copy(update={'horizon_weeks': 2}); "
+            "simulate(sc, seed=1, detail=False); before = type(sys.modules['pandas']).__name__; "
+            "out = simulate(sc, seed=1); "
+            "print(before, type(sys.modules['pandas']).__name__, type(out.weekly).__name__, len(out.weekly))")
+    assert run(code) == "DeferredModule module DataFrame 2"
+
+
+def test_a_pandas_submodule_imported_first_finds_pandas_initialised_and_is_not_imported_twice():
+    code = ("import sys, sim; from pandas.api.types import is_bool_dtype; import pandas.core.frame as frame; "
+            "import pandas as pd; "
+            "print(is_bool_dtype(pd.Series([True])), frame.DataFrame is pd.DataFrame, "
+            "sys.modules['pandas.core.frame'] is frame, type(pd).__name__)")
+    assert run(code) == "True True True module"
+
+
+def test_pandas_imported_first_is_left_as_it_is():
+    code = ("import pandas, sys; import sim; from sim.lazy_imports import RunPackageFirst; "
+            "print(sys.modules['pandas'] is pandas, any(isinstance(f, RunPackageFirst) for f in sys.meta_path))")
+    assert run(code) == "True False"
 
 
 def test_the_compiled_code_and_its_mark_are_kept_per_checkout(tmp_path, monkeypatch):
