@@ -43,7 +43,9 @@ SHARED = ("T", "keys", "tally")
 SOURCE_LIMIT = 1 << 20
 
 _MODULES: dict[str, object] = {}       # a segment module by its source's digest
-_MODULE_OF: dict[tuple, object] = {}     # the segment module of a list of processes (None: none can be written)
+#: for a list of processes: the segment module, and where each process's own arguments sit in
+#: its plan (the same for every model: the roles are the processes'); None: no module
+_MODULE_OF: dict[tuple, tuple | None] = {}
 
 
 def parts(m) -> list:
@@ -62,14 +64,18 @@ def parts(m) -> list:
             groups.append([(p, plan)])
     key = m.processes_stepped
     if key not in _MODULE_OF:
-        _MODULE_OF[key] = segment_module(m, [g for g in groups if isinstance(g, list)])
-    module = _MODULE_OF[key]
-    if module is None:
+        segments = [g for g in groups if isinstance(g, list)]
+        module = segment_module(m, segments)
+        own = [[[k for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"]
+                for i, (_, plan) in enumerate(seg)] for seg in segments]
+        _MODULE_OF[key] = None if module is None else (module, own)
+    if _MODULE_OF[key] is None:
         return list(m.processes)
+    module, own = _MODULE_OF[key]
     out, k = [], 0
     for g in groups:
         if isinstance(g, list):
-            out.append(Segment(m, [p for p, _ in g], [plan for _, plan in g], module, k))
+            out.append(Segment(m, [p for p, _ in g], [plan for _, plan in g], module, k, own[k]))
             k += 1
         else:
             out.append(g)
@@ -177,16 +183,13 @@ def _write_once(path: Path, text: str) -> None:
 class Segment:
     """Processes in a row whose week is compiled calls only, run as one compiled call."""
 
-    def __init__(self, m, processes, plans, module, index: int):
+    def __init__(self, m, processes, plans, module, index: int, own: list[list[int]]):
         self.processes = processes
         self.name = " + ".join(p.name for p in processes)
         self.kernel = getattr(module, f"segment{index}")
         self.Fields = getattr(module, f"Segment{index}")
         self.binder = getattr(module, f"bind{index}")     # makes the processes' structs and the segment's in one call
-        own = []
-        for i, (p, plan) in enumerate(zip(processes, plans)):
-            own.append([arg for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"])
-        self.own = own
+        self.own = [[_args(plan)[k] for k in where] for plan, where in zip(plans, own)]
         self.on = [bool(p.active(m)) for p in processes]
         self.make = self.call = None     # the compiled binder and segment, looked up at the first bind
         self._stale = True
