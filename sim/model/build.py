@@ -43,21 +43,21 @@ def estate_days(days: float, n: int) -> list[int]:
     return [min(WEEKDAYS, int(days) + int((i + 1) * frac + ROUNDING) - int(i * frac + ROUNDING)) for i in range(n)]
 
 
-def hire(m, office: int, days: int) -> int:
-    """A new caseworker; returns its index."""
+def hire(m, offices: list[int], days: list[int]) -> np.ndarray:
+    """New caseworkers, one per office listed, with their weekdays in the estate; returns
+    their indices (the staff at the build, or a replacement)."""
     org, cw = m.org, m.cw
-    j = int(cw.add(1)[0])
-    cw.office[j] = office
-    cw.estate_days[j] = days
+    ids = cw.add(len(offices))
+    cw.office[ids] = offices
+    cw.estate_days[ids] = days
     spread = m.b.caseworker_optimism_spread
-    cw.optimism[j] = m.streams["staff"].uniform(-spread, spread)
-    cw.authority[j] = org.sanctions.authority == "all_caseworkers"
-    cw.hired_week[j] = m.week
+    cw.optimism[ids] = m.streams["staff"].uniform(-spread, spread, size=len(ids))   # one draw each, in order
+    cw.authority[ids] = org.sanctions.authority == "all_caseworkers"
+    cw.hired_week[ids] = m.week
     if getattr(m, "days", None) is not None:          # a replacement: its office's open afternoons are known
-        cw.desk_minutes[j] = desk_minutes(m, j)
-    m.caseworkers_by_index.append(Caseworker(m, j))
-    m.staff_version += 1
-    return j
+        cw.desk_minutes[ids] = [desk_minutes(m, int(j)) for j in ids]
+    m.caseworkers_by_index.extend(Caseworker(m, int(j)) for j in ids)
+    return ids
 
 
 def offices_of(org, n: int, n_offices: int) -> list[int]:
@@ -74,8 +74,7 @@ def build_staff(m) -> None:
     org = m.org
     n = caseworkers_in_post(org.caseworkers)
     m.n_offices = org.outreach_offices if org.location != "central" else 0
-    for office, d in zip(offices_of(org, n, m.n_offices), estate_days(org.days_in_estate, n)):
-        hire(m, office, d)
+    hire(m, offices_of(org, n, m.n_offices), estate_days(org.days_in_estate, n))
     m.days = None
     build_open_days(m)
     cw = m.cw

@@ -65,7 +65,6 @@ class OutreachModel(mesa.Model):
         self.weekly_counts = np.zeros((self.horizon, len(WEEKLY_KEYS)), dtype=np.int64)   #: the weekly table
         self.caseworkers_by_index: list[agents.Caseworker] = []
         self._companies: list[agents.Company] | None = None
-        self.staff_version = 0          # changes whenever a caseworker starts or leaves
         size = scenario.population.size + int(2 * scenario.population.inflow_per_week * self.horizon) + 16
         self.pop = new_store(size, max(1, scenario.organisation.sanctions.k - 1))
         for name, store in agents.stores().items():

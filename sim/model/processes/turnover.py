@@ -162,8 +162,7 @@ class StaffTurnover(Process):
         for j in leave:
             m.cw.active[j] = False
             m.caseworkers_by_index[j].remove()      # nobody meets a caseworker who has left
-            m.staff_version += 1
             self.run(m, hand_over, self.par, m.T, int(j), week, m.keys, m.tally)
         for old in start:
-            new = build.hire(m, int(m.cw.office[old]), int(m.cw.estate_days[old]))
-            self.run(m, take_over, m.T, new, week, m.keys, m.tally)
+            (new,) = build.hire(m, [int(m.cw.office[old])], [int(m.cw.estate_days[old])])
+            self.run(m, take_over, m.T, int(new), week, m.keys, m.tally)
