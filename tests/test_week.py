@@ -43,6 +43,20 @@ def test_the_segments_give_the_same_run_as_the_processes_one_by_one(seed):
     assert not different
 
 
+def test_a_growing_table_cuts_the_live_rows_again_instead_of_binding_every_array(monkeypatch):
+    """Referrals every week and hires: the segments' structs are made anew only when a
+    table's arrays were allocated anew (the run's results are checked above)."""
+    made = []
+    struct = week.Segment.struct
+    monkeypatch.setattr(week.Segment, "struct", lambda self, m, whole=False: made.append(self) or struct(self, m, whole))
+    m = OutreachModel(SETTING, seed=1).run()
+    segments = [part for part in m.week_parts if isinstance(part, week.Segment)]
+    assert m.pop.version > 15 and m.cw.version > 1                   # grew in most weeks
+    allocations = 1 + m.pop.allocation + m.cw.allocation
+    assert all(made.count(s) <= 2 * allocations for s in segments)
+    assert all(s.allocations == (m.pop.allocation, m.cw.allocation) for s in segments)
+
+
 def test_only_processes_with_python_work_stand_between_the_segments():
     m = OutreachModel(SETTING, seed=1)
     alone = [part for part in m.week_parts if isinstance(part, Process)]

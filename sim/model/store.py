@@ -4,8 +4,9 @@ A :class:`Store` declares its columns (name, dtype, default) once.  ``store.trus
 live array of the agents added so far (a view, no copy), so a rule over all agents is one
 vectorised expression, as in Starsim's ``People`` or LASER's ``LaserFrame``.  Capacity
 grows by doubling when agents are added, so a view held in a local variable must be
-fetched again after :meth:`Store.add`; ``store.version`` counts the changes of size, and the
-objects in ``store.holders`` (the processes that bound its arrays) are marked stale
+fetched again after :meth:`Store.add`; ``store.version`` counts the changes of size,
+``store.allocation`` the times the arrays were allocated anew, and the objects in
+``store.holders`` (the processes that bound its arrays) are marked stale
 (``holder._stale = True``) so that they fetch them again.
 
 :class:`View` is the per-agent object for tests, inspection and the app: its attributes
@@ -45,6 +46,7 @@ class Store:
         self.__dict__["columns"] = dict(columns)
         self.__dict__["n"] = 0
         self.__dict__["version"] = 0
+        self.__dict__["allocation"] = 0        # counts the times the arrays were allocated anew (grown)
         self.__dict__["holders"] = []
         self.__dict__["weekly"] = tuple(name for name, col in columns.items() if col.weekly)
         self.__dict__["_data"] = {name: self._empty(col, max(1, capacity)) for name, col in columns.items()}
@@ -86,12 +88,17 @@ class Store:
                 grown = self._empty(col, cap)
                 grown[:n] = self._data[name][:n]
                 self._data[name] = grown
+            self.__dict__["allocation"] = self.allocation + 1
         self.__dict__["n"] = n + k
         self.__dict__["version"] = self.version + 1
         self._refresh()
         for holder in self.holders:
             holder._stale = True
         return np.arange(n, n + k)
+
+    def full(self, name: str) -> np.ndarray:
+        """The whole allocated array of a column (its live rows are ``len(self)`` first)."""
+        return self._data[name]
 
     def clear_weekly(self) -> None:
         """Set the weekly hand-off columns back to their defaults."""

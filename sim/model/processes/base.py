@@ -25,6 +25,10 @@ from ..declare import Uses, columns_type, effective, locate
 from ..jit import binder as binder_for, entry_point
 
 
+#: the tables that grow during a run: the citizens (referrals) and the caseworkers (hires)
+GROWING = ("pop", "cw")
+
+
 class _Week:
     """Stands for the week's number among a plan's arguments."""
 
@@ -71,8 +75,14 @@ class Process:
         for table in self._tables:             # told when a table it reads changes size
             getattr(model, table).holders.append(self)
 
-    def fields(self, m):
-        """The named tuple (``Columns``) of the process's declared arrays as they are now."""
+    def fields(self, m, whole: bool = False):
+        """The named tuple (``Columns``) of the process's declared arrays as they are now;
+        ``whole``: the citizens' and caseworkers' columns as allocated, beyond their live rows
+        (sim.model.week keeps them to cut the live rows from)."""
+        if whole:
+            return self.Columns(*(getattr(m, table).full(name) if table in GROWING else
+                                  getattr(m, name) if table is None else getattr(getattr(m, table), name)
+                                  for table, name in self._where))
         return self.Columns(*(getattr(m, name) if table is None else getattr(getattr(m, table), name)
                               for table, name in self._where))
 
