@@ -64,6 +64,7 @@ class DeferredModule(types.ModuleType):
                 self.__class__ = types.ModuleType     # from now on an ordinary module
 
     def running(self) -> bool:
+        """Is the module's code running now (a submodule's import from inside it)?"""
         return bool(self.__dict__.get(_RUNNING))
 
 

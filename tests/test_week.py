@@ -81,13 +81,16 @@ def test_processes_the_scenario_switches_off_are_skipped_in_their_segments():
     assert all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
 
 
-@pytest.mark.parametrize("how", ["simpy", "own processes"])
-def test_the_week_steps_the_processes_one_by_one_where_segments_do_not_apply(how):
+@pytest.mark.parametrize("how", ["simpy", "own processes", "interpreted"])
+def test_the_week_steps_the_processes_one_by_one_where_segments_do_not_apply(how, monkeypatch):
     small = Scenario.model_validate({**EVERYTHING, "horizon_weeks": 2})
     if how == "simpy":
         m = OutreachModel(small, seed=1, office_engine="simpy")
-    else:
+    elif how == "own processes":
         m = OutreachModel(small, seed=1, processes=PROCESSES[:-1])
+    else:
+        monkeypatch.setenv("NUMBA_DISABLE_JIT", "1")
+        m = OutreachModel(small, seed=1)
     assert m.week_parts == m.processes
 
 

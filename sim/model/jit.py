@@ -73,6 +73,11 @@ def mark_warm() -> None:
         pass
 
 
+def compiling() -> bool:
+    """Is the code compiled (not run interpreted with ``NUMBA_DISABLE_JIT=1``)?"""
+    return os.environ.get("NUMBA_DISABLE_JIT") != "1"
+
+
 _ENTRY_POINTS: dict = {}
 
 
@@ -98,7 +103,7 @@ def entry_point(kernel, args: tuple):
     array, 1 µs a field of a named tuple); a process passes the same kinds of arguments every
     week, so the compiled code is looked up once per kind of arguments and the week calls it
     with no dispatch.  Loads from or writes to the disk cache as usual."""
-    if os.environ.get("NUMBA_DISABLE_JIT") == "1" or not hasattr(kernel, "overloads"):
+    if not compiling() or not hasattr(kernel, "overloads"):
         return kernel                                   # interpreted run (the reference)
     key = (kernel, tuple(_kind(a) for a in args))
     fn = _ENTRY_POINTS.get(key)

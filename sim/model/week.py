@@ -12,14 +12,16 @@ week's referrals) runs between the segments.
 The segments' source is generated from the default list of processes and written once, under
 its digest, into the compiled-code cache (:data:`sim.model.jit.CACHE_DIR`), where numba caches
 their compiled code like any other; the source depends only on the processes' code, not on
-the scenario.  A segment's arguments are one struct (as :func:`sim.model.jit.bind` makes them): each
-process's on-switch, its columns' struct and its own arguments, then the model's shared
-ones.  The segment's module has its own binder, which makes the processes' structs and the
-segment's in one compiled call (and whose cache alone names the module's types).  When
-citizens are referred or a caseworker is hired, a table grows within the arrays it
+the scenario.  A segment's arguments are one struct (as :func:`sim.model.jit.bind` makes
+them): each process's on-switch, its columns' struct and its own arguments, then the model's
+shared ones.  The segment's module has its own binder, which makes the processes' structs
+and the segment's in one compiled call (and whose cache alone names the module's types).
+When citizens are referred or a caseworker is hired, a table grows within the arrays it
 allocated: the segment then cuts the live rows again in compiled code from a second struct
-of the whole arrays (``resize``), instead of binding every array anew (about 230 µs).  Where the cache folder cannot be written, or a run steps other processes than the
-default ones, or open advice runs on the SimPy reference, the processes step one by one.
+of the whole arrays (``resize``), instead of binding every array anew (about 230 µs).
+Where the cache folder cannot be written, or a run steps other processes than the default
+ones, or open advice runs on the SimPy reference, or the code runs interpreted
+(``NUMBA_DISABLE_JIT=1``), the processes step one by one.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ _MODULE_OF: dict[tuple, tuple | None] = {}
 def parts(m) -> list:
     """The week's parts in order: segments, and the processes with Python work of their own;
     the processes themselves when the week cannot run in segments (see the module's text)."""
-    if m.processes_stepped != PROCESSES or m.office_engine != "compiled":
+    if m.processes_stepped != PROCESSES or m.office_engine != "compiled" or not jit.compiling():
         return list(m.processes)
     plans = [p.plan(m) for p in m.processes]
     groups: list[list] = []

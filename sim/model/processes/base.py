@@ -79,12 +79,12 @@ class Process:
         """The named tuple (``Columns``) of the process's declared arrays as they are now;
         ``whole``: the citizens' and caseworkers' columns as allocated, beyond their live rows
         (sim.model.week keeps them to cut the live rows from)."""
-        if whole:
-            return self.Columns(*(getattr(m, table).full(name) if table in GROWING else
-                                  getattr(m, name) if table is None else getattr(getattr(m, table), name)
-                                  for table, name in self._where))
-        return self.Columns(*(getattr(m, name) if table is None else getattr(getattr(m, table), name)
-                              for table, name in self._where))
+        def array(table, name):
+            if table is None:
+                return getattr(m, name)
+            held = getattr(m, table)
+            return held.full(name) if whole and table in GROWING else getattr(held, name)
+        return self.Columns(*(array(table, name) for table, name in self._where))
 
     def columns(self, m):
         """The process's arrays as a struct (sim.model.jit.bind) of its ``Columns``, fetched
