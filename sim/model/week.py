@@ -212,6 +212,8 @@ class Segment:
             getattr(m, table).holders.append(self)
 
     def struct(self, m, whole: bool = False):
+        """The segment's struct: each process's on-switch, columns and own arguments, then the
+        shared ones; ``whole``: with the growing tables' whole arrays (Process.fields)."""
         values = []
         for p, on, own in zip(self.processes, self.on, self.own):
             values += [on, p.fields(m, whole), *own]
