@@ -99,7 +99,6 @@ def test_without_a_writable_cache_folder_the_week_steps_one_by_one(tmp_path, mon
     blocked.write_text("not a folder\n")
     monkeypatch.setattr(jit, "CACHE_DIR", blocked)
     monkeypatch.setattr(week, "_MODULE_OF", {})
-    monkeypatch.setattr(week, "_MODULES", {})
     m = OutreachModel(Scenario.model_validate({**EVERYTHING, "horizon_weeks": 2}), seed=1)
     assert m.week_parts == m.processes
     m.run()
@@ -109,13 +108,11 @@ def test_without_a_writable_cache_folder_the_week_steps_one_by_one(tmp_path, mon
 def test_a_segments_file_that_is_not_the_generated_text_is_never_run(tmp_path, monkeypatch):
     monkeypatch.setattr(jit, "CACHE_DIR", tmp_path)
     monkeypatch.setattr(week, "_MODULE_OF", {})
-    monkeypatch.setattr(week, "_MODULES", {})
     small = Scenario.model_validate({**EVERYTHING, "horizon_weeks": 2})
     OutreachModel(small, seed=1)
     (path,) = (tmp_path / "week").glob("segments_*.py")
     path.write_text("raise SystemExit('this file was changed')\n")
     monkeypatch.setattr(week, "_MODULE_OF", {})
-    monkeypatch.setattr(week, "_MODULES", {})
     m = OutreachModel(small, seed=1)
     assert m.week_parts == m.processes
     assert path.read_text() == "raise SystemExit('this file was changed')\n"

@@ -73,8 +73,7 @@ class OutreachModel(mesa.Model):
         self.T = bind(transition_parameters(self.b, self.org, self.n_consultants))
         build.build_citizens(self)
         self.processes = [cls(self) for cls in processes]
-        self.processes_stepped = tuple(processes)
-        key = tuple(processes)
+        self.processes_stepped = key = tuple(processes)
         if key not in _CHECKED:
             problems = check_order(self.processes, set(build.BUILT), weekly_names(self), known_names(self))
             if problems:

@@ -47,7 +47,6 @@ SHARED = ("T", "keys", "tally")
 #: the most a segments file may hold (the generated text is a few kilobytes)
 SOURCE_LIMIT = 1 << 20
 
-_MODULES: dict[str, object] = {}       # a segment module by its source's digest
 #: for a list of processes: the segment module, and where each process's own arguments sit in
 #: its plan (the same for every model: the roles are the processes'); None: no module
 _MODULE_OF: dict[tuple, tuple | None] = {}
@@ -71,8 +70,7 @@ def parts(m) -> list:
     if key not in _MODULE_OF:
         segments = [g for g in groups if isinstance(g, list)]
         module = segment_module(m, segments)
-        own = [[[k for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"]
-                for i, (_, plan) in enumerate(seg)] for seg in segments]
+        own = [[_own(m, plan, i) for i, (_, plan) in enumerate(seg)] for seg in segments]
         _MODULE_OF[key] = None if module is None else (module, own)
     if _MODULE_OF[key] is None:
         return list(m.processes)
@@ -97,11 +95,17 @@ def _role(m, arg, i: int, k: int) -> str:
     return f"s.a{i}_{k}"
 
 
+def _own(m, plan, i: int) -> list[int]:
+    """Where the ``i``-th process's own arguments (not the week, not a shared one) sit among
+    its plan's arguments."""
+    return [k for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"]
+
+
 def _fields(m, plans) -> list[str]:
+    """The fields of a segment's struct, in order."""
     names = []
     for i, plan in enumerate(plans):
-        names += [f"on{i}", f"c{i}"]
-        names += [f"a{i}_{k}" for k, arg in enumerate(_args(plan)) if _role(m, arg, i, k) == f"s.a{i}_{k}"]
+        names += [f"on{i}", f"c{i}", *(f"a{i}_{k}" for k in _own(m, plan, i))]
     return names + list(SHARED)
 
 
@@ -155,9 +159,6 @@ def segment_module(m, segments):
     it cannot be written there, or the file there is not the text this code writes."""
     text = source(m, segments)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    module = _MODULES.get(digest)
-    if module is not None:
-        return module
     folder = jit.CACHE_DIR / "week"
     path = folder / f"segments_{digest}.py"
     name = f"fremskudt_week_{digest}"
@@ -174,7 +175,6 @@ def segment_module(m, segments):
     except (OSError, InputError):
         sys.modules.pop(name, None)
         return None
-    _MODULES[digest] = module
     return module
 
 
