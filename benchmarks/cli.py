@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -185,9 +186,24 @@ def stored_figures(p: argparse.ArgumentParser, results: Path) -> dict:
         store = read_json(path)
     except InputError as e:
         p.error(f"--results: the stored figures cannot be used: {e}")
-    if not isinstance(store, dict) or not isinstance(store.get("history", []), list):
-        p.error(f"--results: {path} does not hold stored benchmark figures (a JSON object); it is left as it is")
+    if not isinstance(store, dict) or not set(store) <= {*SUITES, "history"} \
+            or not isinstance(store.get("history", []), list):
+        p.error(f"--results: {path} does not hold stored benchmark figures (a JSON object of the suites' "
+                f"figures and their history); it is left as it is")
     return store
+
+
+def write_replacing(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.render_only:
         if not a.results.with_suffix(".json").is_file():
             p.error(f"--render-only: no stored figures in {a.results.with_suffix('.json')}")
-        a.results.write_text(report.render(store))
+        write_replacing(a.results, report.render(store))
         return 0
     if a.repeats is not None and a.repeats < 1:
         p.error("--repeats must be at least 1")
@@ -223,16 +239,17 @@ def main(argv: list[str] | None = None) -> int:
     WORKDIR = snapshot(a.rev) if a.rev else ROOT
     store_path = a.results.with_suffix(".json")
     names = list(SUITES) if a.suite == "all" else [a.suite]
-    for name in names:
-        result = SUITES[name](a.repeats or DEFAULT_REPEATS[name], a.quick)
-        result["machine"] = report.machine(a.rev)
-        result["jobs"] = JOBS
-        store[name] = result
-        store.setdefault("history", []).append(report.history_entry(name, result))
-        store_path.parent.mkdir(parents=True, exist_ok=True)
-        store_path.write_text(json.dumps(store, indent=1) + "\n")
-        a.results.write_text(report.render(store))
+    try:
+        for name in names:
+            result = SUITES[name](a.repeats or DEFAULT_REPEATS[name], a.quick)
+            result["machine"] = report.machine(a.rev)
+            result["jobs"] = JOBS
+            store[name] = result
+            store.setdefault("history", []).append(report.history_entry(name, result))
+            write_replacing(store_path, json.dumps(store, indent=1) + "\n")
+            write_replacing(a.results, report.render(store))
+    finally:                         # the snapshot of --rev is this command's own: never left behind
+        if WORKDIR != ROOT:
+            shutil.rmtree(WORKDIR, ignore_errors=True)
     _say(f"wrote {a.results}")
-    if WORKDIR != ROOT:
-        shutil.rmtree(WORKDIR, ignore_errors=True)
     return 0

@@ -92,7 +92,7 @@ def test_the_benchmarks_refuse_a_results_path_they_did_not_write(tmp_path, capsy
     assert target.read_text() == text
 
 
-@pytest.mark.parametrize("stored", ["", "{not json", "[1, 2]", '{"history": 3}'])
+@pytest.mark.parametrize("stored", ["", "{not json", "[1, 2]", '{"history": 3}', '{"my": "own notes"}'])
 def test_the_benchmarks_refuse_stored_figures_they_cannot_use_and_leave_them(tmp_path, capsys, stored):
     out = tmp_path / "RESULTS.md"
     out.with_suffix(".json").write_text(stored)
