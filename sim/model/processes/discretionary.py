@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from ..declare import transition
-from ..queues import group_by
+from ..queues import group_by, indices
 from ..states import Placement, State
 from ..tally import Tally
 from ..rng import Stream, uniforms
@@ -98,7 +98,7 @@ def due_for(C, week, par):  # pragma: no cover - compiled
 def discretionary(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     n_cw = C.cw_active.shape[0]
     wants = due_for(C, week, par)
-    cases = np.flatnonzero(wants)                   # the citizens due for any use, by caseworker
+    cases = indices(wants)                   # the citizens due for any use, by caseworker
     cases, bounds = group_by(C.caseworker[cases], n_cw, cases)
     widest = 0
     for j in range(n_cw):

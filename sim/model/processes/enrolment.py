@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from ..declare import transition
+from ..queues import indices
 from ..rng import Stream, uniforms
 from ..states import State
 from ..transitions import assign, enter_trin2, interval_for, open_cycle, set_state
@@ -51,7 +52,7 @@ def enrol(C, cap, across, T, week, keys):  # pragma: no cover - compiled
     is_waiting = np.empty(n, dtype=np.bool_)
     for i in range(n):
         is_waiting[i] = C.state[i] == State.NOT_ENROLLED and C.waiting_ticket[i] >= 0
-    waiting = np.flatnonzero(is_waiting)
+    waiting = indices(is_waiting)
     for i in waiting[np.argsort(C.waiting_ticket[waiting])]:
         j = caseworker_with_room(C, C.area[i], cap, across)
         if j < 0:

@@ -42,7 +42,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import Placement, State
 from ..tally import Tally
-from ..queues import group_by, split_queue
+from ..queues import group_by, indices, split_queue
 from ..transitions import WAGE_SUBSIDY_MIN_WEEKS, job_chance, start_placement, take_ticket, weeks_on_benefit
 from .base import WEEK, Process
 
@@ -152,7 +152,7 @@ def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     mask = np.empty(n, dtype=np.bool_)
     for i in range(n):
         mask[i] = C.order_ticket[i] >= 0 and C.state[i] == State.TRIN2
-    ordered = np.flatnonzero(mask)
+    ordered = indices(mask)
     for i in ordered[np.argsort(C.order_ticket[ordered])]:
         if n_consultants > 0:
             j = C.consultant[i]
@@ -172,7 +172,7 @@ def matching(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     tally[Tally.CONSULTANT_TIME] += n_consultants * par.consultant_minutes
     for i in range(n):
         mask[i] = C.state[i] == State.TRIN2 and C.queue_ticket[i] >= 0
-    queued = np.flatnonzero(mask)
+    queued = indices(mask)
     queued, bounds = group_by(C.consultant[queued], n_consultants, queued)
     for j in range(n_consultants):
         mine = queued[bounds[j]: bounds[j + 1]]

@@ -39,7 +39,7 @@ from sim.spec.parameters import MINUTES_PER_HOUR, WEEKDAYS
 
 from ..attendance import attendance_parameters, probabilities, sanction, sanctionable
 from ..barriers import is_good
-from ..queues import group_by, sort_within
+from ..queues import group_by, indices, sort_within
 from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import Occasion, Outcome, State
@@ -65,7 +65,7 @@ def book_day(C, par, week, keys):  # pragma: no cover - compiled
     is_due = np.empty(C.state.shape[0], dtype=np.bool_)
     for i in range(C.state.shape[0]):
         is_due[i] = C.next_meeting[i] == week and State.TRIN1 <= C.state[i] <= State.TRIN3
-    due = np.flatnonzero(is_due)
+    due = indices(is_due)
     n = due.shape[0]
     who = np.empty(n, dtype=np.int64)
     day = np.empty(n, dtype=np.int64)

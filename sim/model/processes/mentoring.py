@@ -25,7 +25,7 @@ from ..declare import transition
 from ..rng import Stream, uniforms
 from ..states import LAST_ON_BENEFIT, State
 from ..tally import Tally
-from ..queues import split_queue
+from ..queues import indices, split_queue
 from ..transitions import add_progress, improve, take_ticket
 from .base import WEEK, Process
 
@@ -78,7 +78,7 @@ def assign_mentors(C, tally):  # pragma: no cover - compiled
         places += max(0, C.mentors_capacity[k] - C.mentors_mentees[k])
     if places == 0:
         return
-    queued = np.flatnonzero(C.mentor_queue >= 0)
+    queued = indices(C.mentor_queue >= 0)
     tickets = C.mentor_queue[queued]
     head, rest = split_queue(tickets, QUEUE_HEAD * places)
     places = take_places(C, queued[head], eligible, places, tally)
@@ -95,7 +95,7 @@ def sessions(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     """Each mentee's sessions this week, as many as the mentor's hours cover, then this
     week's groups."""
     n_mentors = C.mentors_mentees.shape[0]
-    mentees = np.flatnonzero(C.mentor >= 0)
+    mentees = indices(C.mentor >= 0)
     grouping = par.groups and np.any(C.state[mentees] == State.TRIN1.value)
     cover = np.ones(n_mentors)
     for k in range(n_mentors):

@@ -26,6 +26,7 @@ from sim.spec.parameters import MINUTES_PER_HOUR, WEEKDAYS
 from .. import office
 from ..barriers import is_good
 from ..declare import transition
+from ..queues import indices
 from ..rng import Stream, poisson, uniforms
 from ..states import Occasion, State
 from ..tally import Tally
@@ -52,7 +53,7 @@ def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
     others = np.zeros(n_days, dtype=np.int64)
     for d in range(n_days):
         others[d] = poisson(par.other_visitors, uniforms(keys[Stream.VISITORS], week, d, 0)[0])
-    citizens = np.flatnonzero(C.visit_day >= 0)
+    citizens = indices(C.visit_day >= 0)
     total = others.sum() + citizens.shape[0]
     tally[Tally.VISITS_OTHER] += others.sum()
     tally[Tally.VISITS_CASE] += citizens.shape[0]
@@ -77,7 +78,7 @@ def arrivals(C, par, week, keys, tally):  # pragma: no cover - compiled
     server = np.empty(0, dtype=np.int64)
     server_start = np.zeros(n_days + 1, dtype=np.int64)
     for d in range(n_days):
-        present = np.flatnonzero(C.cw_active & (C.cw_office == C.day_office[d]) & (C.cw_estate_days > C.day_weekday[d]))
+        present = indices(C.cw_active & (C.cw_office == C.day_office[d]) & (C.cw_estate_days > C.day_weekday[d]))
         server = np.concatenate((server, present))
         server_start[d + 1] = server.shape[0]
     used = np.empty(server.shape[0])

@@ -23,6 +23,7 @@ from sim.spec.parameters import annual_to_weekly
 
 from .. import build
 from ..declare import transition
+from ..queues import indices
 from ..rng import Stream, uniforms
 from ..states import Placement, State
 from ..tally import Tally
@@ -44,7 +45,7 @@ def who_changes(C, par, week, keys):  # pragma: no cover - compiled
             leave[j] = C.cw_hired_week[j] < week and uniforms(keys[Stream.TURNOVER], week, j, 0)[0] < par.p_leave
         else:
             start[j] = C.cw_replacement_week[j] == week
-    return np.flatnonzero(leave), np.flatnonzero(start)
+    return indices(leave), indices(start)
 
 
 @transition(reads=("cw_active", "cw_office"))
@@ -52,8 +53,8 @@ def who_changes(C, par, week, keys):  # pragma: no cover - compiled
 def colleagues(C, office, across):  # pragma: no cover - compiled
     """The active caseworkers of ``office``, else (``across`` offices) of the whole job
     centre (hired first first)."""
-    same = np.flatnonzero(C.cw_active & (C.cw_office == office))
-    return same if same.shape[0] > 0 or not across else np.flatnonzero(C.cw_active)
+    same = indices(C.cw_active & (C.cw_office == office))
+    return same if same.shape[0] > 0 or not across else indices(C.cw_active)
 
 
 @njit(cache=True)
