@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model import jit, week
+from sim.model import jit, week, model as model_module
 from sim.model.model import OutreachModel
 from sim.model.processes import PROCESSES, Intake, StaffTurnover
 from sim.model.processes.base import Process
@@ -55,6 +55,27 @@ def test_a_growing_table_cuts_the_live_rows_again_instead_of_binding_every_array
     allocations = 1 + m.pop.allocation + m.cw.allocation
     assert all(made.count(s) <= 2 * allocations for s in segments)
     assert all(s.allocations == (m.pop.allocation, m.cw.allocation) for s in segments)
+
+
+def test_the_tables_have_room_for_the_runs_referrals_and_replacements():
+    """Built with room for twice the expected referrals and replacements, the tables are not
+    allocated anew during a run, so the segments bind their arrays once."""
+    m = OutreachModel(SETTING, seed=1).run()
+    assert m.cw.version > 1 and m.pop.version > 15                   # replacements hired, citizens referred
+    assert m.cw.allocation == 0 and m.pop.allocation == 0
+
+
+def test_tables_allocated_anew_mid_run_give_the_same_run(monkeypatch):
+    """Tables built too small for the run are allocated anew when they grow; the segments then
+    bind every array again, and the run is the one with room to spare."""
+    reference = final_state(OutreachModel(SETTING, seed=2).run())
+    stores, new_store = model_module.agents.stores, model_module.new_store
+    monkeypatch.setattr(model_module.agents, "stores", lambda rows: stores(1))
+    monkeypatch.setattr(model_module, "new_store", lambda size, k: new_store(SETTING.population.size, k))
+    m = OutreachModel(SETTING, seed=2).run()
+    assert m.cw.allocation > 0 and m.pop.allocation > 0
+    a = final_state(m)
+    assert not [k for k in a if not np.array_equal(a[k], reference[k], equal_nan=True)]
 
 
 def test_only_processes_with_python_work_stand_between_the_segments():

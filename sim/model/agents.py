@@ -141,7 +141,8 @@ class Networks:
         return self.members[s: s + self.length[k]].copy()
 
 
-def stores() -> dict[str, Store]:
-    """Empty stores for the staff and companies of one model."""
-    return {"cw": Store(CASEWORKER_COLUMNS), "mentor_table": Store(MENTOR_COLUMNS),
+def stores(caseworker_rows: int = 16) -> dict[str, Store]:
+    """Empty stores for the staff and companies of one model, with room for
+    ``caseworker_rows`` caseworkers (a replacement is a new row)."""
+    return {"cw": Store(CASEWORKER_COLUMNS, caseworker_rows), "mentor_table": Store(MENTOR_COLUMNS),
             "consultant_table": Store(CONSULTANT_COLUMNS), "firms": Store(COMPANY_COLUMNS)}

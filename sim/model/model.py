@@ -14,8 +14,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.spec.parameters import Behaviour
-from sim.spec.scenario import Scenario
+from sim.spec.parameters import WEEKS_PER_YEAR, Behaviour
+from sim.spec.scenario import Scenario, caseworkers_in_post
 
 from . import agents, build, invariants, week
 from .declare import check_order
@@ -26,6 +26,9 @@ from .processes.record import HOURS_BINS, WEEKLY_KEYS
 from .rng import Stream, Streams, fill_blocks, stream_keys
 from .tally import Tally, tally_dict
 from .transitions import transition_parameters
+
+#: rows allocated beyond the expected size of the citizens' and caseworkers' tables
+ROOM = 16
 
 
 #: process lists whose declarations have been checked against their order (once per list)
@@ -65,9 +68,13 @@ class OutreachModel(mesa.Model):
         self.weekly_counts = np.zeros((self.horizon, len(WEEKLY_KEYS)), dtype=np.int64)   #: the weekly table
         self.caseworkers_by_index: list[agents.Caseworker] = []
         self._companies: list[agents.Company] | None = None
-        size = scenario.population.size + int(2 * scenario.population.inflow_per_week * self.horizon) + 16
+        # room for twice the expected referrals and replacements: a table that outgrows its
+        # arrays is allocated anew and every process binds its arrays again (sim.model.week)
+        size = scenario.population.size + int(2 * scenario.population.inflow_per_week * self.horizon) + ROOM
         self.pop = new_store(size, max(1, scenario.organisation.sanctions.k - 1))
-        for name, store in agents.stores().items():
+        staff = caseworkers_in_post(self.org.caseworkers)
+        staff_rows = staff + int(2 * staff * self.b.staff_turnover_annual * self.horizon / WEEKS_PER_YEAR) + ROOM
+        for name, store in agents.stores(staff_rows).items():
             setattr(self, name, store)
         build.build(self)
         self.T = bind(transition_parameters(self.b, self.org, self.n_consultants))
