@@ -10,7 +10,8 @@ import pytest
 from sim import OutreachModel, simulate
 from sim import Behaviour
 from sim.experiment.outcomes import DEFINITIONS, TIME_USES
-from sim.model.rng import Streams, replication_seeds
+from sim.model.rng import Stream, Streams, replication_seeds, uniforms
+from sim.spec.parameters import annual_to_weekly
 from sim.model.states import Placement, State
 
 STATES = {s.name.lower() for s in State}
@@ -364,6 +365,31 @@ def test_a_leaving_caseworkers_cases_stay_in_the_office():
         assert (m.cw.office[before[switched]] == m.cw.office[now[switched]]).all()
         moved += int(switched.sum())
     assert moved > 20
+
+
+def test_caseworkers_leave_in_the_first_week_their_draw_falls_under_the_weekly_chance():
+    """The week a caseworker leaves is worked out when it is hired, from its own weekly draws
+    of the turnover stream: each leaver left in exactly that week, each caseworker still in
+    post has no such week yet, and the departures match the weekly probability."""
+    annual = 0.9
+    m = OutreachModel(scenario(300, 60, org=with_org(OUTREACH, caseworkers=20),
+                               behaviour={"staff_turnover_annual": annual, "vacancy_weeks": 2}), seed=3)
+    left_in = np.full(10_000, -1)
+    while m.week < m.horizon:
+        active = m.cw.active.copy()
+        m.step()
+        left_in[np.flatnonzero(active & ~m.cw.active[: len(active)])] = m.week - 1
+    p = annual_to_weekly(annual)
+    weeks_at_risk = 0
+    for j in range(len(m.cw)):
+        first = next((w for w in range(int(m.cw.hired_week[j]) + 1, m.horizon)
+                      if uniforms(m.keys[Stream.TURNOVER], w, j, 0)[0] < p), m.horizon)
+        assert m.cw.leaves_week[j] == first
+        assert left_in[j] == (first if first < m.horizon else -1)
+        weeks_at_risk += min(first, m.horizon - 1) - int(m.cw.hired_week[j])
+    departures = int((left_in >= 0).sum())
+    assert departures == m.tallies()["caseworkers_left"] > 10
+    assert abs(departures - p * weeks_at_risk) < 4 * math.sqrt(p * weeks_at_risk)
 
 
 # ------------------------------------------------------------------ intake, enrolment and the case-load cap

@@ -22,6 +22,7 @@ CASEWORKER_COLUMNS = {
     "authority": Column(bool, True, "may sanction"),
     "hired_week": Column(np.int32, 0),
     "active": Column(bool, True, "has not left"),
+    "leaves_week": Column(np.int32, -1, "the week it leaves (drawn when hired; the horizon: it stays)"),
     "caseload": Column(np.int32, 0, "active cases"),
     "desk_minutes": Column(np.float64, 0.0, "minutes a week at the open-advice desk (its office's open afternoons on the weekdays spent there)"),
     "week_left": Column(np.float64, 0.0, "this week's minutes left after overhead, case administration, open advice and the meetings so far", weekly=True),

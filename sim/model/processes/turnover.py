@@ -1,7 +1,10 @@
 """Staff turnover (process 1): caseworkers leave, and replacements start.
 
 A caseworker leaves with the weekly probability of ``staff_turnover_annual`` (not in the
-week of hiring).  The cases go at once to the least-loaded colleagues of the same office,
+week of hiring).  Each week's chance is the caseworker's own draw of that week, so the week
+it leaves is known from the day it is hired: it is worked out then (the first week whose
+draw falls under the probability), and a week in which nobody leaves and no replacement
+starts costs nothing.  The cases go at once to the least-loaded colleagues of the same office,
 one case at a time, else of the whole job centre unless ``organisation.offices`` makes
 each office a separate effort (each a change of caseworker: trust falls, and the change
 penalty applies for ``caseworker_change_weeks``); ``caseload_cap`` does not apply to them,
@@ -30,22 +33,49 @@ from ..tally import Tally
 from ..transitions import change_caseworker, leave_placement, release, set_state, take_ticket
 from .base import Process
 
-TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks", "across"])
+TurnoverParams = namedtuple("TurnoverParams", ["p_leave", "vacancy_weeks", "across", "horizon"])
 
 
-@transition(reads=("cw_active", "cw_hired_week", "cw_replacement_week"), streams=(Stream.TURNOVER,))
+@transition(reads=("cw_hired_week",), writes=("cw_leaves_week",), streams=(Stream.TURNOVER,))
 @njit(cache=True)
-def who_changes(C, par, week, keys):  # pragma: no cover - compiled
+def draw_departures(C, par, first, keys):  # pragma: no cover - compiled
+    """The week each caseworker from ``first`` on leaves: the first week after the one it was
+    hired in whose draw (word 0 of its block of the turnover stream that week) falls under the
+    weekly probability of leaving; the horizon if none does before it (it stays)."""
+    for j in range(first, C.cw_hired_week.shape[0]):
+        w = C.cw_hired_week[j] + 1
+        while w < par.horizon and uniforms(keys[Stream.TURNOVER], w, j, 0)[0] >= par.p_leave:
+            w += 1
+        C.cw_leaves_week[j] = w
+
+
+@transition(reads=("cw_active", "cw_leaves_week", "cw_replacement_week"))
+@njit(cache=True)
+def who_changes(C, week):  # pragma: no cover - compiled
     """The caseworkers who leave this week, and those whose replacement starts."""
     n = C.cw_active.shape[0]
     leave = np.zeros(n, dtype=np.bool_)
     start = np.zeros(n, dtype=np.bool_)
     for j in range(n):
         if C.cw_active[j]:
-            leave[j] = C.cw_hired_week[j] < week and uniforms(keys[Stream.TURNOVER], week, j, 0)[0] < par.p_leave
+            leave[j] = C.cw_leaves_week[j] == week
         else:
             start[j] = C.cw_replacement_week[j] == week
     return indices(leave), indices(start)
+
+
+@transition(reads=("cw_active", "cw_leaves_week", "cw_replacement_week"))
+@njit(cache=True)
+def next_change(C, par, week):  # pragma: no cover - compiled
+    """The first week after ``week`` in which a caseworker leaves or a replacement starts
+    (the horizon if none does)."""
+    first = par.horizon
+    for j in range(C.cw_active.shape[0]):
+        if C.cw_active[j]:
+            first = min(first, C.cw_leaves_week[j])
+        elif C.cw_replacement_week[j] > week:
+            first = min(first, C.cw_replacement_week[j])
+    return first
 
 
 @transition(reads=("cw_active", "cw_office"))
@@ -149,21 +179,27 @@ class StaffTurnover(Process):
     name = "staff turnover"
     #: the step itself marks the leavers and hires the replacements (sim.model.build.hire)
     writes = ("cw_active", "cw_office", "cw_estate_days", "cw_optimism", "cw_authority", "cw_hired_week",
-              "cw_desk_minutes")
-    calls = (who_changes, hand_over, take_over)
+              "cw_desk_minutes", "cw_leaves_week")
+    calls = (draw_departures, who_changes, next_change, hand_over, take_over)
     counts = (Tally.CASEWORKERS_LEFT,)
 
     def __init__(self, m):
         super().__init__(m)
         self.par = TurnoverParams(p_leave=float(annual_to_weekly(m.b.staff_turnover_annual)), vacancy_weeks=int(m.b.vacancy_weeks),
-                                  across=not m.org.separate_offices)
+                                  across=not m.org.separate_offices, horizon=int(m.horizon))
+        self.run(m, draw_departures, self.par, 0, m.keys)          # the staff in post at the start
+        self.next_week = self.run(m, next_change, self.par, m.week - 1)   #: the first week with a change
 
     def step(self, m, week: int) -> None:
-        leave, start = self.run(m, who_changes, self.par, week, m.keys)
+        if week < self.next_week:
+            return
+        leave, start = self.run(m, who_changes, week)
         for j in leave:
             m.cw.active[j] = False
             m.caseworkers_by_index[j].remove()      # nobody meets a caseworker who has left
             self.run(m, hand_over, self.par, m.T, int(j), week, m.keys, m.tally)
         for old in start:
             (new,) = build.hire(m, [int(m.cw.office[old])], [int(m.cw.estate_days[old])])
+            self.run(m, draw_departures, self.par, int(new), m.keys)
             self.run(m, take_over, m.T, int(new), week, m.keys, m.tally)
+        self.next_week = self.run(m, next_change, self.par, week)
