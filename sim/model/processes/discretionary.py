@@ -98,7 +98,7 @@ def due_for(C, week, par):  # pragma: no cover - compiled
 def discretionary(C, par, T, week, keys, tally):  # pragma: no cover - compiled
     n_cw = C.cw_active.shape[0]
     wants = due_for(C, week, par)
-    cases = indices(wants)                   # the citizens due for any use, by caseworker
+    cases = indices(wants)                          # the citizens due for any use, by caseworker
     cases, bounds = group_by(C.caseworker[cases], n_cw, cases)
     widest = 0
     for j in range(n_cw):
