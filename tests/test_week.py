@@ -65,6 +65,15 @@ def test_the_tables_have_room_for_the_runs_referrals_and_replacements():
     assert m.cw.allocation == 0 and m.pop.allocation == 0
 
 
+def test_the_staff_table_is_built_with_at_most_the_staff_again_as_room():
+    """A long run with high turnover does not allocate all its replacements at the start: the
+    room is at most one doubling, and the table grows as it hires."""
+    long_run = Scenario.model_validate({**EVERYTHING, "horizon_weeks": 1040,
+                                        "behaviour": {**EVERYTHING["behaviour"], "staff_turnover_annual": 0.9}})
+    m = OutreachModel(long_run, seed=1)
+    assert m.cw.allocated() == 2 * len(m.cw) + model_module.ROOM
+
+
 def test_tables_allocated_anew_mid_run_give_the_same_run(monkeypatch):
     """Tables built too small for the run are allocated anew when they grow; the segments then
     bind every array again, and the run is the one with room to spare."""

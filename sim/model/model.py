@@ -69,11 +69,14 @@ class OutreachModel(mesa.Model):
         self.caseworkers_by_index: list[agents.Caseworker] = []
         self._companies: list[agents.Company] | None = None
         # room for twice the expected referrals and replacements: a table that outgrows its
-        # arrays is allocated anew and every process binds its arrays again (sim.model.week)
+        # arrays is allocated anew and every process binds its arrays again (sim.model.week).
+        # The staff's room is at most the staff again (one doubling): long runs with high
+        # turnover grow the table as they hire rather than allocate it all at the start
         size = scenario.population.size + int(2 * scenario.population.inflow_per_week * self.horizon) + ROOM
         self.pop = new_store(size, max(1, scenario.organisation.sanctions.k - 1))
         staff = caseworkers_in_post(self.org.caseworkers)
-        staff_rows = staff + int(2 * staff * self.b.staff_turnover_annual * self.horizon / WEEKS_PER_YEAR) + ROOM
+        replacements = int(2 * staff * self.b.staff_turnover_annual * self.horizon / WEEKS_PER_YEAR)
+        staff_rows = staff + min(staff, replacements) + ROOM
         for name, store in agents.stores(staff_rows).items():
             setattr(self, name, store)
         build.build(self)
