@@ -77,7 +77,7 @@ def test_the_jobgaranti_efforts_enrol_only_their_own_residents_and_a_thin_one_re
     the efforts with room for all (Roskilde, Hoeje Taastrup) enrol nearly everyone."""
     import numpy as np
 
-    from sim.experiment.simulate import forget_model, run_model
+    from sim.experiment.simulate import run_model
 
     sc = load_scenario("jobgaranti-by-municipality")
     names = [o.name for o in sc.organisation.offices]
@@ -91,7 +91,6 @@ def test_the_jobgaranti_efforts_enrol_only_their_own_residents_and_a_thin_one_re
         residents = np.bincount(P.area, minlength=len(names)) / len(P)
         assert residents[names.index("Fredericia")] > residents[names.index("Kolding")]
         shares.append([(P.enrolled_week[P.area == o] >= 0).mean() for o in range(len(names))])
-        forget_model(m)
     share = dict(zip(names, np.mean(shares, axis=0)))
     assert share["Fredericia"] == min(share.values()) and share["Fredericia"] < 0.8
     assert share["Roskilde"] > 0.95 and share["Hoeje Taastrup"] > 0.95

@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-import mesa
-
 from sim.model.model import OutreachModel
 from .outcomes import Outcomes, citizen_table, compute, weekly_table
 from sim.spec.scenario import Scenario, load_scenario
@@ -43,19 +41,7 @@ def simulate(scenario: Scenario | str | Path, seed: int | None = None,
     True
     """
     m = run_model(scenario, seed, parameters)
-    try:
-        summary = compute(m)
-        if not detail:
-            return summary
-        return Outcomes(summary=summary, weekly=weekly_table(m), citizens=citizen_table(m), seed=m.seed_used)
-    finally:
-        forget_model(m)
-
-
-def forget_model(m) -> None:
-    """Drop Mesa's class-level reference to a finished model.
-
-    Mesa 3.3 keeps an id counter per model in ``mesa.Agent._ids`` (a class attribute), which
-    keeps every model ever built alive; a process that runs thousands of simulations
-    (calibration, sensitivity) would otherwise grow without bound."""
-    mesa.Agent._ids.pop(m, None)
+    summary = compute(m)
+    if not detail:
+        return summary
+    return Outcomes(summary=summary, weekly=weekly_table(m), citizens=citizen_table(m), seed=m.seed_used)

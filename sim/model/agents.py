@@ -8,6 +8,9 @@ agent's attributes are properties over its row.
 
 from __future__ import annotations
 
+import itertools
+import weakref
+
 import mesa
 import numpy as np
 
@@ -42,10 +45,27 @@ COMPANY_COLUMNS = {
 }
 
 
+class _IdsByModel(weakref.WeakKeyDictionary):
+    """Each model's counter of agent ids (``unique_id`` 1, 2, ...), held weakly.
+
+    Mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by the model itself, so
+    every model that ever made an agent stays alive with all its arrays (mesa issue #3179,
+    fixed after 3.3.1).  A model's own agents count here instead, and a finished model is
+    freed once nothing else refers to it."""
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
 class _Row(mesa.Agent):
     """A Mesa agent whose attributes live in a row of one of the model's stores."""
 
     store_attr = ""
+    _ids = _IdsByModel()
 
     def __init__(self, model, index: int):
         super().__init__(model)
