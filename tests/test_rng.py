@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.model.rng import Stream, _philox4x32, fill_blocks, stream_keys, uniforms
+from sim.model.rng import Stream, _philox4x32, blocks_of, fill_blocks, round_keys, stream_keys, uniforms
 
 #: Random123's known-answer vectors for Philox4x32-10 (its kat_vectors file): counter (4
 #: words), key (2 words), the four words out
@@ -29,6 +29,17 @@ def test_the_weekly_chances_are_each_citizens_own_block_zero():
     expected = np.array([uniforms(key, 9, i, 0) for i in range(257)])
     assert np.array_equal(out, expected)
     assert 0.0 < out.min() and out.max() < 1.0
+
+
+def test_a_citizens_blocks_drawn_together_are_its_blocks_one_by_one():
+    """blocks_of draws one citizen's first blocks side by side (a new citizen's draws at
+    intake); its numbers must be those of uniforms(key, week, citizen, block)."""
+    key = stream_keys(7)[Stream.POPULATION]
+    k0s, k1s = round_keys(key)
+    out = np.zeros((8, 4))
+    for who in (0, 1, 1749, 2**31 + 5):
+        blocks_of(k0s, k1s, 12, who, out)
+        assert np.array_equal(out, np.array([uniforms(key, 12, who, b) for b in range(8)]))
 
 
 def test_a_view_of_the_first_rows_is_filled_in_place():

@@ -137,23 +137,46 @@ def uniforms(key, week, who, block):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def fill_blocks(key, week, out):  # pragma: no cover - compiled
-    """Row ``i`` of ``out`` (n, 4): the four uniforms of citizen ``i``'s block 0 this week,
-    the same numbers as ``uniforms(key, week, i, 0)``.  The round keys are worked out once
-    for all citizens, which lets the compiler draw several citizens' numbers at a time."""
+def round_keys(key):  # pragma: no cover - compiled
+    """The ten round keys of a stream's key (the key schedule), worked out once for many
+    blocks."""
     k0s = np.empty(_ROUNDS, dtype=np.uint64)
     k1s = np.empty(_ROUNDS, dtype=np.uint64)
     k0, k1 = np.uint64(key[0]), np.uint64(key[1])
     for r in range(_ROUNDS):
         k0s[r], k1s[r] = k0, k1
         k0, k1 = _next_key(k0, k1)
+    return k0s, k1s
+
+
+@njit(cache=True)
+def _fill(k0s, k1s, week, who, who_step, block_step, out):  # pragma: no cover - compiled
+    """Row ``r`` of ``out`` (n, 4): the four uniforms of block ``r × block_step`` of
+    ``who + r × who_step`` this week, under the round keys ``k0s``, ``k1s``: the numbers
+    :func:`uniforms` gives, drawn several rows at a time."""
     w = np.uint64(week)
     flat = out.reshape(-1)
-    for i in range(out.shape[0]):
-        c0, c1, c2, c3 = w, np.uint64(i), np.uint64(0), np.uint64(0)
+    for row in range(out.shape[0]):
+        c0, c1, c2, c3 = w, np.uint64(who + row * who_step), np.uint64(row * block_step), np.uint64(0)
         for r in range(_ROUNDS):
             c0, c1, c2, c3 = _round(c0, c1, c2, c3, k0s[r], k1s[r])
-        flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3] = _fraction(c0), _fraction(c1), _fraction(c2), _fraction(c3)
+        flat[4 * row], flat[4 * row + 1], flat[4 * row + 2], flat[4 * row + 3] = (
+            _fraction(c0), _fraction(c1), _fraction(c2), _fraction(c3))
+
+
+@njit(cache=True)
+def fill_blocks(key, week, out):  # pragma: no cover - compiled
+    """Row ``i`` of ``out`` (n, 4): the four uniforms of citizen ``i``'s block 0 this week,
+    the same numbers as ``uniforms(key, week, i, 0)``."""
+    k0s, k1s = round_keys(key)
+    _fill(k0s, k1s, week, 0, 1, 0, out)
+
+
+@njit(cache=True)
+def blocks_of(k0s, k1s, week, who, out):  # pragma: no cover - compiled
+    """Row ``b`` of ``out`` (n, 4): block ``b`` of ``who``'s draws this week under the round
+    keys of :func:`round_keys`, the same numbers as ``uniforms(key, week, who, b)``."""
+    _fill(k0s, k1s, week, who, 0, 1, out)
 
 
 @njit(cache=True)

@@ -23,7 +23,7 @@ from numba import njit
 from ..barriers import RATING_UNIFORMS, CATEGORIES, draw_row
 from ..declare import transition
 from ..population import BENEFITS
-from ..rng import Stream, uniforms
+from ..rng import Stream, blocks_of, round_keys
 from ..states import Category, Occasion
 from ..transitions import UNDER_30, fill_form, ratings_changed, take_ticket
 from .base import Process
@@ -55,16 +55,12 @@ def _first_below(cdf, u):  # pragma: no cover - compiled
 def refer(C, first, count, week, initial, par, T, keys):  # pragma: no cover - compiled
     """Draw the citizens ``first .. first + count - 1`` (new rows of the table), referred in
     ``week``; they join the waiting list in that order."""
-    u = np.empty(4 * OWN_BLOCKS)
-    ur = np.empty(RATING_UNIFORMS)
+    k0s, k1s = round_keys(keys[Stream.POPULATION])
+    blocks = np.empty((OWN_BLOCKS + RATING_UNIFORMS // 4, 4))
+    u = blocks[:OWN_BLOCKS].reshape(-1)          # the citizen's own draws
+    ur = blocks[OWN_BLOCKS:].reshape(-1)         # the ratings' draws
     for i in range(first, first + count):
-        for b in range(OWN_BLOCKS + RATING_UNIFORMS // 4):
-            x = uniforms(keys[Stream.POPULATION], week, i, b)
-            for w in range(4):
-                if b < OWN_BLOCKS:
-                    u[4 * b + w] = x[w]
-                else:
-                    ur[4 * (b - OWN_BLOCKS) + w] = x[w]
+        blocks_of(k0s, k1s, week, i, blocks)
         job_ready = u[1] < par.job_ready_share
         if job_ready:
             cat = Category.A if u[2] < JOB_READY_A_SHARE else Category.B
