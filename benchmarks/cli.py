@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.experiment.outputs import write_whole
 from sim.spec.reading import read_json, starts_with
 
 from . import report, settings
@@ -193,19 +193,6 @@ def stored_figures(p: argparse.ArgumentParser, results: Path) -> dict:
     return store
 
 
-def write_replacing(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all: a temporary file beside it, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("suite", nargs="?", default="all", choices=[*SUITES, "all"])
@@ -230,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.render_only:
         if not a.results.with_suffix(".json").is_file():
             p.error(f"--render-only: no stored figures in {a.results.with_suffix('.json')}")
-        write_replacing(a.results, report.render(store))
+        write_whole(a.results, report.render(store))
         return 0
     if a.repeats is not None and a.repeats < 1:
         p.error("--repeats must be at least 1")
@@ -246,8 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             result["jobs"] = JOBS
             store[name] = result
             store.setdefault("history", []).append(report.history_entry(name, result))
-            write_replacing(store_path, json.dumps(store, indent=1) + "\n")
-            write_replacing(a.results, report.render(store))
+            write_whole(store_path, json.dumps(store, indent=1) + "\n")
+            write_whole(a.results, report.render(store))
     finally:                         # the snapshot of --rev is this command's own: never left behind
         if WORKDIR != ROOT:
             shutil.rmtree(WORKDIR, ignore_errors=True)

@@ -230,3 +230,19 @@ def test_calibrate_leaves_a_fit_it_did_not_write(tmp_path, monkeypatch):
         assert code == 2 and "default" in err and err.count("\n") == 1
     assert (fitted / "posterior.parquet").read_text() == "committed fit"
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_file_is_written_whole_or_the_old_one_is_kept(tmp_path, monkeypatch):
+    """write_whole: the new text replaces the file in one step; a failure while writing
+    leaves the old file as it was and no temporary file behind."""
+    path = tmp_path / "sub" / "figures.json"
+    outputs.write_whole(path, "old\n")
+    assert path.read_text() == "old\n"
+
+    def fail(*args):
+        raise OSError("disk full")
+    monkeypatch.setattr(outputs.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        outputs.write_whole(path, "new\n")
+    assert path.read_text() == "old\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["figures.json"]

@@ -33,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import datetime
@@ -473,3 +474,17 @@ def write_manifest(folder: Path, manifest: dict) -> None:
     manifest["files"] = sorted([*names, MANIFEST])
     manifest["checksums"] = {name: sha256(folder / name) for name in names}
     write_json(folder / MANIFEST, manifest)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write the text file ``path`` whole or not at all: a temporary file beside it, then
+    renamed over it (a reader never sees it half-written; a failure leaves the old file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

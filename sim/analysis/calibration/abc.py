@@ -398,9 +398,7 @@ def save_record(meta: dict, meta_path: Path, db: Path) -> None:
     mark and the checksum of the history as it is now."""
     meta["written_by"] = WRITTEN_BY
     meta["history_sha256"] = outputs.sha256(db) if db.is_file() else None
-    tmp = meta_path.with_name(f".{meta_path.name}.writing-{os.getpid()}")
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, meta_path)
+    outputs.write_whole(meta_path, json.dumps(meta, indent=2))
 
 
 def _write(folder, session: "_Session", history, draws: int) -> Path:
